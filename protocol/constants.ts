@@ -1,0 +1,54 @@
+/**
+ * Numbers fixed by PROTOCOL.md. Names follow the spec so code and prose can be read side by side.
+ */
+
+/** Protocol version this implementation speaks (header byte 0, HELLO/INFO negotiation). */
+export const PROTOCOL_VERSION = 1;
+/** Lowest protocol version this implementation accepts in HELLO negotiation. */
+export const PROTOCOL_VERSION_MIN = 1;
+
+/** Header: version u8, flags u8, seq u8, type u8, payload length u16 BE. */
+export const HEADER_SIZE = 6;
+/** CRC-16/CCITT-FALSE trailer, big-endian. */
+export const CRC_SIZE = 2;
+/** Largest decoded body (header + payload + CRC) a receiver accepts. */
+export const MAX_BODY_SIZE = 1024;
+/** Largest payload that fits in MAX_BODY_SIZE. */
+export const MAX_PAYLOAD_SIZE = MAX_BODY_SIZE - HEADER_SIZE - CRC_SIZE;
+/** Largest COBS-encoded body (without the 0x00 delimiter): one overhead byte per 254 data bytes, plus one. */
+export const MAX_ENCODED_SIZE = MAX_BODY_SIZE + Math.ceil(MAX_BODY_SIZE / 254) + 1;
+/** Frame delimiter on the wire. */
+export const FRAME_DELIMITER = 0x00;
+
+/** Header flag bits. */
+export const FLAG_FROM_DEVICE = 0x01;
+/** Set on a retransmitted frame (informational: receivers use seq for duplicate detection). */
+export const FLAG_RETRANSMISSION = 0x02;
+/** Bits that must be zero in version 1. */
+export const FLAGS_RESERVED_MASK = 0xfc;
+
+/** Link timers (PROTOCOL.md §6). */
+export const ACK_TIMEOUT_MS = 250;
+export const MAX_RETRANSMISSIONS = 3;
+export const PING_INTERVAL_MS = 1000;
+export const LINK_DEAD_AFTER_MS = 3000;
+
+/** Entry defaults (PROTOCOL.md §5, START_ENTRY). */
+export const DEFAULT_INACTIVITY_TIMEOUT_S = 60;
+export const DEFAULT_REVEAL_DIGITS = 3;
+export const MAX_REVEAL_DIGITS = 4;
+/** Overall cap on one entry session, whatever the keys do. */
+export const ENTRY_SESSION_CAP_S = 300;
+/** Invalid (Luhn-failing) numbers the person may retype before the session ends with INVALID_CARD. */
+export const MAX_INVALID_PAN_ATTEMPTS = 3;
+export const PAN_MIN_DIGITS = 12;
+export const PAN_MAX_DIGITS = 19;
+
+/** Default TCP port of a keypad on the store LAN ("プライベートIPとポート番号": defaults work). */
+export const DEFAULT_TCP_PORT = 7780;
+export const DEFAULT_TCP_HOST = '127.0.0.1';
+
+/** DUKPT key serial number (X9.24-3 AES: BDK ID 4 + derivation ID 4 + counter 4). */
+export const KSN_SIZE = 12;
+/** Key set id = initial key ID (BDK ID + derivation ID). */
+export const KEY_SET_ID_SIZE = 8;
