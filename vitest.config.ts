@@ -3,9 +3,11 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // PTY and TCP end-to-end tests use real kernel objects; keep files isolated but allow parallel files.
+    // PTY and TCP end-to-end tests hold real kernel objects: separate processes per file keep them apart.
     pool: 'forks',
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // The JSON report is what .ci/run counts (CI reads a plain "N passed, N failed" line, not vitest's summary).
+    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
   },
 });

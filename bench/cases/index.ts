@@ -1,0 +1,5 @@
+/** Every benchmark case bench/run.ts runs, in order. Add a case: write bench/cases/<name>.ts and list it here. */
+import type { BenchCase } from '../record.js';
+import { frameDecodeCase } from './frame-decode.js';
+
+export const benchCases: BenchCase[] = [frameDecodeCase];

@@ -1,0 +1,109 @@
+/**
+ * `tenkey demo` (what `npm start` runs): the whole chain on one machine — a virtual keypad on a real PTY,
+ * the host driver reading one card from it with live masked progress, then the mock card service's 与信
+ * on the ciphertext. Interactive on a TTY (the PC keyboard is the keypad); scripted with a TEST card otherwise.
+ */
+import type { Command } from 'commander';
+import { startSimulator, type RunningSimulator } from '../../device-sim/index.js';
+import { attachTerminalKeys } from '../../device-sim/terminal-input.js';
+import { loadTestKeys } from '../../device-sim/crypto/test-keys.js';
+import { TestTokenService } from '../../device-sim/crypto/test-token-service.js';
+import { openTenkey, isTenkeyCancelled, toTenkeyError, type TenkeyKeypad, type EntryProgress } from '../../host-driver/index.js';
+
+/** Typed at a person's pace so the progress is visible. */
+function paced(digits: string): string {
+  return digits.split('').join('<wait:60>');
+}
+
+/** A well-known TEST Visa number (never a real card), expiry 12/30. */
+const DEMO_SCRIPT = `${paced('4111111111111111')}<wait:200><enter><wait:300>${paced('1230')}<wait:200><enter>`;
+
+interface DemoOptions {
+  keys?: string;
+  interactive: boolean;
+  timeout: string;
+}
+
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description('run a virtual keypad on a PTY and read one card from it with the host driver (what `npm start` runs)')
+    .option('--keys <script>', 'key script typed on the virtual keypad (default: a TEST Visa card)')
+    .option('--no-interactive', 'never use the keyboard as the keypad, even on a TTY')
+    .option('--timeout <seconds>', 'keypad inactivity timeout', '60')
+    .action(async (options: DemoOptions) => {
+      process.exitCode = await runDemo(options);
+    });
+}
+
+function progressLine(p: EntryProgress): string {
+  const dots = '●'.repeat(p.digits);
+  switch (p.state) {
+    case 'PAN':
+      return `  card number  ${dots.replace(/(.{4})(?=.)/gu, '$1 ') || '-'}   (${p.secondsLeft}s left)${p.notice !== 'NONE' ? `  ⚠ ${p.notice}` : ''}`;
+    case 'EXPIRY':
+      return `  expiry MMYY  ${dots || '-'}   (${p.secondsLeft}s left)${p.notice !== 'NONE' ? `  ⚠ ${p.notice}` : ''}`;
+    default:
+      return `  ${p.state.toLowerCase()}`;
+  }
+}
+
+async function runDemo(options: DemoOptions): Promise<number> {
+  const out = (line: string): void => void process.stdout.write(`${line}\n`);
+  const interactive = options.interactive && options.keys === undefined && process.stdin.isTTY === true;
+  const timeoutSeconds = Number(options.timeout);
+  let sim: RunningSimulator | undefined;
+  let keypad: TenkeyKeypad | undefined;
+  let detachKeys: (() => void) | undefined;
+  try {
+    sim = await startSimulator({ listen: 'pty', ...(interactive ? {} : { keys: options.keys ?? DEMO_SCRIPT }) });
+    out(`tenkey demo: a virtual keypad (TEST keys only) on ${sim.address}`);
+    keypad = await openTenkey({ device: sim.address });
+    const info = keypad.device;
+    out(`driver connected: ${info.model} firmware ${info.firmwareVersion}, serial ${info.serialNumber}, key set ${info.keySetId}`);
+    out(interactive
+      ? 'type the card number on your keyboard, Enter, then the expiry as MMYY, Enter (Backspace, c = clear, Esc = cancel)'
+      : 'the virtual keypad types a TEST Visa card by script');
+    let last = '';
+    keypad.on('progress', (p) => {
+      const line = progressLine(p);
+      if (line !== last) out(line);
+      last = line;
+    });
+    if (interactive) {
+      const simulator = sim;
+      detachKeys = attachTerminalKeys(process.stdin, (command) => {
+        if (command.kind === 'quit') void keypad?.cancel();
+        else simulator.keypad.press(command.key);
+      });
+    }
+    const result = await keypad.readCard({ timeoutSeconds, reveal: 3 });
+    detachKeys?.();
+    detachKeys = undefined;
+    out('');
+    out(`card read: ${result.brand}, last digits ${result.last} (shown as ●●●● … ${result.last})`);
+    out(`  key serial number  ${result.keySerialNumber}`);
+    out(`  encrypted block    ${result.encryptedBlock.slice(0, 32)}… (${result.encryptedBlock.length / 2} bytes)`);
+    out('  the store PC saw only the above: no card number, no expiry (カード情報非保持化)');
+    // The card service side (mocked here: the card networks cannot exist in a demo) holds the BDK.
+    const service = new TestTokenService(loadTestKeys().bdk);
+    const auth = service.authorize({
+      keySerialNumber: Buffer.from(result.keySerialNumber, 'hex'),
+      encryptedBlock: Buffer.from(result.encryptedBlock, 'hex'),
+    });
+    out(`与信 at the mock card service (TEST-ONLY BDK): ${auth.approved ? 'approved' : `declined (${auth.declineReason ?? 'unknown'})`}, token ${auth.token}, ${auth.brand ?? 'unknown brand'} 下3桁 ${auth.last3}`);
+    return 0;
+  } catch (err) {
+    if (isTenkeyCancelled(err)) {
+      out('entry cancelled (キャンセル)');
+      return 0;
+    }
+    const e = toTenkeyError(err);
+    process.stderr.write(`${e.messageJa}\n${e.message} (${e.code})\n`);
+    return 1;
+  } finally {
+    detachKeys?.();
+    await keypad?.close();
+    await sim?.close();
+  }
+}

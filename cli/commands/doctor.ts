@@ -1,0 +1,105 @@
+/**
+ * `tenkey doctor`: checks the settings, opens the keypad, measures a PING round trip and prints the
+ * device's INFO, then a verdict in the store's words (one of the four messages, or OK).
+ */
+import type { Command } from 'commander';
+import {
+  DEFAULT_DEVICE_ADDRESS, findCardService, openTenkey, streamLogger, toTenkeyError, type DeviceInfo, type TenkeyErrorJson,
+  type TenkeyKeypad,
+} from '../../host-driver/index.js';
+import { EXIT_CODES, humanError } from './read.js';
+
+interface DoctorCommandOptions {
+  device: string;
+  service?: string;
+  enabled: boolean;
+  json: boolean;
+  verbose: boolean;
+}
+
+/** One line of the report. */
+interface DoctorCheck {
+  name: 'settings' | 'connect' | 'ping' | 'device' | 'service';
+  ok: boolean;
+  text: string;
+}
+
+export interface DoctorReport {
+  verdict: 'OK' | TenkeyErrorJson['code'];
+  checks: DoctorCheck[];
+  roundTripMs?: number;
+  device?: DeviceInfo;
+  error?: TenkeyErrorJson;
+}
+
+export function registerDoctorCommand(program: Command): void {
+  program
+    .command('doctor')
+    .description('Check the keypad settings and connection: HELLO, PING round trip, device info, verdict')
+    .option('-d, --device <address>', 'serial path (/dev/ttyUSB0, a PTY) or tcp://HOST:PORT', DEFAULT_DEVICE_ADDRESS)
+    .option('-s, --service <name>', '利用サービス: card service id to check against the keypad')
+    .option('--no-enabled', 'テンキーパッド入力 is OFF (shows what the store would see)')
+    .option('--json', 'print the report as one JSON object on stdout', false)
+    .option('-v, --verbose', 'driver log lines on stderr', false)
+    .action(async (options: DoctorCommandOptions) => {
+      const report = await runDoctor(options);
+      process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : humanReport(report));
+      process.exitCode = report.verdict === 'OK' ? EXIT_CODES.OK : EXIT_CODES[report.verdict];
+    });
+}
+
+export async function runDoctor(options: DoctorCommandOptions): Promise<DoctorReport> {
+  const checks: DoctorCheck[] = [];
+  const fail = (e: unknown): DoctorReport => {
+    const error = toTenkeyError(e).toJSON();
+    return { verdict: error.code, checks, error };
+  };
+  checks.push({
+    name: 'settings',
+    ok: true,
+    text: `device ${options.device}, service ${options.service ?? '(keypad default)'}, keypad input ${options.enabled ? 'ON' : 'OFF'}`,
+  });
+  let keypad: TenkeyKeypad | undefined;
+  try {
+    const started = Date.now();
+    keypad = await openTenkey({
+      device: options.device,
+      enabled: options.enabled,
+      ...(options.service !== undefined ? { service: options.service } : {}),
+      ...(options.verbose ? { logger: streamLogger((line) => process.stderr.write(line), 'debug') } : {}),
+      reconnect: false,
+    });
+    const device = keypad.device;
+    checks.push({ name: 'connect', ok: true, text: `port open, HELLO answered in ${Date.now() - started} ms (protocol v${device.protocolVersion})` });
+    const roundTripMs = await keypad.ping();
+    checks.push({ name: 'ping', ok: true, text: `PING round trip ${roundTripMs} ms` });
+    checks.push({
+      name: 'device',
+      ok: true,
+      text: `${device.model}, firmware ${device.firmwareVersion}, serial ${device.serialNumber}, key set ${device.keySetId}, brands ${device.acceptedBrands.join(' ') || '(none)'}`,
+    });
+    const service = options.service !== undefined ? findCardService(options.service) : undefined;
+    if (service && service.acceptedBrands.length > 0) {
+      const missing = service.acceptedBrands.filter((b) => !device.acceptedBrands.includes(b));
+      checks.push({
+        name: 'service',
+        ok: true,
+        text: missing.length === 0
+          ? `${service.nameJa}: every brand it accepts is enabled on the keypad`
+          : `${service.nameJa}: the keypad refuses ${missing.join(' ')} (its own setting)`,
+      });
+    }
+    return { verdict: 'OK', checks, roundTripMs, device };
+  } catch (e) {
+    return fail(e);
+  } finally {
+    await keypad?.close();
+  }
+}
+
+function humanReport(report: DoctorReport): string {
+  const lines = report.checks.map((c) => `${c.ok ? '✓' : '✗'} ${c.name.padEnd(8)} ${c.text}`);
+  if (report.error) lines.push(`✗ verdict  ${humanError(report.error).trimEnd()}`);
+  else lines.push('✓ verdict  OK');
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import { loadCapture } from '../../protocol/capture/load-capture.js';
+import { replayCapture } from '../../protocol/capture/replay.js';
+import { formatReplayReport } from '../../protocol/capture/replay-report.js';
+import { reportCliError } from '../../protocol/capture/cli-support.js';
+
+interface ReplayFlags {
+  against: string;
+  instant?: boolean;
+  speed?: string;
+}
+
+/**
+ * `tenkey replay FILE [--against host|device] [--instant | --speed N]`: exit 0 only when the real code
+ * reproduced every recorded frame of its side (after the normalisation in CAPTURE-FORMAT.md).
+ */
+export function registerReplayCommand(program: Command): void {
+  program
+    .command('replay')
+    .description('play one side of a capture against the real code of the other side and report every difference')
+    .argument('<file>', 'capture (.jsonl); "-" for stdin')
+    .option('--against <side>', '"host" (the host driver answers the recorded device) or "device" (the simulator answers the recorded host)', 'host')
+    .option('--instant', 'virtual time: timers and recorded gaps take no real time (default)')
+    .option('--speed <n>', 'real time, N times faster than recorded (1 = as recorded)')
+    .addHelpText('after', `
+Exit status: 0 everything matched, 1 differences (listed frame by frame), 2 the capture cannot be replayed
+this way (e.g. no HELLO for --against host, no scenario.keys for --against device) or bad usage.
+Random values (session ids, nonces, ciphertext, KSN counter) are compared as described in
+protocol/capture/CAPTURE-FORMAT.md, "Replay".`)
+    .action(async (file: string, flags: ReplayFlags) => {
+      try {
+        if (flags.against !== 'host' && flags.against !== 'device') {
+          throw new TypeError(`--against must be host or device, not ${JSON.stringify(flags.against)}`);
+        }
+        if (flags.instant && flags.speed !== undefined) throw new TypeError('--instant and --speed exclude each other');
+        let timing: { instant: true } | { speed: number } = { instant: true };
+        if (flags.speed !== undefined) {
+          const speed = Number(flags.speed);
+          if (!(speed > 0) || !Number.isFinite(speed)) throw new TypeError(`--speed must be a positive number, not ${flags.speed}`);
+          timing = { speed };
+        }
+        const capture = await loadCapture(file);
+        const report = await replayCapture(capture, { against: flags.against, timing });
+        process.stdout.write(formatReplayReport(report, file).join('\n') + '\n');
+        process.exitCode = report.ok ? 0 : report.unreplayable ? 2 : 1;
+      } catch (e) {
+        reportCliError('replay', e);
+      }
+    });
+}

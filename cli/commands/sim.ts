@@ -1,0 +1,135 @@
+/**
+ * `tenkey sim`: a virtual keypad on a PTY or TCP. The first line of stdout is the address it serves on (so scripts
+ * can read it); it serves until SIGINT/SIGTERM (exit 0). On a TTY without --keys/--script the PC keyboard is the
+ * keypad, with a small live display redrawn on stderr.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { DEFAULT_TCP_PORT } from '../../protocol/constants.js';
+import { TerminalDisplay } from '../../device-sim/display.js';
+import { parseFaultSpec } from '../../device-sim/faults/fault-spec.js';
+import { parseKeyScript } from '../../device-sim/key-script.js';
+import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../device-sim/keypad-server.js';
+import { findKeypadService, KEYPAD_SERVICES } from '../../device-sim/services.js';
+import { attachTerminalKeys } from '../../device-sim/terminal-input.js';
+import type { SessionEnd } from '../../device-sim/virtual-keypad.js';
+
+interface SimCommandOptions {
+  listen?: string;
+  link?: string;
+  keys?: string;
+  script?: string;
+  fault?: string;
+  service?: string;
+}
+
+/** A bad option: reported as one line on stderr, exit code 2. */
+class UsageError extends Error {}
+
+export function registerSimCommand(program: Command): void {
+  program
+    .command('sim')
+    .description('run a virtual keypad (TEST keys only); prints the address to open as the first line of stdout')
+    .option('--listen <address>', `pty (default) or tcp://HOST:PORT (tcp:// alone = 127.0.0.1:${DEFAULT_TCP_PORT}; port 0 = any free port)`)
+    .option('--link <path>', 'PTY only: stable symlink to the device, kept across unplug/replug')
+    .option('--keys <script>', 'key script typed at each START_ENTRY, e.g. "4111111111111111<enter>1230<enter>"')
+    .option('--script <file>', 'read the key script from a file (# starts a comment)')
+    .option('--fault <spec>', 'faults, e.g. "drop=0.01,seed=42", "silent", "busy", "exhaust-key", "vanish-after=5s"')
+    .option('--service <name>', `card service (利用サービス): ${KEYPAD_SERVICES.map((s) => s.id).join(', ')}`)
+    .action(async (options: SimCommandOptions) => {
+      process.exitCode = await runSim(options);
+    });
+}
+
+async function runSim(options: SimCommandOptions): Promise<number> {
+  let simOptions: SimulatorOptions;
+  try {
+    simOptions = await toSimulatorOptions(options);
+  } catch (error) {
+    process.stderr.write(`tenkey sim: ${messageOf(error)}\n`);
+    return 2;
+  }
+  let sim: RunningSimulator;
+  try {
+    sim = await startSimulator(simOptions);
+  } catch (error) {
+    process.stderr.write(`tenkey sim: cannot start: ${messageOf(error)}\n`);
+    return 1;
+  }
+  process.stdout.write(`${sim.address}\n`);
+
+  const interactive = process.stdin.isTTY === true && simOptions.keys === undefined;
+  let restoreKeyboard: (() => void) | undefined;
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => { stop = resolve; });
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  if (interactive) restoreKeyboard = attachKeyboard(sim, stop);
+  else sim.keypad.on('session-end', (end) => process.stderr.write(`tenkey sim: ${describeEnd(end)}\n`));
+  await stopped;
+  process.off('SIGINT', stop);
+  process.off('SIGTERM', stop);
+  restoreKeyboard?.();
+  await sim.close();
+  return 0;
+}
+
+/** The keyboard as the keypad plus the live display; returns what undoes both. */
+function attachKeyboard(sim: RunningSimulator, quit: () => void): () => void {
+  const display = new TerminalDisplay(process.stderr);
+  const redraw = (): void => display.draw(sim.keypad.display());
+  sim.keypad.on('display', redraw);
+  // The countdown moves without events.
+  const ticker = setInterval(redraw, 1000);
+  redraw();
+  const detach = attachTerminalKeys(process.stdin, (command) => {
+    if (command.kind === 'quit') quit();
+    else sim.keypad.press(command.key);
+  });
+  return () => {
+    clearInterval(ticker);
+    sim.keypad.off('display', redraw);
+    detach();
+    display.erase();
+  };
+}
+
+async function toSimulatorOptions(options: SimCommandOptions): Promise<SimulatorOptions> {
+  const simOptions: SimulatorOptions = {};
+  if (options.listen !== undefined) {
+    const listen = options.listen.trim();
+    if (listen !== 'pty' && !/^tcp:\/\//i.test(listen)) {
+      throw new UsageError(`--listen must be "pty" or tcp://HOST:PORT, got "${options.listen}"`);
+    }
+    simOptions.listen = listen as SimulatorOptions['listen'];
+  }
+  if (options.link !== undefined) {
+    if (simOptions.listen !== undefined && simOptions.listen !== 'pty') throw new UsageError('--link is for a PTY keypad only');
+    simOptions.link = options.link;
+  }
+  if (options.keys !== undefined && options.script !== undefined) throw new UsageError('give --keys or --script, not both');
+  let keys = options.keys;
+  if (options.script !== undefined) {
+    try {
+      keys = (await readFile(options.script, 'utf8')).replace(/#[^\n]*/g, '');
+    } catch (error) {
+      throw new UsageError(`cannot read --script ${options.script}: ${(error as NodeJS.ErrnoException).code ?? messageOf(error)}`);
+    }
+  }
+  if (keys !== undefined) {
+    parseKeyScript(keys); // reports a bad script with its column before anything listens
+    simOptions.keys = keys;
+  }
+  if (options.fault !== undefined) simOptions.faults = parseFaultSpec(options.fault);
+  if (options.service !== undefined) simOptions.service = findKeypadService(options.service).id;
+  return simOptions;
+}
+
+function describeEnd(end: SessionEnd): string {
+  const what = end.error === null ? end.outcome : `${end.outcome} (${end.error})`;
+  return `session ${end.sessionId}: ${what}${end.brand === null ? '' : `, brand ${end.brand}`}`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

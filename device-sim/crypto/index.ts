@@ -1,0 +1,6 @@
+/** Device-side card crypto. The decrypt side (card-block-decrypt, test-token-service) is imported by path, on purpose. */
+export * from './aes-dukpt.js';
+export * from './card-block.js';
+export * from './card-block-layout.js';
+export * from './errors.js';
+export * from './test-keys.js';

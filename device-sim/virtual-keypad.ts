@@ -1,0 +1,466 @@
+/**
+ * The virtual keypad's firmware. It attaches to one host connection at a time (any Duplex byte stream: a PTY
+ * master, a TCP socket), speaks the device side of the protocol over it, and runs entry sessions the host starts.
+ *
+ * Wire path: bytes → [fault stream in] → FrameDecoder → LinkEndpoint('device') → message handlers;
+ *            message → LinkEndpoint → [fault stream out] → bytes.
+ *
+ * Rules it keeps:
+ * - It never speaks first: every frame answers a host message or belongs to a session the host started.
+ * - Card digits stay inside the entry machine's buffers and the encryptor; nothing here logs, emits or
+ *   displays them (the display shows dots and, once accepted, the last digits the host may see anyway).
+ * - HELLO and RESET end a running session without a word (its host is gone or asked for a clean slate);
+ *   so does losing the connection. Every other end of a session is reported: RESULT or ERROR.
+ * - RESET is answered with a STATUS (IDLE) once the device is idle again.
+ */
+import { EventEmitter } from 'node:events';
+import type { Duplex } from 'node:stream';
+import { systemClock, type Clock } from '../protocol/clock.js';
+import { PROTOCOL_VERSION, PROTOCOL_VERSION_MIN } from '../protocol/constants.js';
+import { FrameDecoder } from '../protocol/frame-decoder.js';
+import type { Frame } from '../protocol/frame-types.js';
+import { LinkEndpoint } from '../protocol/link.js';
+import type {
+  Brand, DeviceErrorName, DeviceMessage, EntryStateName, HostMessage, StartEntryMessage,
+} from '../protocol/messages.js';
+import { encodeFrame } from '../protocol/frame.js';
+import type { DukptDevice } from './crypto/aes-dukpt.js';
+import { MAX_COUNTER } from './crypto/aes-dukpt.js';
+import { encryptCardEntry } from './crypto/card-block.js';
+import { createTestDukptDevice } from './crypto/test-keys.js';
+import { IDLE_DISPLAY, maskExpiry, maskPan, type DisplaySnapshot } from './display.js';
+import type { EncryptCardInput, EncryptCardOutput, EntryOutput } from './entry/entry-machine.js';
+import { entryInputProblem, type EntryInput } from './entry/entry-input.js';
+import { isKeypadKey, type KeypadKey } from './entry/keys.js';
+import { toEntryState } from './entry/protocol-names.js';
+import { altersBytes, toFaultSpec, type FaultSpec } from './faults/fault-spec.js';
+import { FaultStream } from './faults/fault-stream.js';
+import { deviceErrorReport, outcomeErrorReport, type DeviceErrorReport } from './firmware/device-errors.js';
+import { EntrySession } from './firmware/entry-session.js';
+import { parseKeyScript, runKeyScript, type KeyScriptRun, type KeyScriptStep } from './key-script.js';
+import { entryBrandsOf, findKeypadService, infoBrandsOf, type KeypadService } from './services.js';
+
+/** What INFO says about the device besides its keys and brands. */
+export interface DeviceIdentity {
+  model: string;
+  firmwareVersion: string;
+  serialNumber: string;
+}
+
+export const DEFAULT_DEVICE_IDENTITY: Readonly<DeviceIdentity> = Object.freeze({
+  model: 'TENKEY-SIM',
+  firmwareVersion: '0.1.0',
+  serialNumber: 'SIM-00000001',
+});
+
+export interface VirtualKeypadOptions {
+  /** Every timer: entry machine, link, key-script waits, fault delays. Default systemClock. */
+  clock?: Clock;
+  /** Device calendar for the expiry check. Default the system date. */
+  now?: () => Date;
+  /** Key script typed from its start at each START_ENTRY (device-sim/key-script.ts). Throws KeyScriptError. */
+  keys?: string;
+  /** Card service id (device-sim/services.ts). Default 'all'. Throws UnknownServiceError. */
+  service?: string;
+  /** Faults (device-sim/faults). Byte faults apply to both directions (silent: outgoing only). Throws FaultSpecError. */
+  faults?: Partial<FaultSpec> | string;
+  /** DUKPT counter of the first transaction (test keys). Default 1. */
+  keyCounter?: number;
+  /** The key register to encrypt with; default a device loaded with the TEST-ONLY keys. */
+  dukpt?: DukptDevice;
+  identity?: Partial<DeviceIdentity>;
+}
+
+export type SessionOutcome = 'done' | 'timeout' | 'cancelled' | 'failed' | 'aborted';
+
+/** How a session ended ('aborted': ended silently by HELLO, RESET, a lost connection or close()). */
+export interface SessionEnd {
+  sessionId: number;
+  outcome: SessionOutcome;
+  /** The ERROR code sent for it; null for 'done' and 'aborted'. */
+  error: DeviceErrorName | null;
+  /** Brand of an accepted (or refused-for-brand) number. */
+  brand: Brand | null;
+  /** The revealed last digits of a 'done' session, else ''. */
+  last: string;
+}
+
+export interface VirtualKeypadEvents {
+  /** The entry state changed (IDLE after RESET, PAN, EXPIRY, …, DONE). */
+  state: [state: EntryStateName, display: DisplaySnapshot];
+  /** Anything on the display changed. */
+  display: [display: DisplaySnapshot];
+  'session-end': [end: SessionEnd];
+  /** Every frame decoded from the host (ACKs and duplicates included). */
+  'frame-in': [frame: Frame];
+  /** Every frame handed to the wire (ACK/NAK and retransmissions included), before any fault. */
+  'frame-out': [frame: Frame];
+  /** A host connection was attached (true) or detached (false). */
+  connection: [connected: boolean];
+}
+
+/** One attached connection. */
+export interface KeypadAttachment {
+  readonly stream: Duplex;
+  readonly link: LinkEndpoint;
+  readonly decoder: FrameDecoder;
+  /** Fault streams in use on this connection (undefined without byte faults). */
+  readonly faultsOut: FaultStream | undefined;
+  readonly faultsIn: FaultStream | undefined;
+  detach(): void;
+}
+
+const ignore = (): void => {};
+
+export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
+  readonly faults: FaultSpec;
+  readonly service: KeypadService;
+  readonly identity: DeviceIdentity;
+  readonly #clock: Clock;
+  readonly #now: () => Date;
+  readonly #script: readonly KeyScriptStep[] | undefined;
+  readonly #dukpt: DukptDevice;
+  #attachment: KeypadAttachment | undefined;
+  #session: EntrySession | undefined;
+  #scriptRun: KeyScriptRun | undefined;
+  #lastError: DeviceErrorName | null = null;
+  #lastState: EntryStateName = 'IDLE';
+  /** Messages sent and not yet ACKed or failed: a HELLO with some pending means a new host, so the link starts over. */
+  #pendingSends = 0;
+  #closed = false;
+
+  constructor(options: VirtualKeypadOptions = {}) {
+    super();
+    this.faults = toFaultSpec(options.faults);
+    this.service = findKeypadService(options.service);
+    this.#script = options.keys === undefined ? undefined : parseKeyScript(options.keys);
+    this.#clock = options.clock ?? systemClock;
+    this.#now = options.now ?? (() => new Date());
+    this.identity = { ...DEFAULT_DEVICE_IDENTITY, ...options.identity };
+    if (this.faults.exhaustKey && options.dukpt !== undefined) throw new TypeError('"exhaust-key" uses its own key register: leave "dukpt" out');
+    this.#dukpt = this.faults.exhaustKey ? exhaustedTestDevice() : options.dukpt ?? createTestDukptDevice(options.keyCounter);
+  }
+
+  /** The current connection, if any. */
+  get attachment(): KeypadAttachment | undefined {
+    return this.#attachment;
+  }
+
+  get connected(): boolean {
+    return this.#attachment !== undefined;
+  }
+
+  /** Id of the session that takes keys now, if any. */
+  get activeSessionId(): number | undefined {
+    const session = this.#session;
+    return session !== undefined && !session.ended ? session.sessionId : undefined;
+  }
+
+  /** Serves the host on `stream` (detaching any previous connection). Detaches itself when the stream closes. */
+  attach(stream: Duplex): KeypadAttachment {
+    if (this.#closed) throw new Error('the virtual keypad is closed');
+    this.detach();
+    const clock = this.#clock;
+    const byteFaults = altersBytes(this.faults);
+    const faultsOut = byteFaults ? new FaultStream({ faults: this.faults, clock }) : undefined;
+    // The way in gets its own random sequence, and `silent` only mutes the device.
+    const faultsIn = byteFaults
+      ? new FaultStream({ faults: { ...this.faults, silent: false, seed: (this.faults.seed ^ 0x5bd1e995) >>> 0 }, clock })
+      : undefined;
+    const decoder = new FrameDecoder();
+    const writeWire = (bytes: Buffer): void => {
+      if (!stream.destroyed && stream.writable) stream.write(bytes);
+    };
+    const link = new LinkEndpoint({
+      role: 'device',
+      clock,
+      write: faultsOut === undefined ? writeWire : (bytes) => { if (!faultsOut.destroyed) faultsOut.write(bytes); },
+    });
+    faultsOut?.on('data', writeWire);
+    faultsIn?.on('data', (bytes: Buffer) => decoder.write(bytes));
+    const onData = (bytes: Buffer): void => {
+      if (faultsIn === undefined) decoder.write(bytes);
+      else if (!faultsIn.destroyed) faultsIn.write(bytes);
+    };
+    decoder.on('data', (frame: Frame) => link.receiveFrame(frame));
+    decoder.on('drop', (error) => link.receiveDrop(error));
+    for (const s of [decoder, faultsIn, faultsOut]) s?.on('error', ignore);
+    link.on('received', (frame) => this.emit('frame-in', frame));
+    link.on('sent', (frame) => this.emit('frame-out', frame));
+    link.on('message', (message) => this.#receive(message as HostMessage));
+
+    const onClose = (): void => attachment.detach();
+    stream.on('data', onData);
+    stream.on('close', onClose);
+    stream.on('error', ignore); // its owner sees the error; here a broken stream is only a lost host
+
+    let detached = false;
+    const attachment: KeypadAttachment = {
+      stream, link, decoder, faultsOut, faultsIn,
+      detach: () => {
+        if (detached) return;
+        detached = true;
+        stream.off('data', onData);
+        stream.off('close', onClose);
+        if (this.#attachment === attachment) {
+          this.#attachment = undefined;
+          this.#abortSession();
+        }
+        link.close();
+        decoder.destroy();
+        faultsIn?.destroy();
+        faultsOut?.destroy();
+        this.emit('connection', false);
+        this.#changed();
+      },
+    };
+    this.#attachment = attachment;
+    this.#pendingSends = 0;
+    this.emit('connection', true);
+    this.#changed();
+    return attachment;
+  }
+
+  /** Drops the current connection (a running session ends silently). */
+  detach(): void {
+    this.#attachment?.detach();
+  }
+
+  /** A key on the keypad. False when no session takes keys (the keypad ignores it, as a real one would). */
+  press(key: KeypadKey): boolean {
+    if (!isKeypadKey(key)) throw new TypeError(`not a keypad key: ${String(key)}`);
+    const session = this.#session;
+    if (session === undefined || session.ended) return false;
+    return session.press(key);
+  }
+
+  /** Types a key script now (syntax of device-sim/key-script.ts); rejects with KeyScriptError on a bad script. */
+  type(script: string): Promise<void> {
+    let steps: KeyScriptStep[];
+    try {
+      steps = parseKeyScript(script);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return runKeyScript(steps, (key) => { this.press(key); }, this.#clock).finished;
+  }
+
+  /** What the keypad's screen shows now. Never card digits. */
+  display(): DisplaySnapshot {
+    const connected = this.connected;
+    const session = this.#session;
+    if (session === undefined) return { ...IDLE_DISPLAY, connected, lastError: this.#lastError };
+    const snapshot = session.snapshot();
+    const { context } = snapshot;
+    return {
+      state: toEntryState(snapshot),
+      sessionId: session.sessionId,
+      field: context.field,
+      panDigits: context.panDigits,
+      expiryDigits: context.expiryDigits,
+      pan: maskPan(context.panDigits, session.revealed),
+      expiry: maskExpiry(context.expiryDigits),
+      revealed: session.revealed,
+      brand: context.brand,
+      secondsLeft: session.secondsLeft,
+      notice: context.notice,
+      lastError: this.#lastError,
+      connected,
+    };
+  }
+
+  /** Ends any session, drops the connection and wipes the keys. The keypad is unusable afterwards. */
+  close(): void {
+    if (this.#closed) return;
+    this.detach();
+    this.#abortSession();
+    this.#closed = true;
+    this.#dukpt.destroy();
+  }
+
+  #receive(message: HostMessage): void {
+    switch (message.type) {
+      case 'HELLO': {
+        // A new host: whatever the previous one left running or unacknowledged is void.
+        const hadSession = this.activeSessionId !== undefined;
+        this.#abortSession();
+        if (hadSession || this.#pendingSends > 0) this.#attachment?.link.reset();
+        if (message.minVersion <= PROTOCOL_VERSION && message.maxVersion >= PROTOCOL_VERSION_MIN
+          && message.minVersion <= message.maxVersion) {
+          this.#send(this.#info());
+        } else {
+          this.#sendError(0, deviceErrorReport('UNSUPPORTED_VERSION',
+            `device speaks ${PROTOCOL_VERSION_MIN}-${PROTOCOL_VERSION}, host ${message.minVersion}-${message.maxVersion}`));
+        }
+        return;
+      }
+      case 'GET_INFO':
+        this.#send(this.#info());
+        return;
+      case 'START_ENTRY':
+        this.#startEntry(message);
+        return;
+      case 'CANCEL': {
+        const session = this.#session;
+        if (session !== undefined && !session.ended && session.sessionId === message.sessionId) session.cancelByHost();
+        else this.#sendError(message.sessionId, deviceErrorReport('NO_SESSION'));
+        return;
+      }
+      case 'GET_STATUS':
+        this.#send(this.#status());
+        return;
+      case 'RESET':
+        this.#abortSession();
+        this.#session = undefined;
+        this.#lastError = null;
+        this.#changed();
+        this.#send(this.#status());
+        return;
+      case 'PING':
+        return; // answered by the link
+    }
+  }
+
+  #startEntry(message: StartEntryMessage): void {
+    const { sessionId } = message;
+    if (this.faults.busy || this.activeSessionId !== undefined) {
+      this.#sendError(sessionId, deviceErrorReport('BUSY'));
+      return;
+    }
+    const today = this.#now();
+    const input: EntryInput = {
+      sessionId,
+      inactivityTimeoutS: message.inactivityTimeoutS,
+      reveal: message.reveal,
+      expiryRequired: message.expiryRequired,
+      acceptedBrands: message.acceptedBrands.length > 0 ? message.acceptedBrands : entryBrandsOf(this.service),
+      today: { year: today.getFullYear(), month: today.getMonth() + 1 },
+    };
+    const problem = entryInputProblem(input);
+    if (problem !== null) {
+      this.#sendError(sessionId, deviceErrorReport('BAD_REQUEST', problem));
+      return;
+    }
+    this.#lastError = null;
+    const session: EntrySession = new EntrySession(input, this.#clock, {
+      key: (report) => this.#send({ type: 'KEY', sessionId, ...report }),
+      state: (report, secondsLeft) => this.#send({ type: 'STATUS', sessionId, secondsLeft, ...report }),
+      changed: () => this.#changed(),
+      end: (output) => this.#ended(session, output),
+      encrypt: (card) => this.#encrypt(card),
+    });
+    this.#session = session;
+    session.start();
+    if (this.#script !== undefined && !session.ended) {
+      this.#scriptRun = runKeyScript(this.#script, (key) => { session.press(key); }, this.#clock);
+    }
+  }
+
+  async #encrypt(card: EncryptCardInput): Promise<EncryptCardOutput> {
+    const { keySerialNumber, encryptedBlock } = encryptCardEntry(this.#dukpt, { panDigits: card.pan, expiry: card.expiry });
+    return { keySerialNumber, encryptedBlock };
+  }
+
+  #ended(session: EntrySession, output: EntryOutput): void {
+    this.#stopScript();
+    const { sessionId } = session;
+    const report = outcomeErrorReport(output);
+    const brand = session.snapshot().context.brand;
+    if (output.outcome === 'done') {
+      const { result } = output;
+      this.#send({
+        type: 'RESULT', sessionId, brand: result.brand, last: result.last,
+        keySerialNumber: result.keySerialNumber, encryptedBlock: result.encryptedBlock,
+      });
+    } else if (report !== null) {
+      this.#lastError = report.code;
+      this.#sendError(sessionId, report);
+    }
+    this.#changed();
+    this.emit('session-end', {
+      sessionId,
+      outcome: output.outcome,
+      error: report?.code ?? null,
+      brand,
+      last: output.outcome === 'done' ? output.result.last : '',
+    });
+  }
+
+  #abortSession(): void {
+    this.#stopScript();
+    const session = this.#session;
+    if (session === undefined || session.ended) return;
+    session.abort();
+    this.#changed();
+    this.emit('session-end', { sessionId: session.sessionId, outcome: 'aborted', error: null, brand: null, last: '' });
+  }
+
+  #stopScript(): void {
+    this.#scriptRun?.stop();
+    this.#scriptRun = undefined;
+  }
+
+  #info(): DeviceMessage {
+    return {
+      type: 'INFO',
+      protocolVersion: PROTOCOL_VERSION,
+      ...this.identity,
+      keySetId: this.#dukpt.initialKeyId,
+      acceptedBrands: infoBrandsOf(this.service),
+    };
+  }
+
+  #status(): DeviceMessage {
+    const session = this.#session;
+    if (session === undefined) {
+      return { type: 'STATUS', state: 'IDLE', sessionId: 0, field: 'NONE', digits: 0, secondsLeft: 0, notice: 'NONE' };
+    }
+    const snapshot = session.snapshot();
+    const { context } = snapshot;
+    const digits = context.field === 'PAN' ? context.panDigits : context.field === 'EXPIRY' ? context.expiryDigits : 0;
+    return {
+      type: 'STATUS', state: toEntryState(snapshot), sessionId: session.sessionId, field: context.field,
+      digits, secondsLeft: session.secondsLeft, notice: context.notice,
+    };
+  }
+
+  #sendError(sessionId: number, report: DeviceErrorReport): void {
+    this.#send({ type: 'ERROR', sessionId, code: report.code, detail: report.detail });
+  }
+
+  /** Queues a message on the current connection; without one there is nobody to tell, so nothing is sent. */
+  #send(message: DeviceMessage): void {
+    const link = this.#attachment?.link;
+    if (link === undefined) return;
+    this.#pendingSends++;
+    link.send(message).then(
+      () => { this.#pendingSends--; },
+      // A send that failed (NO_ACK, NAK, link closed) is the host's to notice: it retries or gives up.
+      () => { this.#pendingSends = Math.max(0, this.#pendingSends - 1); },
+    );
+  }
+
+  #changed(): void {
+    const display = this.display();
+    if (display.state !== this.#lastState) {
+      this.#lastState = display.state;
+      this.emit('state', display.state, display);
+    }
+    this.emit('display', display);
+  }
+}
+
+/**
+ * The register for `exhaust-key`: the test keys at the last counter X9.24-3 allows, already used, so every
+ * entry fails KEY_EXHAUSTED exactly as a worn-out device's would.
+ */
+function exhaustedTestDevice(): DukptDevice {
+  const dukpt = createTestDukptDevice(MAX_COUNTER);
+  dukpt.nextTransaction().dataEncryptionKey.fill(0);
+  return dukpt;
+}
+
+/** The refusal a second host gets on a busy TCP keypad (it never reaches the firmware). */
+export function busyRefusalFrame(): Buffer {
+  return encodeFrame({ type: 'ERROR', sessionId: 0, code: 'BUSY', detail: 'another host is connected' }, 0);
+}

@@ -1,0 +1,134 @@
+/**
+ * One readCard from START_ENTRY to its end: follows the keypad's STATUS/KEY/RESULT/ERROR for its
+ * session id, reports progress, and settles exactly once. Knows nothing of transports.
+ */
+import type { Clock } from '../protocol/clock.js';
+import { ENTRY_SESSION_CAP_S } from '../protocol/constants.js';
+import type { DeviceMessage, EntryStateName } from '../protocol/messages.js';
+import { fromDeviceError, tenkeyError, TenkeyCancelledError, type TenkeyError } from './errors.js';
+import type { EntryProgress } from './events.js';
+import type { ResolvedReadCardOptions } from './options.js';
+import { redactDigits } from './redact.js';
+import type { CardReadResult, DeviceInfo } from './results.js';
+
+/** Slack the host's guard gives the keypad beyond its own session cap before declaring ENTRY_TIMEOUT itself. */
+export const HOST_GUARD_SLACK_S = 10;
+
+export interface CardEntryOptions extends ResolvedReadCardOptions {
+  sessionId: number;
+  clock: Clock;
+  device: () => DeviceInfo;
+  onProgress: (progress: EntryProgress) => void;
+}
+
+export type CardEntryOutcome =
+  | { ok: true; result: CardReadResult }
+  | { ok: false; error: TenkeyError | TenkeyCancelledError };
+
+export class CardEntry {
+  readonly sessionId: number;
+  /** Settles once with the outcome; never rejects. */
+  readonly outcome: Promise<CardEntryOutcome>;
+  #settle!: (outcome: CardEntryOutcome) => void;
+  #settled = false;
+  #progress: EntryProgress;
+  #guard: unknown;
+
+  constructor(private readonly options: CardEntryOptions) {
+    this.sessionId = options.sessionId;
+    this.outcome = new Promise((resolve) => {
+      this.#settle = resolve;
+    });
+    this.#progress = { sessionId: options.sessionId, state: 'IDLE', field: 'NONE', digits: 0, secondsLeft: options.timeoutSeconds, notice: 'NONE' };
+    // The keypad ends every session by its own cap; this guard only catches a keypad that never answers.
+    this.#guard = options.clock.setTimeout(
+      () => this.fail(tenkeyError('HOST_SESSION_LIMIT', `no result within ${ENTRY_SESSION_CAP_S + HOST_GUARD_SLACK_S} s`)),
+      (ENTRY_SESSION_CAP_S + HOST_GUARD_SLACK_S) * 1000,
+    );
+  }
+
+  get settled(): boolean {
+    return this.#settled;
+  }
+
+  /** Feeds one device message; those of other sessions are ignored. */
+  handle(message: DeviceMessage): void {
+    if (this.#settled) return;
+    switch (message.type) {
+      case 'STATUS':
+        if (message.sessionId !== this.sessionId) return;
+        this.#report({
+          state: message.state, field: message.field, digits: message.digits, secondsLeft: message.secondsLeft, notice: message.notice,
+        });
+        return;
+      case 'KEY':
+        if (message.sessionId !== this.sessionId) return;
+        this.#report({
+          state: stateOfField(message.field, this.#progress.state),
+          field: message.field,
+          digits: message.digits,
+          // Every key restarts the keypad's inactivity timer.
+          secondsLeft: this.options.timeoutSeconds,
+          notice: message.notice,
+          key: message.keyClass,
+        });
+        return;
+      case 'RESULT': {
+        if (message.sessionId !== this.sessionId) return;
+        const result: CardReadResult = {
+          brand: message.brand,
+          last: message.last,
+          keySerialNumber: Buffer.from(message.keySerialNumber).toString('hex'),
+          encryptedBlock: Buffer.from(message.encryptedBlock).toString('hex'),
+          sessionId: this.sessionId,
+          device: this.options.device(),
+        };
+        this.#finish('DONE', { ok: true, result });
+        return;
+      }
+      case 'ERROR': {
+        if (message.sessionId !== this.sessionId) return;
+        this.fail(fromDeviceError(message.code, redactDigits(message.detail)));
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** Ends the entry with an error or a cancellation (idempotent: the first outcome wins). */
+  fail(error: TenkeyError | TenkeyCancelledError): void {
+    const state: EntryStateName = error instanceof TenkeyCancelledError ? 'CANCELLED' : error.code === 'ENTRY_TIMEOUT' ? 'TIMEOUT' : 'FAILED';
+    this.#finish(state, { ok: false, error });
+  }
+
+  #finish(state: EntryStateName, outcome: CardEntryOutcome): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.options.clock.clearTimeout(this.#guard);
+    const { key: _key, ...rest } = this.#progress;
+    this.#progress = { ...rest, state, field: 'NONE', secondsLeft: 0 };
+    this.#settle(outcome);
+    this.#emit();
+  }
+
+  #report(update: Omit<EntryProgress, 'sessionId'>): void {
+    this.#progress = { sessionId: this.sessionId, ...update };
+    this.#emit();
+  }
+
+  #emit(): void {
+    // A listener's bug must not break the entry.
+    try {
+      this.options.onProgress({ ...this.#progress });
+    } catch {
+      /* ignored */
+    }
+  }
+}
+
+function stateOfField(field: EntryProgress['field'], previous: EntryStateName): EntryStateName {
+  if (field === 'PAN') return 'PAN';
+  if (field === 'EXPIRY') return 'EXPIRY';
+  return previous;
+}

@@ -1,0 +1,42 @@
+/** Events a TenkeyKeypad emits. Counts and states only: a UI draws ●●●● from `digits`, never from digits. */
+import type { EntryFieldName, EntryNoticeName, EntryStateName, KeyClassName } from '../protocol/messages.js';
+import type { TenkeyError } from './errors.js';
+import type { DeviceInfo } from './results.js';
+
+/** Progress of the running entry, after every STATUS and KEY from the keypad and when it ends. */
+export interface EntryProgress {
+  sessionId: number;
+  /** PAN / EXPIRY while typing; PROCESSING while encrypting; DONE, TIMEOUT, CANCELLED or FAILED when over (close the popup). */
+  state: EntryStateName;
+  /** Field being typed (NONE before and after). */
+  field: EntryFieldName;
+  /** How many digits the field holds: draw that many ●. */
+  digits: number;
+  /** Seconds before the inactivity timeout, as the keypad last reported (reset by each key). */
+  secondsLeft: number;
+  /** A keypad notice after the last key, e.g. INVALID_PAN when a number failed its check digit. */
+  notice: EntryNoticeName;
+  /** Class of the key just pressed, when this progress came from a key (never which digit). */
+  key?: KeyClassName;
+}
+
+export type ConnectionStatus = 'connected' | 'disconnected' | 'reconnecting';
+
+export interface ConnectionEvent {
+  status: ConnectionStatus;
+  /** The keypad's address. */
+  address: string;
+  /** INFO from the handshake (on 'connected'). */
+  device?: DeviceInfo;
+  /** Why the link went down or the last attempt failed (on 'disconnected' / 'reconnecting'). */
+  error?: TenkeyError;
+  /** 1-based reconnect attempt about to be made (on 'reconnecting'). */
+  attempt?: number;
+  /** Wait before that attempt (ms). */
+  delayMs?: number;
+}
+
+export interface TenkeyKeypadEvents {
+  progress: [progress: EntryProgress];
+  connection: [event: ConnectionEvent];
+}

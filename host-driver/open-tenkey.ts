@@ -1,0 +1,55 @@
+import { systemClock } from '../protocol/clock.js';
+import type { Brand } from '../protocol/messages.js';
+import { tenkeyError } from './errors.js';
+import { KeypadConnection } from './keypad-connection.js';
+import { silentLogger } from './logger.js';
+import { DEFAULT_DEVICE_ADDRESS, type OpenTenkeyOptions } from './options.js';
+import { findCardService } from './services.js';
+import { TenkeyKeypad } from './tenkey-keypad.js';
+import { openTransport, parseKeypadAddress } from './transport/open-transport.js';
+
+/** Default time allowed for opening the port and the HELLO → INFO handshake. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
+
+/**
+ * Opens the keypad the settings name and resolves once it answered HELLO with INFO.
+ *
+ * Settings are checked before anything is opened: `enabled: false` (テンキーパッド入力 OFF), an unknown
+ * `service` (利用サービス) or an unparseable `device` reject at once with a CONNECTION error.
+ * Every failure is a {@link TenkeyError}; nothing here throws anything else.
+ *
+ * @example
+ * const keypad = await openTenkey({ device: 'tcp://192.168.0.50:7780', service: 'temona-payment-g' });
+ * keypad.on('progress', (p) => popup.showDots(p.digits));
+ * const card = await keypad.readCard({ reveal: 3 });
+ * await keypad.close();
+ */
+export async function openTenkey(options: OpenTenkeyOptions = {}): Promise<TenkeyKeypad> {
+  if (options.enabled === false) throw tenkeyError('DISABLED', 'テンキーパッド入力 is OFF');
+  let acceptedBrands: readonly Brand[] = [];
+  if (options.service !== undefined) {
+    const service = findCardService(options.service);
+    if (!service) throw tenkeyError('UNKNOWN_SERVICE', `unknown card service "${options.service}"`);
+    acceptedBrands = service.acceptedBrands;
+  }
+  const addressText = options.device ?? DEFAULT_DEVICE_ADDRESS;
+  const address = parseKeypadAddress(addressText);
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+
+  const connection = new KeypadConnection({
+    address: addressText,
+    openTransport: () => openTransport(address, {
+      connectTimeoutMs,
+      ...(options.baudRate !== undefined ? { baudRate: options.baudRate } : {}),
+    }),
+    clock,
+    logger,
+    reconnect: options.reconnect ?? {},
+    connectTimeoutMs,
+    link: options.link ?? {},
+  });
+  await connection.connect();
+  return new TenkeyKeypad(connection, { acceptedBrands, clock, logger });
+}

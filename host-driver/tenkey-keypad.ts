@@ -1,0 +1,175 @@
+/**
+ * A connected keypad as a store backend sees it: one card entry at a time, progress events for the
+ * popup, cancellation from the popup or the keypad, and a connection that heals itself.
+ */
+import { randomInt } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { Clock } from '../protocol/clock.js';
+import type { Brand, DeviceMessage } from '../protocol/messages.js';
+import { CardEntry } from './card-entry.js';
+import { tenkeyError, TenkeyCancelledError, toTenkeyError } from './errors.js';
+import type { ConnectionStatus, TenkeyKeypadEvents } from './events.js';
+import type { KeypadConnection } from './keypad-connection.js';
+import type { TenkeyLogger } from './logger.js';
+import { resolveReadCardOptions, type ReadCardOptions } from './options.js';
+import type { CardReadResult, DeviceInfo } from './results.js';
+
+/** What TenkeyKeypad needs besides the connection (built by openTenkey). */
+export interface TenkeyKeypadSettings {
+  /** Brands of the configured 利用サービス; empty = the keypad's own set. */
+  acceptedBrands: readonly Brand[];
+  clock: Clock;
+  logger: TenkeyLogger;
+}
+
+/**
+ * A keypad after openTenkey: connected, HELLO answered, INFO known.
+ *
+ * Events:
+ * - `'progress'` ({@link EntryProgress}): state, field and digit count of the running entry, never digits.
+ * - `'connection'` ({@link ConnectionEvent}): connected / disconnected / reconnecting.
+ */
+export class TenkeyKeypad extends EventEmitter<TenkeyKeypadEvents> {
+  #entry: CardEntry | undefined;
+  #nextSessionId = randomInt(1, 0x7fffffff);
+  #closed = false;
+
+  /** @internal Built by openTenkey after the connection's first handshake. */
+  constructor(
+    private readonly connection: KeypadConnection,
+    private readonly settings: TenkeyKeypadSettings,
+  ) {
+    super();
+    connection.on('message', (message) => this.#received(message));
+    connection.on('connection', (event) => {
+      if (event.status === 'disconnected' && this.#entry) {
+        // An entry cannot survive a lost link: the keypad forgets it, and its RESULT could not reach us.
+        this.#entry.fail(event.error ?? tenkeyError('DISCONNECTED'));
+      }
+      this.emit('connection', event);
+    });
+  }
+
+  /** INFO of the current (or last) connection. */
+  get device(): DeviceInfo {
+    return this.connection.device!;
+  }
+
+  /** 'connected', or 'reconnecting' / 'disconnected' while the port is away, or 'closed'. */
+  get status(): ConnectionStatus | 'closed' {
+    const state = this.connection.state;
+    if (state === 'connected') return 'connected';
+    if (state === 'reconnecting') return 'reconnecting';
+    if (state === 'closed') return 'closed';
+    return 'disconnected';
+  }
+
+  /** True while a readCard runs. */
+  get busy(): boolean {
+    return this.#entry !== undefined;
+  }
+
+  /**
+   * Asks the person at the keypad for a card number (and expiry) and resolves with the encrypted card.
+   *
+   * Rejects with a {@link TenkeyError} (CARD_SERVICE, CONNECTION, ENTRY_TIMEOUT, TEMPORARY) or, when
+   * cancelled by {@link cancel}, `options.signal` or the keypad's cancel key, a {@link TenkeyCancelledError}.
+   * A second call while one runs rejects at once with TEMPORARY, cause ENTRY_IN_PROGRESS.
+   */
+  async readCard(options: ReadCardOptions = {}): Promise<CardReadResult> {
+    if (this.#closed) throw tenkeyError('CLOSED', 'keypad closed');
+    if (this.#entry) throw tenkeyError('ENTRY_IN_PROGRESS', `session ${this.#entry.sessionId} is still running`);
+    const resolved = resolveReadCardOptions(options);
+    if ('invalid' in resolved) throw tenkeyError('INVALID_OPTIONS', resolved.invalid);
+    const { signal } = options;
+    if (signal?.aborted) throw new TenkeyCancelledError('host');
+    if (this.connection.state !== 'connected') throw tenkeyError('NOT_CONNECTED', `keypad at ${this.connection.device?.address ?? '?'} is reconnecting`);
+
+    const sessionId = this.#takeSessionId();
+    const entry = new CardEntry({
+      ...resolved,
+      sessionId,
+      clock: this.settings.clock,
+      device: () => this.device,
+      onProgress: (progress) => this.emit('progress', progress),
+    });
+    this.#entry = entry;
+    const onAbort = () => void this.cancel();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const { logger } = this.settings;
+    logger.info('entry started', { session: sessionId, timeoutSeconds: resolved.timeoutSeconds, reveal: resolved.reveal });
+
+    this.connection
+      .send({
+        type: 'START_ENTRY',
+        sessionId,
+        inactivityTimeoutS: resolved.timeoutSeconds,
+        reveal: resolved.reveal,
+        expiryRequired: resolved.expiryRequired,
+        acceptedBrands: [...this.settings.acceptedBrands],
+      })
+      .catch((e: unknown) => entry.fail(toTenkeyError(e)));
+
+    const outcome = await entry.outcome;
+    signal?.removeEventListener('abort', onAbort);
+    if (this.#entry === entry) this.#entry = undefined;
+    if (outcome.ok) {
+      logger.info('entry done', { session: sessionId, brand: outcome.result.brand });
+      return outcome.result;
+    }
+    const { error } = outcome;
+    if (error instanceof TenkeyCancelledError) logger.info('entry cancelled', { session: sessionId, by: error.by });
+    else logger.warn('entry failed', { session: sessionId, code: error.code, cause: error.cause });
+    throw error;
+  }
+
+  /**
+   * Cancels the running entry (the store popup's キャンセル button): its readCard rejects with
+   * TenkeyCancelledError at once, and CANCEL goes to the keypad. Resolves when the keypad has it;
+   * does nothing when no entry runs. Never rejects.
+   */
+  async cancel(): Promise<void> {
+    const entry = this.#entry;
+    if (!entry || entry.settled) return;
+    entry.fail(new TenkeyCancelledError('host'));
+    // Free the slot now: a readCard after cancel() queues its START_ENTRY behind this CANCEL on the link.
+    if (this.#entry === entry) this.#entry = undefined;
+    try {
+      await this.connection.send({ type: 'CANCEL', sessionId: entry.sessionId });
+    } catch (e) {
+      this.settings.logger.debug('CANCEL not delivered', { session: entry.sessionId, cause: toTenkeyError(e).cause });
+    }
+  }
+
+  /** PING → PONG round trip in ms (used by `tenkey doctor`). Rejects with a TenkeyError. */
+  ping(): Promise<number> {
+    return this.connection.ping();
+  }
+
+  /**
+   * Cancels any entry, closes the port or socket and stops every timer and reconnect attempt.
+   * Afterwards nothing of the driver keeps the process alive. Idempotent.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const entry = this.#entry;
+    if (entry && !entry.settled) {
+      // Best effort: tell the keypad to stop waiting for keys before the port goes away.
+      entry.fail(tenkeyError('CLOSED', 'keypad closed during entry'));
+      await this.connection.send({ type: 'CANCEL', sessionId: entry.sessionId }).catch(() => undefined);
+    }
+    this.#entry = undefined;
+    await this.connection.close();
+  }
+
+  #received(message: DeviceMessage): void {
+    this.#entry?.handle(message);
+  }
+
+  #takeSessionId(): number {
+    const id = this.#nextSessionId;
+    this.#nextSessionId = id >= 0xfffffffe ? 1 : id + 1;
+    return id;
+  }
+}

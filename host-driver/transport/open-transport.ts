@@ -1,0 +1,31 @@
+import { DeviceAddressError, parseDeviceAddress, type DeviceAddress } from '../../device-sim/transport/address.js';
+import { tenkeyError } from '../errors.js';
+import type { ByteTransport } from './byte-transport.js';
+import { openSerialTransport } from './serial-transport.js';
+import { openTcpTransport } from './tcp-transport.js';
+
+export interface OpenTransportOptions {
+  baudRate?: number;
+  connectTimeoutMs?: number;
+}
+
+/** Opens the transport an address names. Rejects with the OS error as it came (the connection classifies it). */
+export function openTransport(address: DeviceAddress, options: OpenTransportOptions = {}): Promise<ByteTransport> {
+  if (address.kind === 'tcp') {
+    return openTcpTransport(address.host, address.port, options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {});
+  }
+  return openSerialTransport(address.path, options.baudRate !== undefined ? { baudRate: options.baudRate } : {});
+}
+
+/**
+ * Parses `tcp://HOST:PORT` or a serial path with the address rules the simulator shares. A bad
+ * address is a settings problem: TenkeyError CONNECTION, cause BAD_ADDRESS.
+ */
+export function parseKeypadAddress(address: string): DeviceAddress {
+  try {
+    return parseDeviceAddress(typeof address === 'string' ? address : '');
+  } catch (e) {
+    if (e instanceof DeviceAddressError) throw tenkeyError('BAD_ADDRESS', e.message);
+    throw e;
+  }
+}

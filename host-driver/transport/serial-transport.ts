@@ -1,0 +1,78 @@
+import { EventEmitter } from 'node:events';
+import { SerialPort } from 'serialport';
+import type { ByteTransport, ByteTransportEvents } from './byte-transport.js';
+
+export interface SerialTransportOptions {
+  /** Line speed. A standard rate: non-standard ones need termios2 ioctls that a PTY refuses (ENOTTY). Default 115200. */
+  baudRate?: number;
+}
+
+/**
+ * Opens a serial port (a USB keypad, or the simulator's PTY). PTY-safe: only termios calls that a
+ * pseudo-terminal supports are made — a standard baud rate, no modem-line get/set (TIOCMGET/TIOCMSET
+ * fail with ENOTTY on a PTY, and a real keypad needs neither DTR nor DSR), no low-latency ioctl.
+ * Stale input the OS buffered before we opened is flushed; stale frames that arrive later are the
+ * connection's business (it discards everything until HELLO is answered).
+ */
+export async function openSerialTransport(path: string, options: SerialTransportOptions = {}): Promise<ByteTransport> {
+  const port = new SerialPort({
+    path,
+    baudRate: options.baudRate ?? 115200,
+    autoOpen: false,
+    // Exclusive lock: a second program on the same keypad would steal frames.
+    lock: true,
+    // Leave the lines alone on close: nothing here depends on modem lines.
+    hupcl: false,
+    rtscts: false,
+  });
+  await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
+  try {
+    await new Promise<void>((resolve, reject) => port.flush((err) => (err ? reject(err) : resolve())));
+  } catch (err) {
+    await closePort(port);
+    throw err;
+  }
+  return new SerialTransport(path, port);
+}
+
+function closePort(port: SerialPort): Promise<void> {
+  return new Promise((resolve) => {
+    if (!port.isOpen) return resolve();
+    port.close(() => resolve());
+  });
+}
+
+class SerialTransport extends EventEmitter<ByteTransportEvents> implements ByteTransport {
+  #closed = false;
+  #closing: Promise<void> | undefined;
+
+  constructor(readonly description: string, private readonly port: SerialPort) {
+    super();
+    port.on('data', (bytes: Buffer) => this.emit('data', bytes));
+    // A PTY whose master went away reads EIO; an unplugged USB adapter reports a disconnect close.
+    port.on('error', (err: Error) => void this.#end(err));
+    port.on('close', (err: Error | null) => void this.#end(err ?? undefined));
+  }
+
+  write(bytes: Buffer): void {
+    if (this.#closed) return;
+    this.port.write(bytes);
+  }
+
+  close(): Promise<void> {
+    return this.#end(undefined);
+  }
+
+  #end(error: Error | undefined): Promise<void> {
+    if (this.#closing) return this.#closing;
+    this.#closed = true;
+    this.#closing = (async () => {
+      await closePort(this.port);
+      this.port.removeAllListeners('data');
+      // Late errors from a dying port must not become unhandled 'error' events.
+      this.port.on('error', () => {});
+      this.emit('close', error);
+    })();
+    return this.#closing;
+  }
+}

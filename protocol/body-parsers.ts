@@ -1,0 +1,288 @@
+/**
+ * Payload → Message, one binary-parser Parser per message type (PROTOCOL.md §5). binary-parser
+ * extracts the fields; the checks after it turn wire codes into names and enforce the field rules.
+ * Throws ProtocolError BAD_LENGTH or BAD_PAYLOAD (decodeFrame adds the header details).
+ */
+import { Parser } from 'binary-parser';
+import { MAX_REVEAL_DIGITS, PROTOCOL_VERSION_MIN } from './constants.js';
+import { isValidBrandMask, maskToBrands } from './brands.js';
+import {
+  brandNames, deviceErrorNames, entryFieldNames, entryNoticeNames, entryStateNames, keyClassNames, nakReasonNames,
+  type CodeNames,
+} from './code-tables.js';
+import { ProtocolError, protocolError } from './errors.js';
+import {
+  KSN_SIZE, KEY_SET_ID_SIZE, MAX_DIGIT_COUNT, MAX_ERROR_DETAIL_BYTES, MAX_INFO_STRING_BYTES, MAX_LAST_DIGITS,
+  OPTION_EXPIRY_REQUIRED, isAsciiDigits, isPrintableAscii, isValidEncryptedBlockLength,
+} from './field-rules.js';
+import type { Message, MessageTypeName } from './messages.js';
+
+/** Every parser ends by recording how far it read, so short and over-long payloads are both caught. */
+interface Parsed { end: number }
+
+/**
+ * Result object for every Parser. binary-parser sets then deletes `$parent`/`$root` on its result, and
+ * deleting a property pushes V8 into slow dictionary objects (3× slower parses); inert accessors on the
+ * prototype absorb both without touching the object's shape.
+ */
+class ParsedFields {}
+for (const contextKey of ['$parent', '$root']) {
+  Object.defineProperty(ParsedFields.prototype, contextKey, { get: () => undefined, set: () => {}, configurable: false });
+}
+const fields = () => new Parser().create(ParsedFields);
+
+/** What each Parser returns (wire codes, not yet names). */
+interface HelloFields extends Parsed { minVersion: number; maxVersion: number }
+interface StartEntryFields extends Parsed {
+  sessionId: number;
+  inactivityTimeoutS: number;
+  reveal: number;
+  options: number;
+  acceptedBrands: number;
+}
+interface SessionIdFields extends Parsed { sessionId: number }
+interface NonceFields extends Parsed { nonce: number }
+interface InfoFields extends Parsed {
+  protocolVersion: number;
+  model: Uint8Array;
+  firmwareVersion: Uint8Array;
+  serialNumber: Uint8Array;
+  keySetId: Uint8Array;
+  acceptedBrands: number;
+}
+interface StatusFields extends Parsed {
+  state: number;
+  sessionId: number;
+  field: number;
+  digits: number;
+  secondsLeft: number;
+  notice: number;
+}
+interface KeyFields extends Parsed {
+  sessionId: number;
+  keyClass: number;
+  field: number;
+  digits: number;
+  notice: number;
+}
+interface ResultFields extends Parsed {
+  sessionId: number;
+  brand: number;
+  last: Uint8Array;
+  keySerialNumber: Uint8Array;
+  encryptedBlock: Uint8Array;
+}
+interface ErrorFields extends Parsed { sessionId: number; code: number; detail: Uint8Array }
+interface NakFields extends Parsed { reason: number }
+
+const helloParser = fields().uint8('minVersion').uint8('maxVersion').saveOffset('end');
+const startEntryParser = fields()
+  .uint32be('sessionId').uint16be('inactivityTimeoutS').uint8('reveal').uint8('options').uint16be('acceptedBrands')
+  .saveOffset('end');
+const sessionIdParser = fields().uint32be('sessionId').saveOffset('end');
+const nonceParser = fields().uint32be('nonce').saveOffset('end');
+const infoParser = fields()
+  .uint8('protocolVersion')
+  .uint8('modelLength').buffer('model', { length: 'modelLength' })
+  .uint8('firmwareVersionLength').buffer('firmwareVersion', { length: 'firmwareVersionLength' })
+  .uint8('serialNumberLength').buffer('serialNumber', { length: 'serialNumberLength' })
+  .buffer('keySetId', { length: KEY_SET_ID_SIZE })
+  .uint16be('acceptedBrands')
+  .saveOffset('end');
+const statusParser = fields()
+  .uint8('state').uint32be('sessionId').uint8('field').uint8('digits').uint16be('secondsLeft').uint8('notice')
+  .saveOffset('end');
+const keyParser = fields()
+  .uint32be('sessionId').uint8('keyClass').uint8('field').uint8('digits').uint8('notice')
+  .saveOffset('end');
+const resultParser = fields()
+  .uint32be('sessionId').uint8('brand')
+  .uint8('lastLength').buffer('last', { length: 'lastLength' })
+  .buffer('keySerialNumber', { length: KSN_SIZE })
+  .uint16be('encryptedBlockLength').buffer('encryptedBlock', { length: 'encryptedBlockLength' })
+  .saveOffset('end');
+const errorParser = fields()
+  .uint32be('sessionId').uint8('code').uint8('detailLength').buffer('detail', { length: 'detailLength' })
+  .saveOffset('end');
+const nakParser = fields().uint8('reason').saveOffset('end');
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Short ASCII fields (already checked to be ASCII); cheaper than a TextDecoder call for a few bytes. */
+function ascii(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]!);
+  return s;
+}
+
+function badPayload(what: string): never {
+  throw protocolError('BAD_PAYLOAD', what);
+}
+
+/**
+ * Checks a parser consumed exactly the payload. Variable-length buffers are cut short silently by
+ * subarray, so comparing `end` catches truncation as well as trailing bytes.
+ */
+function exact<T extends Parsed>(parsed: T, payload: Uint8Array, typeName: MessageTypeName): T {
+  if (parsed.end !== payload.length) {
+    throw protocolError('BAD_LENGTH', `${typeName} payload is ${payload.length} bytes, fields need ${parsed.end}`);
+  }
+  return parsed;
+}
+
+function expectEmpty(payload: Uint8Array, typeName: MessageTypeName): void {
+  if (payload.length !== 0) throw protocolError('BAD_LENGTH', `${typeName} payload must be empty, got ${payload.length} bytes`);
+}
+
+function named<N extends string>(table: CodeNames<N>, code: number, field: string): N {
+  const name = table[code];
+  if (name === undefined) badPayload(`${field}: unknown code 0x${code.toString(16).padStart(2, '0')}`);
+  return name;
+}
+
+function brandsFromMask(mask: number): ReturnType<typeof maskToBrands> {
+  if (!isValidBrandMask(mask)) badPayload(`acceptedBrands: mask 0x${mask.toString(16)} names no brand`);
+  return maskToBrands(mask);
+}
+
+function digitCount(digits: number): number {
+  if (digits > MAX_DIGIT_COUNT) badPayload(`digits: ${digits} > ${MAX_DIGIT_COUNT}`);
+  return digits;
+}
+
+function infoString(bytes: Uint8Array, field: string): string {
+  if (bytes.length > MAX_INFO_STRING_BYTES) badPayload(`${field}: longer than ${MAX_INFO_STRING_BYTES} bytes`);
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return badPayload(`${field}: not UTF-8`);
+  }
+}
+
+/** Copies a view of the decoder's scratch buffer into a Uint8Array the message owns. */
+function own(view: Uint8Array): Uint8Array {
+  return new Uint8Array(view);
+}
+
+/**
+ * Parses the payload of a message whose type is known. Throws ProtocolError BAD_LENGTH or BAD_PAYLOAD.
+ */
+export function parseMessageBody(typeName: MessageTypeName, payload: Uint8Array): Message {
+  try {
+    return parseFields(typeName, payload);
+  } catch (e) {
+    if (e instanceof ProtocolError) throw e;
+    // binary-parser's DataView reads throw RangeError when the payload ends before a fixed-size field.
+    throw protocolError('BAD_LENGTH', `${typeName} payload too short (${payload.length} bytes)`);
+  }
+}
+
+function parseFields(typeName: MessageTypeName, payload: Uint8Array): Message {
+  switch (typeName) {
+    case 'HELLO': {
+      const p = exact(helloParser.parse(payload) as HelloFields, payload, typeName);
+      if (p.minVersion < PROTOCOL_VERSION_MIN) badPayload(`minVersion: ${p.minVersion} < ${PROTOCOL_VERSION_MIN}`);
+      if (p.maxVersion < p.minVersion) badPayload(`maxVersion ${p.maxVersion} < minVersion ${p.minVersion}`);
+      return { type: 'HELLO', minVersion: p.minVersion, maxVersion: p.maxVersion };
+    }
+    case 'GET_INFO':
+    case 'GET_STATUS':
+    case 'RESET':
+    case 'ACK':
+      expectEmpty(payload, typeName);
+      return { type: typeName };
+    case 'START_ENTRY': {
+      const p = exact(startEntryParser.parse(payload) as StartEntryFields, payload, typeName);
+      if (p.reveal > MAX_REVEAL_DIGITS) badPayload(`reveal: ${p.reveal} > ${MAX_REVEAL_DIGITS}`);
+      if (p.options & ~OPTION_EXPIRY_REQUIRED) badPayload(`options: reserved bits set (0x${p.options.toString(16)})`);
+      return {
+        type: 'START_ENTRY',
+        sessionId: p.sessionId,
+        inactivityTimeoutS: p.inactivityTimeoutS,
+        reveal: p.reveal,
+        expiryRequired: (p.options & OPTION_EXPIRY_REQUIRED) !== 0,
+        acceptedBrands: brandsFromMask(p.acceptedBrands),
+      };
+    }
+    case 'CANCEL': {
+      const p = exact(sessionIdParser.parse(payload) as SessionIdFields, payload, typeName);
+      return { type: 'CANCEL', sessionId: p.sessionId };
+    }
+    case 'PING':
+    case 'PONG': {
+      const p = exact(nonceParser.parse(payload) as NonceFields, payload, typeName);
+      return { type: typeName, nonce: p.nonce };
+    }
+    case 'INFO': {
+      const p = exact(infoParser.parse(payload) as InfoFields, payload, typeName);
+      if (p.protocolVersion < PROTOCOL_VERSION_MIN) badPayload(`protocolVersion: ${p.protocolVersion}`);
+      return {
+        type: 'INFO',
+        protocolVersion: p.protocolVersion,
+        model: infoString(p.model, 'model'),
+        firmwareVersion: infoString(p.firmwareVersion, 'firmwareVersion'),
+        serialNumber: infoString(p.serialNumber, 'serialNumber'),
+        keySetId: own(p.keySetId),
+        acceptedBrands: brandsFromMask(p.acceptedBrands),
+      };
+    }
+    case 'STATUS': {
+      const p = exact(statusParser.parse(payload) as StatusFields, payload, typeName);
+      return {
+        type: 'STATUS',
+        state: named(entryStateNames, p.state, 'state'),
+        sessionId: p.sessionId,
+        field: named(entryFieldNames, p.field, 'field'),
+        digits: digitCount(p.digits),
+        secondsLeft: p.secondsLeft,
+        notice: named(entryNoticeNames, p.notice, 'notice'),
+      };
+    }
+    case 'KEY': {
+      const p = exact(keyParser.parse(payload) as KeyFields, payload, typeName);
+      return {
+        type: 'KEY',
+        sessionId: p.sessionId,
+        keyClass: named(keyClassNames, p.keyClass, 'keyClass'),
+        field: named(entryFieldNames, p.field, 'field'),
+        digits: digitCount(p.digits),
+        notice: named(entryNoticeNames, p.notice, 'notice'),
+      };
+    }
+    case 'RESULT': {
+      const p = exact(resultParser.parse(payload) as ResultFields, payload, typeName);
+      if (p.last.length > MAX_LAST_DIGITS || !isAsciiDigits(p.last)) badPayload('last: not 0–4 ASCII digits');
+      if (!isValidEncryptedBlockLength(p.encryptedBlock.length)) {
+        badPayload(`encryptedBlock: ${p.encryptedBlock.length} bytes is not IV + whole AES blocks`);
+      }
+      return {
+        type: 'RESULT',
+        sessionId: p.sessionId,
+        brand: named(brandNames, p.brand, 'brand'),
+        last: ascii(p.last),
+        keySerialNumber: own(p.keySerialNumber),
+        encryptedBlock: own(p.encryptedBlock),
+      };
+    }
+    case 'ERROR': {
+      const p = exact(errorParser.parse(payload) as ErrorFields, payload, typeName);
+      if (p.detail.length > MAX_ERROR_DETAIL_BYTES || !isPrintableAscii(p.detail)) {
+        badPayload(`detail: not printable ASCII of at most ${MAX_ERROR_DETAIL_BYTES} bytes`);
+      }
+      return {
+        type: 'ERROR',
+        sessionId: p.sessionId,
+        code: named(deviceErrorNames, p.code, 'code'),
+        detail: ascii(p.detail),
+      };
+    }
+    case 'NAK': {
+      const p = exact(nakParser.parse(payload) as NakFields, payload, typeName);
+      return { type: 'NAK', reason: named(nakReasonNames, p.reason, 'reason') };
+    }
+    default: {
+      const unreachable: never = typeName;
+      throw protocolError('UNKNOWN_TYPE', `no parser for ${String(unreachable)}`);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Every problem with capture input (a tenkey capture file, a jpnevulator dump, plain hex) is one
+ * CaptureError with a stable `code` and, when it came from a file, the 1-based line it is on.
+ * Tests assert `code` and `line`, not the message.
+ */
+export const CaptureErrorCode = {
+  /** The line is not a JSON object. */
+  BAD_JSON: 'BAD_JSON',
+  /** The first record is missing or is not a tenkey-capture header. */
+  BAD_HEADER: 'BAD_HEADER',
+  /** The header names a format version this reader does not know. */
+  UNSUPPORTED_VERSION: 'UNSUPPORTED_VERSION',
+  /** A chunk record lacks a field, or a field has the wrong type or range. */
+  BAD_RECORD: 'BAD_RECORD',
+  /** A `hex` field (or a hex dump line) holds something other than whole hex bytes. */
+  BAD_HEX: 'BAD_HEX',
+  /** A record's `t` is smaller than the one before it: chunks are stored in arrival order. */
+  TIME_WENT_BACKWARDS: 'TIME_WENT_BACKWARDS',
+  /** A hex dump line whose direction cannot be told (no tty name/marker mapped to h2d or d2h). */
+  UNKNOWN_DIRECTION: 'UNKNOWN_DIRECTION',
+  /** The input holds no header and no data at all. */
+  EMPTY: 'EMPTY',
+} as const;
+export type CaptureErrorCodeName = keyof typeof CaptureErrorCode;
+
+export class CaptureError extends Error {
+  override readonly name = 'CaptureError';
+  constructor(
+    readonly code: CaptureErrorCodeName,
+    message: string,
+    /** 1-based line number in the input, when the error is tied to one line. */
+    readonly line?: number,
+  ) {
+    super(line === undefined ? message : `line ${line}: ${message}`);
+  }
+}
+
+export function captureError(code: CaptureErrorCodeName, message: string, line?: number): CaptureError {
+  return new CaptureError(code, message, line);
+}
+
+export function isCaptureError(e: unknown): e is CaptureError {
+  return e instanceof CaptureError;
+}

@@ -1,0 +1,165 @@
+/**
+ * Replay against the device: the replayer plays the recorded host (its h2d bytes exactly as chunked, at their
+ * recorded times) to the real simulator over a real TCP socket, and compares every frame the simulator sends
+ * with the recorded d2h frames.
+ *
+ * What the person typed is not on the wire: KEY frames carry the key class and digit count, never a digit.
+ * So the capture's `scenario.keys` names the keys with test-card references ("pan:visa", "exp:valid"; see
+ * test-cards.ts), and the replayer presses the n-th key of that script when the n-th new KEY frame was
+ * recorded (a KEY frame is new when its seq differs from the previous KEY's: retransmissions repeat it).
+ * The simulator starts from the recorded device state: `deviceDate` (calendar), `keyCounter` (DUKPT),
+ * `deviceService` and `faults` (seeded, so the same line damage happens again).
+ */
+import { connect, type Socket } from 'node:net';
+import { startSimulator, type RunningSimulator } from '../../device-sim/index.js';
+import type { KeypadKey } from '../../device-sim/entry/keys.js';
+import type { Capture } from './capture-format.js';
+import { isChunkRecord } from './capture-format.js';
+import { DirectionFrameSplitter, isCapturedFrame, timelineOfRecords, type CapturedFrame } from './capture-frames.js';
+import { compareFrameSequences, ReplayBindings } from './frame-compare.js';
+import type { ReplayTimebase } from './replay-timebase.js';
+import type { ReplayReport } from './replay-report.js';
+import { expandKeyScript, KeyScriptError } from './test-cards.js';
+import { toKeyClass } from '../../device-sim/entry/keys.js';
+
+/** One thing the replayer does at capture time `t`; `at` keeps the recording's order (see replay-host.ts). */
+type Step =
+  | { t: number; at: number; kind: 'write'; bytes: Uint8Array }
+  | { t: number; at: number; kind: 'press'; keyClass: string; frameTime: number }
+  | { t: number; at: number; kind: 'device'; event: 'open' | 'close' };
+
+function connectTo(address: string): Promise<Socket> {
+  const url = new URL(address);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: url.hostname, port: Number(url.port) });
+    socket.once('connect', () => {
+      socket.off('error', reject);
+      socket.setNoDelay(true);
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
+}
+
+function planSteps(capture: Capture, recordedD2h: CapturedFrame[]): Step[] {
+  const steps: Step[] = [];
+  capture.records.forEach((record, index) => {
+    if (isChunkRecord(record)) {
+      if (record.dir === 'h2d') steps.push({ t: record.t, at: index, kind: 'write', bytes: record.bytes });
+    } else if (record.side === 'device') {
+      steps.push({ t: record.t, at: index, kind: 'device', event: record.event });
+    }
+  });
+  let lastKeySeq: number | undefined;
+  for (const f of recordedD2h) {
+    if (!f.result.ok || f.result.frame.message.type !== 'KEY') continue;
+    if (f.result.frame.seq === lastKeySeq) continue;
+    lastKeySeq = f.result.frame.seq;
+    steps.push({ t: f.tFirstByte, at: f.firstRecord - 0.5, kind: 'press', keyClass: f.result.frame.message.keyClass, frameTime: f.t });
+  }
+  return steps.sort((a, b) => a.at - b.at);
+}
+
+export async function replayAgainstDevice(capture: Capture, timebase: ReplayTimebase): Promise<ReplayReport> {
+  const started = performance.now();
+  const scenario = capture.header.scenario ?? {};
+  const recordedD2h = timelineOfRecords(capture.records).filter(isCapturedFrame).filter((f) => f.dir === 'd2h');
+  const recordedDurationMs = capture.records.at(-1)?.t ?? 0;
+  const notes: string[] = [];
+  const steps = planSteps(capture, recordedD2h);
+  const presses = steps.filter((s) => s.kind === 'press').length;
+  const unreplayable = (note: string): ReplayReport => ({
+    against: 'device', ok: false, compared: recordedD2h.length, diffs: [], notes: [note], recordedDurationMs, wallMs: 0, unreplayable: true,
+  });
+
+  let keys: KeypadKey[] = [];
+  try {
+    keys = expandKeyScript(scenario.keys ?? [], scenario.deviceDate);
+  } catch (e) {
+    if (e instanceof KeyScriptError) return unreplayable(`scenario.keys: ${e.message}`);
+    throw e;
+  }
+  if (presses > 0 && scenario.keys === undefined) {
+    return unreplayable(`the capture has ${presses} key presses but no scenario.keys: digits are never on the wire, so the device cannot be replayed`);
+  }
+
+  const deviceDate = scenario.deviceDate;
+  const sim: RunningSimulator = await startSimulator({
+    listen: 'tcp://127.0.0.1:0',
+    clock: timebase.clock,
+    ...(deviceDate !== undefined ? { now: () => new Date(`${deviceDate}T12:00:00Z`) } : {}),
+    ...(scenario.keyCounter !== undefined ? { keyCounter: scenario.keyCounter } : {}),
+    ...(scenario.deviceService !== undefined ? { service: scenario.deviceService } : {}),
+    ...(scenario.faults !== undefined ? { faults: scenario.faults } : {}),
+  });
+
+  const splitter = new DirectionFrameSplitter('d2h');
+  const actual: CapturedFrame[] = [];
+  let socket: Socket | undefined;
+  const attach = async (): Promise<void> => {
+    const s = await connectTo(sim.address);
+    socket = s;
+    s.on('data', (bytes: Buffer) => {
+      timebase.noteActivity();
+      actual.push(...splitter.push(bytes, timebase.elapsed()));
+    });
+    s.on('error', () => {});
+    s.on('close', () => {
+      timebase.noteActivity();
+      // The connection is gone with whatever half-frame was in flight, as in timelineOfRecords.
+      actual.push(...splitter.flush(timebase.elapsed()));
+      if (socket === s) socket = undefined;
+    });
+  };
+
+  let keyIndex = 0;
+  try {
+    await attach();
+    for (const step of steps) {
+      await timebase.advanceTo(step.t);
+      switch (step.kind) {
+        case 'write':
+          if (socket && !socket.destroyed) socket.write(step.bytes);
+          break;
+        case 'device':
+          if (step.event === 'close') await sim.vanish();
+          else {
+            await sim.reappear();
+            await attach();
+          }
+          break;
+        case 'press': {
+          const key = keys[keyIndex++];
+          if (key === undefined) {
+            notes.push(`KEY at ${step.frameTime.toFixed(3)} ms: scenario.keys has only ${keys.length} keys`);
+            break;
+          }
+          if (toKeyClass(key) !== step.keyClass) {
+            notes.push(`KEY at ${step.frameTime.toFixed(3)} ms is ${step.keyClass}, but key ${keyIndex} of scenario.keys is a ${toKeyClass(key)}`);
+          }
+          if (!sim.keypad.press(key)) notes.push(`KEY at ${step.frameTime.toFixed(3)} ms: the simulator had no session taking keys`);
+          break;
+        }
+      }
+    }
+    if (keyIndex < keys.length) notes.push(`scenario.keys has ${keys.length - keyIndex} key(s) no KEY frame was recorded for`);
+    await timebase.advanceTo(recordedDurationMs);
+    await timebase.settle();
+  } finally {
+    socket?.destroy();
+    await sim.close();
+  }
+  actual.push(...splitter.flush(timebase.elapsed()));
+
+  const diffs = compareFrameSequences(recordedD2h, actual, new ReplayBindings());
+  return {
+    against: 'device',
+    ok: diffs.length === 0 && notes.length === 0,
+    compared: recordedD2h.length,
+    diffs,
+    notes,
+    recordedDurationMs,
+    wallMs: performance.now() - started,
+    unreplayable: false,
+  };
+}

@@ -1,0 +1,207 @@
+/**
+ * Replay against the host: the replayer plays the recorded device (its d2h bytes, at their recorded times)
+ * to the real host driver over a real TCP socket, and compares every frame the driver sends with the
+ * recorded h2d frames.
+ *
+ * The application's calls are not on the wire; they are read back from the frames only they cause:
+ * the first HELLO → openTenkey(), each new START_ENTRY → readCard({timeoutSeconds, reveal, expiryRequired}),
+ * each new CANCEL while an entry runs → cancel(); each at the time the recorded frame's first byte arrived.
+ * After the last record the driver is closed. Device frames that echo a value the host chose at random
+ * (sessionId, PING nonce) are re-encoded with the value the driver chose this time (see frame-compare.ts).
+ */
+import type { TenkeyKeypad } from '../../host-driver/tenkey-keypad.js';
+import { openTenkey } from '../../host-driver/open-tenkey.js';
+import { isTenkeyCancelled, isTenkeyError } from '../../host-driver/errors.js';
+import { listenTcp, type TcpListener } from '../../device-sim/transport/tcp-listener.js';
+import { encodeFrame } from '../frame.js';
+import type { Message } from '../messages.js';
+import type { Capture, CaptureOutcome } from './capture-format.js';
+import { DirectionFrameSplitter, isCapturedFrame, timelineOfRecords, type CapturedFrame } from './capture-frames.js';
+import { compareFrameSequences, matchFrame, ReplayBindings } from './frame-compare.js';
+import type { ReplayTimebase } from './replay-timebase.js';
+import type { ReplayReport } from './replay-report.js';
+
+/**
+ * One thing the replayer does, at capture time `t`. `at` orders steps as the recording did: a record's index,
+ * or half a step before the record that starts the frame an application call caused. (Times alone cannot: a
+ * virtual-time recording has many records at the same millisecond, and cause must still precede effect.)
+ */
+type Step =
+  | { t: number; at: number; kind: 'send'; frame: CapturedFrame }
+  | { t: number; at: number; kind: 'device'; event: 'open' | 'close' }
+  | { t: number; at: number; kind: 'open' }
+  | { t: number; at: number; kind: 'readCard'; timeoutSeconds: number; reveal: number; expiryRequired: boolean }
+  | { t: number; at: number; kind: 'cancel' };
+
+function planSteps(capture: Capture, recordedH2d: CapturedFrame[]): Step[] | string {
+  const steps: Step[] = [];
+  const timeline = timelineOfRecords(capture.records);
+  const firstHello = recordedH2d.find((f) => f.result.ok && f.result.frame.message.type === 'HELLO');
+  if (firstHello === undefined) return 'the capture has no HELLO from the host: it did not start at a connection, so the host cannot be replayed';
+  steps.push({ t: firstHello.tFirstByte, at: firstHello.firstRecord - 0.5, kind: 'open' });
+  const sessions = new Set<number>();
+  const cancelled = new Set<number>();
+  for (const f of recordedH2d) {
+    if (!f.result.ok) continue;
+    const m = f.result.frame.message;
+    if (m.type === 'START_ENTRY' && !sessions.has(m.sessionId)) {
+      sessions.add(m.sessionId);
+      steps.push({
+        t: f.tFirstByte, at: f.firstRecord - 0.5, kind: 'readCard',
+        timeoutSeconds: m.inactivityTimeoutS === 0 ? 60 : m.inactivityTimeoutS, reveal: m.reveal, expiryRequired: m.expiryRequired,
+      });
+    } else if (m.type === 'CANCEL' && !cancelled.has(m.sessionId)) {
+      cancelled.add(m.sessionId);
+      steps.push({ t: f.tFirstByte, at: f.firstRecord - 0.5, kind: 'cancel' });
+    }
+  }
+  for (const item of timeline) {
+    if (isCapturedFrame(item) && item.dir === 'd2h') steps.push({ t: item.t, at: item.lastRecord, kind: 'send', frame: item });
+  }
+  capture.records.forEach((record, index) => {
+    if ('event' in record && record.side === 'device') steps.push({ t: record.t, at: index, kind: 'device', event: record.event });
+  });
+  return steps.sort((a, b) => a.at - b.at);
+}
+
+/** The recorded device frame, with host-chosen values it echoes swapped for this run's. */
+function rewriteForHost(frame: CapturedFrame, bindings: ReplayBindings): Buffer {
+  if (!frame.result.ok) return frame.raw;
+  const { message, seq, retransmission, fromDevice, version } = frame.result.frame;
+  let changed: Message | undefined;
+  if ('sessionId' in message && message.sessionId !== 0) {
+    const actual = bindings.session.actualFor(message.sessionId);
+    if (actual !== undefined && actual !== message.sessionId) changed = { ...message, sessionId: actual } as Message;
+  }
+  if (message.type === 'PONG') {
+    const actual = bindings.nonce.actualFor(message.nonce);
+    if (actual !== undefined && actual !== message.nonce) changed = { ...message, nonce: actual };
+  }
+  if (changed === undefined) return frame.raw;
+  return encodeFrame(changed, seq, { fromDevice, retransmission, version });
+}
+
+function outcomeOf(settled: PromiseSettledResult<{ brand: string; last: string }>): CaptureOutcome {
+  if (settled.status === 'fulfilled') return { kind: 'card', brand: settled.value.brand, last: settled.value.last };
+  const e = settled.reason as unknown;
+  if (isTenkeyCancelled(e)) return { kind: 'cancelled' };
+  return { kind: 'error', code: isTenkeyError(e) ? e.code : String((e as Error)?.message ?? e) };
+}
+
+export async function replayAgainstHost(capture: Capture, timebase: ReplayTimebase): Promise<ReplayReport> {
+  const started = performance.now();
+  const timeline = timelineOfRecords(capture.records);
+  const recordedH2d = timeline.filter(isCapturedFrame).filter((f) => f.dir === 'h2d');
+  const notes: string[] = [];
+  const plan = planSteps(capture, recordedH2d);
+  const recordedDurationMs = capture.records.at(-1)?.t ?? 0;
+  if (typeof plan === 'string') {
+    return { against: 'host', ok: false, compared: recordedH2d.length, diffs: [], notes: [plan], recordedDurationMs, wallMs: 0, unreplayable: true };
+  }
+
+  const splitter = new DirectionFrameSplitter('h2d');
+  const actual: CapturedFrame[] = [];
+  const liveBindings = new ReplayBindings();
+  let liveIndex = 0;
+  const onActual = (frame: CapturedFrame): void => {
+    actual.push(frame);
+    // Learn bindings as frames come, so the next device frame can echo this run's session id / nonce.
+    const recorded = recordedH2d[liveIndex];
+    if (recorded && matchFrame(recorded, frame, liveBindings).length === 0) liveIndex++;
+  };
+  let socket: import('node:net').Socket | undefined;
+  const listener: TcpListener = await listenTcp({
+    host: '127.0.0.1',
+    port: 0,
+    onConnection: (s) => {
+      socket = s;
+      s.on('data', (bytes: Buffer) => {
+        timebase.noteActivity();
+        for (const f of splitter.push(bytes, timebase.elapsed())) onActual(f);
+      });
+      s.on('close', () => {
+        timebase.noteActivity();
+        if (socket === s) socket = undefined;
+      });
+    },
+  });
+
+  let keypad: TenkeyKeypad | undefined;
+  let opening: Promise<void> | undefined;
+  const reads: Array<Promise<{ brand: string; last: string }>> = [];
+  const send = (bytes: Buffer): void => {
+    if (socket && !socket.destroyed) socket.write(bytes);
+  };
+  try {
+    for (const step of plan) {
+      await timebase.advanceTo(step.t);
+      switch (step.kind) {
+        case 'open':
+          opening = openTenkey({
+            device: listener.address,
+            clock: timebase.clock,
+            ...(capture.header.scenario?.service !== undefined ? { service: capture.header.scenario.service } : {}),
+          }).then(
+            (k) => {
+              keypad = k;
+            },
+            (e: unknown) => {
+              notes.push(`openTenkey failed: ${(e as Error).message}`);
+            },
+          );
+          break;
+        case 'readCard': {
+          if (keypad === undefined) {
+            notes.push(`readCard at ${step.t.toFixed(3)} ms: the driver was not open yet`);
+            break;
+          }
+          const read = keypad.readCard({ timeoutSeconds: step.timeoutSeconds, reveal: step.reveal, expiryRequired: step.expiryRequired });
+          read.catch(() => undefined);
+          reads.push(read);
+          break;
+        }
+        case 'cancel':
+          void keypad?.cancel();
+          break;
+        case 'device':
+          if (step.event === 'close') await listener.pause();
+          else await listener.resume();
+          break;
+        case 'send':
+          send(rewriteForHost(step.frame, liveBindings));
+          break;
+      }
+    }
+    await timebase.advanceTo(recordedDurationMs);
+    await opening;
+    const closing = keypad?.close();
+    await timebase.settle();
+    await closing;
+    await timebase.settle();
+  } finally {
+    await keypad?.close().catch(() => undefined);
+    await listener.close();
+  }
+  for (const f of splitter.flush(timebase.elapsed())) actual.push(f);
+
+  const diffs = compareFrameSequences(recordedH2d, actual, new ReplayBindings());
+  const expected = capture.header.scenario?.outcome;
+  if (expected !== undefined) {
+    const settled = await Promise.allSettled(reads);
+    const last = settled.at(-1);
+    const got: CaptureOutcome | undefined = last === undefined ? undefined : outcomeOf(last);
+    if (JSON.stringify(got) !== JSON.stringify(expected)) {
+      notes.push(`application outcome ${JSON.stringify(got ?? null)} ≠ recorded ${JSON.stringify(expected)}`);
+    }
+  }
+  return {
+    against: 'host',
+    ok: diffs.length === 0 && notes.length === 0,
+    compared: recordedH2d.length,
+    diffs,
+    notes,
+    recordedDurationMs,
+    wallMs: performance.now() - started,
+    unreplayable: false,
+  };
+}

@@ -1,0 +1,85 @@
+import { SimulatedClock } from 'xstate';
+import { describe, expect, it } from 'vitest';
+import { CardEntry, HOST_GUARD_SLACK_S } from '../../host-driver/card-entry.js';
+import { TenkeyCancelledError, TenkeyError, tenkeyError } from '../../host-driver/errors.js';
+import type { EntryProgress } from '../../host-driver/events.js';
+import type { DeviceInfo } from '../../host-driver/results.js';
+import { ENTRY_SESSION_CAP_S } from '../../protocol/constants.js';
+
+const device: DeviceInfo = {
+  address: 'tcp://127.0.0.1:7780', model: 'SIM', firmwareVersion: '1', serialNumber: 'S1', keySetId: '00'.repeat(8), protocolVersion: 1, acceptedBrands: [],
+};
+
+function entry(sessionId = 7) {
+  const clock = new SimulatedClock();
+  const progress: EntryProgress[] = [];
+  const e = new CardEntry({
+    sessionId, timeoutSeconds: 30, reveal: 3, expiryRequired: true, clock, device: () => device, onProgress: (p) => progress.push(p),
+  });
+  return { e, clock, progress };
+}
+
+describe('CardEntry', () => {
+  it('reports STATUS and KEY as progress with counts only, then resolves on RESULT', async () => {
+    const { e, progress } = entry();
+    e.handle({ type: 'STATUS', state: 'PAN', sessionId: 7, field: 'PAN', digits: 0, secondsLeft: 30, notice: 'NONE' });
+    e.handle({ type: 'KEY', sessionId: 7, keyClass: 'DIGIT', field: 'PAN', digits: 1, notice: 'NONE' });
+    e.handle({ type: 'KEY', sessionId: 7, keyClass: 'ENTER', field: 'EXPIRY', digits: 0, notice: 'NONE' });
+    e.handle({
+      type: 'RESULT', sessionId: 7, brand: 'visa', last: '111', keySerialNumber: new Uint8Array(12).fill(0xab), encryptedBlock: new Uint8Array([1, 2, 255]),
+    });
+    const outcome = await e.outcome;
+    expect(outcome).toEqual({
+      ok: true,
+      result: { brand: 'visa', last: '111', keySerialNumber: 'ab'.repeat(12), encryptedBlock: '0102ff', sessionId: 7, device },
+    });
+    expect(progress.map((p) => [p.state, p.field, p.digits, p.key])).toEqual([
+      ['PAN', 'PAN', 0, undefined], ['PAN', 'PAN', 1, 'DIGIT'], ['EXPIRY', 'EXPIRY', 0, 'ENTER'], ['DONE', 'NONE', 0, undefined],
+    ]);
+  });
+
+  it('ignores messages of other sessions', () => {
+    const { e, progress } = entry(7);
+    e.handle({ type: 'ERROR', sessionId: 8, code: 'TIMEOUT', detail: '' });
+    e.handle({ type: 'KEY', sessionId: 6, keyClass: 'DIGIT', field: 'PAN', digits: 1, notice: 'NONE' });
+    expect(e.settled).toBe(false);
+    expect(progress).toEqual([]);
+  });
+
+  it('maps a device ERROR through the table and the cancel key to a keypad cancellation', async () => {
+    const a = entry();
+    a.e.handle({ type: 'ERROR', sessionId: 7, code: 'UNSUPPORTED_BRAND', detail: 'brand 7' });
+    expect(await a.e.outcome).toMatchObject({ ok: false, error: { code: 'CARD_SERVICE', cause: 'UNSUPPORTED_BRAND' } });
+    expect(a.progress.at(-1)?.state).toBe('FAILED');
+
+    const b = entry();
+    b.e.handle({ type: 'ERROR', sessionId: 7, code: 'CANCELLED', detail: '' });
+    const outcome = await b.e.outcome;
+    expect(!outcome.ok && outcome.error).toBeInstanceOf(TenkeyCancelledError);
+    expect(!outcome.ok && outcome.error).toMatchObject({ code: 'CANCELLED', by: 'keypad' });
+    expect(b.progress.at(-1)?.state).toBe('CANCELLED');
+  });
+
+  it('redacts long digit runs in device error details', async () => {
+    const { e } = entry();
+    e.handle({ type: 'ERROR', sessionId: 7, code: 'INTERNAL', detail: 'oops 4111111111111111' });
+    const outcome = await e.outcome;
+    expect(!outcome.ok && (outcome.error as TenkeyError).detail).toBe('device: oops [redacted]');
+  });
+
+  it('settles once: the first outcome wins', async () => {
+    const { e } = entry();
+    e.fail(new TenkeyCancelledError('host'));
+    e.fail(tenkeyError('LINK_DEAD'));
+    e.handle({ type: 'RESULT', sessionId: 7, brand: 'visa', last: '1', keySerialNumber: new Uint8Array(12), encryptedBlock: new Uint8Array(1) });
+    expect(await e.outcome).toMatchObject({ ok: false, error: { code: 'CANCELLED', by: 'host' } });
+  });
+
+  it("ends with ENTRY_TIMEOUT when the keypad never answers within its own cap plus the host's slack", async () => {
+    const { e, clock } = entry();
+    clock.increment((ENTRY_SESSION_CAP_S + HOST_GUARD_SLACK_S) * 1000 - 1);
+    expect(e.settled).toBe(false);
+    clock.increment(1);
+    expect(await e.outcome).toMatchObject({ ok: false, error: { code: 'ENTRY_TIMEOUT', cause: 'HOST_SESSION_LIMIT' } });
+  });
+});

@@ -1,0 +1,43 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Every project file reachable from `entry` through static and dynamic imports (relative specifiers only). */
+function importGraph(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const queue = [resolve(root, entry)];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
+    for (const { fileName } of importedFiles) {
+      if (!fileName.startsWith('.')) continue;
+      const target = resolve(dirname(file), fileName.replace(/\.js$/, '.ts'));
+      if (!existsSync(target)) throw new Error(`${relative(root, file)} imports missing ${fileName}`);
+      queue.push(target);
+    }
+  }
+  return new Set([...seen].map((f) => relative(root, f)));
+}
+
+describe("the host driver's import graph", () => {
+  it.each(['host-driver/index.ts', 'cli/commands/read.ts', 'cli/commands/doctor.ts'])(
+    '%s never reaches the decrypt side (device-sim/crypto)',
+    (entry) => {
+      const files = [...importGraph(entry)];
+      expect(files).toContain(entry);
+      expect(files.length).toBeGreaterThan(5);
+      expect(files.filter((f) => f.startsWith('device-sim/crypto/'))).toEqual([]);
+    },
+  );
+
+  it('takes from device-sim only the shared address parser', () => {
+    const fromSim = [...importGraph('host-driver/index.ts')].filter((f) => f.startsWith('device-sim/'));
+    expect(fromSim).toEqual(['device-sim/transport/address.ts']);
+  });
+});
