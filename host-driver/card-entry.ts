@@ -2,9 +2,7 @@
  * One readCard from START_ENTRY to its end: follows the keypad's STATUS/KEY/RESULT/ERROR for its
  * session id, reports progress, and settles exactly once. Knows nothing of transports.
  */
-import type { Clock } from '../protocol/clock.js';
-import { ENTRY_SESSION_CAP_S } from '../protocol/constants.js';
-import type { DeviceMessage, EntryStateName } from '../protocol/messages.js';
+import { ENTRY_SESSION_CAP_S, type Clock, type DeviceMessage, type EntryStateName } from '../protocol/index.js';
 import { fromDeviceError, tenkeyError, TenkeyCancelledError, type TenkeyError } from './errors.js';
 import type { EntryProgress } from './events.js';
 import type { ResolvedReadCardOptions } from './options.js';

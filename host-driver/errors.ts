@@ -6,8 +6,9 @@
  * reason as a stable `cause` string for logs and support. Cancellation is not a failure: it is
  * {@link TenkeyCancelledError}, outside the four.
  */
-import { ProtocolError, ProtocolErrorCode, type ProtocolErrorCodeName } from '../protocol/errors.js';
-import { DeviceErrorCode, type DeviceErrorName } from '../protocol/messages.js';
+import {
+  DeviceErrorCode, ProtocolError, ProtocolErrorCode, type DeviceErrorName, type ProtocolErrorCodeName,
+} from '../protocol/index.js';
 
 /** The four store errors. */
 export type TenkeyErrorCode = 'CARD_SERVICE' | 'CONNECTION' | 'ENTRY_TIMEOUT' | 'TEMPORARY';

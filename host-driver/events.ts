@@ -1,5 +1,5 @@
 /** Events a TenkeyKeypad emits. Counts and states only: a UI draws ●●●● from `digits`, never from digits. */
-import type { EntryFieldName, EntryNoticeName, EntryStateName, KeyClassName } from '../protocol/messages.js';
+import type { EntryFieldName, EntryNoticeName, EntryStateName, KeyClassName } from '../protocol/index.js';
 import type { TenkeyError } from './errors.js';
 import type { DeviceInfo } from './results.js';
 
@@ -22,6 +22,11 @@ export interface EntryProgress {
 
 export type ConnectionStatus = 'connected' | 'disconnected' | 'reconnecting';
 
+/**
+ * The link to the keypad changed: 'connected' after every successful HELLO → INFO (first open and each
+ * reconnect), 'disconnected' when the port or socket went away (an entry in flight fails with CONNECTION;
+ * also emitted once by close(), cause CLOSED), 'reconnecting' before each attempt, with its backoff delay.
+ */
 export interface ConnectionEvent {
   status: ConnectionStatus;
   /** The keypad's address. */

@@ -4,11 +4,10 @@
  * Entry logic lives above (TenkeyKeypad); this file only knows "connected, with this INFO" or not.
  */
 import { EventEmitter } from 'node:events';
-import type { Clock } from '../protocol/clock.js';
-import { PROTOCOL_VERSION, PROTOCOL_VERSION_MIN } from '../protocol/constants.js';
-import { FrameDecoder } from '../protocol/frame-decoder.js';
-import { LinkEndpoint } from '../protocol/link.js';
-import { isDeviceMessage, type DeviceErrorName, type DeviceMessage, type HostMessage, type InfoMessage, type Message } from '../protocol/messages.js';
+import {
+  FrameDecoder, LinkEndpoint, PROTOCOL_VERSION, PROTOCOL_VERSION_MIN, isDeviceMessage,
+  type Clock, type DeviceErrorName, type DeviceMessage, type HostMessage, type InfoMessage, type Message,
+} from '../protocol/index.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { fromDeviceError, tenkeyError, toTenkeyError, TenkeyError } from './errors.js';
 import { redactDigits } from './redact.js';

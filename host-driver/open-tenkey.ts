@@ -1,5 +1,4 @@
-import { systemClock } from '../protocol/clock.js';
-import type { Brand } from '../protocol/messages.js';
+import { systemClock, type Brand } from '../protocol/index.js';
 import { tenkeyError } from './errors.js';
 import { KeypadConnection } from './keypad-connection.js';
 import { silentLogger } from './logger.js';

@@ -2,8 +2,10 @@
  * Options of openTenkey and readCard. openTenkey's mirror the store's settings screen (重要項目設定):
  * テンキーパッド入力 (enabled), 利用サービス (service) and the keypad's address, whose default works.
  */
-import type { Clock } from '../protocol/clock.js';
-import { DEFAULT_INACTIVITY_TIMEOUT_S, DEFAULT_REVEAL_DIGITS, DEFAULT_TCP_HOST, DEFAULT_TCP_PORT, ENTRY_SESSION_CAP_S, MAX_REVEAL_DIGITS } from '../protocol/constants.js';
+import {
+  DEFAULT_INACTIVITY_TIMEOUT_S, DEFAULT_REVEAL_DIGITS, DEFAULT_TCP_HOST, DEFAULT_TCP_PORT, ENTRY_SESSION_CAP_S, MAX_REVEAL_DIGITS,
+  type Clock,
+} from '../protocol/index.js';
 import type { BackoffOptions } from './backoff.js';
 import type { TenkeyLogger } from './logger.js';
 

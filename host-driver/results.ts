@@ -1,5 +1,5 @@
 /** What the driver hands back: everything a store backend may keep, nothing it must not. */
-import type { Brand } from '../protocol/messages.js';
+import type { Brand } from '../protocol/index.js';
 
 /** The keypad as INFO described it at the last (re)connect. */
 export interface DeviceInfo {

@@ -3,7 +3,7 @@
  * the set in START_ENTRY so the keypad refuses other brands at once (UNSUPPORTED_BRAND → CARD_SERVICE),
  * before anything reaches the service.
  */
-import type { Brand } from '../protocol/messages.js';
+import type { Brand } from '../protocol/index.js';
 
 export interface CardService {
   /** Stable id used in settings files and on the command line. */

@@ -4,8 +4,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Clock } from '../protocol/clock.js';
-import type { Brand, DeviceMessage } from '../protocol/messages.js';
+import type { Brand, Clock, DeviceMessage } from '../protocol/index.js';
 import { CardEntry } from './card-entry.js';
 import { tenkeyError, TenkeyCancelledError, toTenkeyError } from './errors.js';
 import type { ConnectionStatus, TenkeyKeypadEvents } from './events.js';

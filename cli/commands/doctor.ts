@@ -48,17 +48,20 @@ export function registerDoctorCommand(program: Command): void {
     });
 }
 
+/** Causes that are the settings' fault (the store's 設定), not the cable's. */
+const SETTINGS_CAUSES: ReadonlySet<string> = new Set(['DISABLED', 'UNKNOWN_SERVICE', 'BAD_ADDRESS']);
+
 export async function runDoctor(options: DoctorCommandOptions): Promise<DoctorReport> {
   const checks: DoctorCheck[] = [];
+  const settings = `device ${options.device}, service ${options.service ?? '(keypad default)'}, keypad input ${options.enabled ? 'ON' : 'OFF'}`;
+  let stage: 'connect' | 'ping' = 'connect';
   const fail = (e: unknown): DoctorReport => {
     const error = toTenkeyError(e).toJSON();
+    const why = `${error.cause}${error.detail ? `: ${error.detail}` : ''}`;
+    if (SETTINGS_CAUSES.has(error.cause)) checks.push({ name: 'settings', ok: false, text: `${settings} — ${why}` });
+    else checks.push({ name: 'settings', ok: true, text: settings }, { name: stage, ok: false, text: why });
     return { verdict: error.code, checks, error };
   };
-  checks.push({
-    name: 'settings',
-    ok: true,
-    text: `device ${options.device}, service ${options.service ?? '(keypad default)'}, keypad input ${options.enabled ? 'ON' : 'OFF'}`,
-  });
   let keypad: TenkeyKeypad | undefined;
   try {
     const started = Date.now();
@@ -70,6 +73,8 @@ export async function runDoctor(options: DoctorCommandOptions): Promise<DoctorRe
       reconnect: false,
     });
     const device = keypad.device;
+    checks.push({ name: 'settings', ok: true, text: settings });
+    stage = 'ping';
     checks.push({ name: 'connect', ok: true, text: `port open, HELLO answered in ${Date.now() - started} ms (protocol v${device.protocolVersion})` });
     const roundTripMs = await keypad.ping();
     checks.push({ name: 'ping', ok: true, text: `PING round trip ${roundTripMs} ms` });

@@ -7,7 +7,7 @@ import {
   DEFAULT_DEVICE_ADDRESS, openTenkey, streamLogger, toTenkeyError, type CardReadResult, type EntryProgress,
   type TenkeyErrorJson, type TenkeyKeypad, type TenkeyOutcome,
 } from '../../host-driver/index.js';
-import { ENTRY_SESSION_CAP_S, MAX_REVEAL_DIGITS } from '../../protocol/constants.js';
+import { ENTRY_SESSION_CAP_S, MAX_REVEAL_DIGITS } from '../../protocol/index.js';
 
 /**
  * Exit codes of `tenkey read` and `tenkey doctor`: one per store error, and one for cancellation
