@@ -93,6 +93,13 @@ function parseScenario(value: unknown, line: number): CaptureScenario {
     }
     scenario.keys = keys as string[];
   }
+  if (obj['keyTimes'] !== undefined) {
+    const times = obj['keyTimes'];
+    if (!Array.isArray(times) || !times.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0)) {
+      throw captureError('BAD_HEADER', 'scenario.keyTimes must be an array of times in ms', line);
+    }
+    scenario.keyTimes = times as number[];
+  }
   if (obj['keyCounter'] !== undefined) {
     const c = obj['keyCounter'];
     if (typeof c !== 'number' || !Number.isSafeInteger(c) || c < 0) {

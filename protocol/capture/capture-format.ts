@@ -56,6 +56,12 @@ export interface CaptureScenario {
    * Replay presses one key per recorded KEY frame, at that frame's time.
    */
   keys?: string[];
+  /**
+   * When each expanded key was pressed (ms since capture start). Optional: without it a replay presses each key
+   * when its KEY frame was recorded, which is the same moment unless the link was busy (retransmissions queue
+   * KEY frames behind the press). Timing only: nothing about which digit.
+   */
+  keyTimes?: number[];
   /** The device's calendar date during the session (expiry checks), YYYY-MM-DD. */
   deviceDate?: string;
   /** Card service the host was configured with (host-driver `service`), when not the default. */

@@ -151,7 +151,8 @@ const LOOKAHEAD = 8;
 
 /**
  * Aligns recorded and actual frames of one direction in order and lists every difference. A frame the code
- * did not send is "missing", one it sent extra "unexpected", a pair that differs "changed".
+ * did not send is "missing", one it sent extra "unexpected", a pair that differs "changed". A frame that only
+ * swapped places with another sent in the same millisecond is not a difference.
  */
 export function compareFrameSequences(recorded: CapturedFrame[], actual: CapturedFrame[], bindings: ReplayBindings): FrameDiff[] {
   const diffs: FrameDiff[] = [];
@@ -193,7 +194,30 @@ export function compareFrameSequences(recorded: CapturedFrame[], actual: Capture
     i++;
     j++;
   }
-  return diffs;
+  return forgiveSimultaneousSwaps(diffs, bindings);
+}
+
+/** Frames recorded this close together (ms) count as simultaneous: either order is the same session. */
+const SIMULTANEOUS_MS = 1;
+
+/**
+ * A frame that is "missing" at one place and "unexpected" at another, at the same moment, only swapped places
+ * with a frame sent in the same millisecond: which of two simultaneous events the event loop served first is not
+ * part of the protocol (and in virtual time many things share a millisecond). Such pairs are not differences.
+ */
+function forgiveSimultaneousSwaps(diffs: FrameDiff[], bindings: ReplayBindings): FrameDiff[] {
+  const dropped = new Set<FrameDiff>();
+  for (const missing of diffs) {
+    if (missing.kind !== 'missing' || dropped.has(missing)) continue;
+    const partner = diffs.find((d) => d.kind === 'unexpected' && !dropped.has(d)
+      && Math.abs(d.actual.t - missing.recorded.t) <= SIMULTANEOUS_MS
+      && matchFrame(missing.recorded, d.actual, bindings).length === 0);
+    if (partner) {
+      dropped.add(missing);
+      dropped.add(partner);
+    }
+  }
+  return diffs.filter((d) => !dropped.has(d));
 }
 
 /** Human lines for a diff, e.g. `✗ d2h frame #12 (recorded at 1234.500 ms) changed: digits 3 ≠ recorded 4`. */

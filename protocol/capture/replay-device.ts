@@ -17,7 +17,7 @@ import type { Capture } from './capture-format.js';
 import { isChunkRecord } from './capture-format.js';
 import { DirectionFrameSplitter, isCapturedFrame, timelineOfRecords, type CapturedFrame } from './capture-frames.js';
 import { compareFrameSequences, ReplayBindings } from './frame-compare.js';
-import type { ReplayTimebase } from './replay-timebase.js';
+import { waitUntil, type ReplayTimebase } from './replay-timebase.js';
 import type { ReplayReport } from './replay-report.js';
 import { expandKeyScript, KeyScriptError } from './test-cards.js';
 import { toKeyClass } from '../../device-sim/entry/keys.js';
@@ -27,6 +27,9 @@ type Step =
   | { t: number; at: number; kind: 'write'; bytes: Uint8Array }
   | { t: number; at: number; kind: 'press'; keyClass: string; frameTime: number }
   | { t: number; at: number; kind: 'device'; event: 'open' | 'close' };
+
+/** Real ms a step waits for the frames recorded before it (a diverged run just goes on after this). */
+const CAUSE_WAIT_MS = 250;
 
 function connectTo(address: string): Promise<Socket> {
   const url = new URL(address);
@@ -41,7 +44,14 @@ function connectTo(address: string): Promise<Socket> {
   });
 }
 
+/** Index of the first record after capture time t. */
+function firstRecordAfter(capture: Capture, t: number): number {
+  const i = capture.records.findIndex((r) => r.t > t);
+  return i < 0 ? capture.records.length : i;
+}
+
 function planSteps(capture: Capture, recordedD2h: CapturedFrame[]): Step[] {
+  const keyTimes = capture.header.scenario?.keyTimes;
   const steps: Step[] = [];
   capture.records.forEach((record, index) => {
     if (isChunkRecord(record)) {
@@ -51,11 +61,17 @@ function planSteps(capture: Capture, recordedD2h: CapturedFrame[]): Step[] {
     }
   });
   let lastKeySeq: number | undefined;
+  let n = 0;
   for (const f of recordedD2h) {
     if (!f.result.ok || f.result.frame.message.type !== 'KEY') continue;
     if (f.result.frame.seq === lastKeySeq) continue;
     lastKeySeq = f.result.frame.seq;
-    steps.push({ t: f.tFirstByte, at: f.firstRecord - 0.5, kind: 'press', keyClass: f.result.frame.message.keyClass, frameTime: f.t });
+    // The press comes after what was recorded up to its moment (the recorder pressed keys after letting due
+    // timers and I/O run), but before its own KEY frame and anything recorded later.
+    const t = keyTimes?.[n] ?? f.tFirstByte;
+    const at = Math.min(f.firstRecord, firstRecordAfter(capture, t)) - 0.5;
+    steps.push({ t, at, kind: 'press', keyClass: f.result.frame.message.keyClass, frameTime: f.t });
+    n++;
   }
   return steps.sort((a, b) => a.at - b.at);
 }
@@ -113,10 +129,13 @@ export async function replayAgainstDevice(capture: Capture, timebase: ReplayTime
   };
 
   let keyIndex = 0;
+  // Cause before effect: before a step, the simulator must have sent every frame recorded before it.
+  const d2hBefore = (at: number): number => recordedD2h.filter((f) => f.lastRecord < at).length;
   try {
     await attach();
     for (const step of steps) {
       await timebase.advanceTo(step.t);
+      await waitUntil(() => actual.length >= d2hBefore(step.at), CAUSE_WAIT_MS);
       switch (step.kind) {
         case 'write':
           if (socket && !socket.destroyed) socket.write(step.bytes);
@@ -144,6 +163,7 @@ export async function replayAgainstDevice(capture: Capture, timebase: ReplayTime
     }
     if (keyIndex < keys.length) notes.push(`scenario.keys has ${keys.length - keyIndex} key(s) no KEY frame was recorded for`);
     await timebase.advanceTo(recordedDurationMs);
+    await waitUntil(() => actual.length >= recordedD2h.length, CAUSE_WAIT_MS);
     await timebase.settle();
   } finally {
     socket?.destroy();

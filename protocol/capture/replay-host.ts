@@ -18,8 +18,13 @@ import type { Message } from '../messages.js';
 import type { Capture, CaptureOutcome } from './capture-format.js';
 import { DirectionFrameSplitter, isCapturedFrame, timelineOfRecords, type CapturedFrame } from './capture-frames.js';
 import { compareFrameSequences, matchFrame, ReplayBindings } from './frame-compare.js';
-import type { ReplayTimebase } from './replay-timebase.js';
+import { waitUntil, type ReplayTimebase } from './replay-timebase.js';
 import type { ReplayReport } from './replay-report.js';
+
+/** Time (ms, in the replay's clock) allowed for opening/closing the driver to finish after the last record. */
+const SETTLE_BUDGET_MS = 10_000;
+/** Real ms a step waits for the frames recorded before it (a diverged run just goes on after this). */
+const CAUSE_WAIT_MS = 250;
 
 /**
  * One thing the replayer does, at capture time `t`. `at` orders steps as the recording did: a record's index,
@@ -132,9 +137,12 @@ export async function replayAgainstHost(capture: Capture, timebase: ReplayTimeba
   const send = (bytes: Buffer): void => {
     if (socket && !socket.destroyed) socket.write(bytes);
   };
+  // Cause before effect: before a step, the driver must have sent every frame recorded before it.
+  const h2dBefore = (at: number): number => recordedH2d.filter((f) => f.lastRecord < at).length;
   try {
     for (const step of plan) {
       await timebase.advanceTo(step.t);
+      await waitUntil(() => actual.length >= h2dBefore(step.at), CAUSE_WAIT_MS);
       switch (step.kind) {
         case 'open':
           opening = openTenkey({
@@ -173,13 +181,16 @@ export async function replayAgainstHost(capture: Capture, timebase: ReplayTimeba
       }
     }
     await timebase.advanceTo(recordedDurationMs);
-    await opening;
-    const closing = keypad?.close();
-    await timebase.settle();
-    await closing;
+    await waitUntil(() => actual.length >= recordedH2d.length, CAUSE_WAIT_MS);
+    // Opening and closing may wait on link timers (retransmissions, the connect timeout): let time run for them.
+    if (opening && !(await timebase.runUntilSettled(opening, SETTLE_BUDGET_MS))) notes.push('openTenkey never finished');
+    if (keypad) {
+      const closing = keypad.close();
+      if (!(await timebase.runUntilSettled(closing, SETTLE_BUDGET_MS))) notes.push('keypad.close() never finished');
+    }
     await timebase.settle();
   } finally {
-    await keypad?.close().catch(() => undefined);
+    if (keypad) await timebase.runUntilSettled(keypad.close(), SETTLE_BUDGET_MS);
     await listener.close();
   }
   for (const f of splitter.flush(timebase.elapsed())) actual.push(f);

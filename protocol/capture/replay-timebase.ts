@@ -15,6 +15,32 @@ export interface ReplayTimebase {
   settle(): Promise<void>;
   /** The replayer saw bytes or an event from the code under test: settle() waits for quiet after this. */
   noteActivity(): void;
+  /**
+   * Waits for `promise`, letting time run (at most `maxMs` of it) so work that waits on timers can finish.
+   * Resolves true when the promise settled, false when it was still pending after `maxMs`. Never rejects.
+   * In virtual time nothing advances unless asked: awaiting a timer-driven promise bare would hang.
+   */
+  runUntilSettled(promise: Promise<unknown>, maxMs: number): Promise<boolean>;
+}
+
+/**
+ * Waits (in real time, without moving the replay's clock) until `condition` holds or `realBudgetMs` passed.
+ * Replayers use it to keep cause before effect: a recorded answer is sent only once the code under test said
+ * what it answers. Resolves with the condition's final value.
+ */
+export async function waitUntil(condition: () => boolean, realBudgetMs: number): Promise<boolean> {
+  const start = performance.now();
+  while (!condition()) {
+    if (performance.now() - start >= realBudgetMs) return false;
+    await sleep(0.5);
+  }
+  return true;
+}
+
+function tracked(promise: Promise<unknown>): { readonly done: boolean } {
+  const state = { done: false };
+  promise.then(() => { state.done = true; }, () => { state.done = true; });
+  return state;
 }
 
 /** Upper bound on one settle (real ms), so a chatty peer cannot stall the replay. */
@@ -66,6 +92,17 @@ export class InstantTimebase implements ReplayTimebase {
     while (this.clock.fireNext(t)) await this.settle();
     this.clock.setNow(t);
   }
+
+  async runUntilSettled(promise: Promise<unknown>, maxMs: number): Promise<boolean> {
+    const state = tracked(promise);
+    const limit = this.clock.now() + maxMs;
+    await this.settle();
+    while (!state.done) {
+      if (!this.clock.fireNext(limit)) break;
+      await this.settle();
+    }
+    return state.done;
+  }
 }
 
 /** Real time, optionally sped up: the code under test gets a clock that runs `speed` times faster. */
@@ -100,5 +137,12 @@ export class RealTimebase implements ReplayTimebase {
   async advanceTo(t: number): Promise<void> {
     const wait = (t - this.elapsed()) / this.speed;
     if (wait > 0) await sleep(wait);
+  }
+
+  async runUntilSettled(promise: Promise<unknown>, maxMs: number): Promise<boolean> {
+    const state = tracked(promise);
+    const timer = sleep(maxMs / this.speed, undefined, { ref: false });
+    await Promise.race([promise.then(() => undefined, () => undefined), timer]);
+    return state.done;
   }
 }

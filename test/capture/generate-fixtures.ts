@@ -82,7 +82,7 @@ export const FIXTURE_PLANS: FixturePlan[] = [
   {
     name: 'session-limit',
     note: 'The 300 s session cap: a key every 50 s keeps the entry alive until the cap ends it (ERROR SESSION_LIMIT).',
-    keys: ['1', '2', '3', '4', '5', '6', '7'],
+    keys: ['1', '2', '3', '4', '5', '6'],
     keyGapMs: 50_000,
     readCard: { timeoutSeconds: 60 },
     tailMs: 10_000,
@@ -141,7 +141,7 @@ function outcomeOf(settled: PromiseSettledResult<{ brand: string; last: string }
 }
 
 /** Records one plan into `path`. Resolves with the outcome the application saw. */
-export async function recordFixture(plan: FixturePlan, path: string): Promise<CaptureOutcome | undefined> {
+export async function recordFixture(plan: FixturePlan, path: string): Promise<{ outcome?: CaptureOutcome; keyTimes?: number[] }> {
   // Serialport writes go through the thread pool: give in-flight bytes 15 real ms of quiet before virtual
   // time moves, so a recorded ACK is never "late" only because a thread was slow.
   const timebase = new InstantTimebase(15);
@@ -184,13 +184,17 @@ export async function recordFixture(plan: FixturePlan, path: string): Promise<Ca
     await timebase.advanceTo(5);
     const opening = openTenkey({ device: tap.address, clock, ...(process.env['TENKEY_GEN_DEBUG'] ? { logger: streamLogger((line) => process.stderr.write(line + '\n'), 'debug') } : {}), ...(plan.hostService ? { service: plan.hostService } : {}) });
     await timebase.advanceTo(50);
+    // A noisy line may need retransmissions (virtual time) before the handshake completes.
+    if (!(await timebase.runUntilSettled(opening, 10_000))) throw new Error(`${plan.name}: openTenkey did not finish`);
     keypad = await opening;
-    await timebase.advanceTo(100);
+    await timebase.advanceTo(Math.max(100, clock.now()));
     const read = keypad.readCard(plan.readCard ?? {});
     read.catch(() => undefined);
-    let t = 400;
+    let t = clock.now() + 300;
+    const keyTimes: number[] = [];
     for (const key of keys) {
       await timebase.advanceTo(t);
+      keyTimes.push(clock.now());
       sim.keypad.press(key);
       t += key === 'enter' ? 300 : plan.keyGapMs ?? 120;
     }
@@ -206,16 +210,17 @@ export async function recordFixture(plan: FixturePlan, path: string): Promise<Ca
     }
     t += plan.tailMs ?? 600;
     await timebase.advanceTo(t);
+    await timebase.runUntilSettled(read, 10_000);
     const [settled] = await Promise.allSettled([read]);
     outcome = outcomeOf(settled!);
-    await keypad.close();
-    await timebase.settle();
+    if (keyTimes.length > 0) scenario.keyTimes = keyTimes;
+    await timebase.runUntilSettled(keypad.close(), 10_000);
   } finally {
-    await keypad?.close().catch(() => undefined);
+    if (keypad) await timebase.runUntilSettled(keypad.close(), 10_000);
     await tap?.close();
     await sim?.close();
   }
-  return outcome;
+  return { ...(outcome ? { outcome } : {}), ...(scenario.keyTimes ? { keyTimes: scenario.keyTimes } : {}) };
 }
 
 async function main(): Promise<void> {
@@ -225,11 +230,11 @@ async function main(): Promise<void> {
   for (const plan of FIXTURE_PLANS) {
     if (only.length > 0 && !only.includes(plan.name)) continue;
     const path = join(FIXTURE_DIR, `${plan.name}.jsonl`);
-    const outcome = await recordFixture(plan, path);
-    // Patch the application outcome into the header (the tap wrote the header before the session ran).
+    const { outcome, keyTimes } = await recordFixture(plan, path);
+    // Patch what only the end knows into the header (the tap wrote the header before the session ran).
     const [header = '', ...rest] = (await readFile(path, 'utf8')).split('\n');
     const parsed = JSON.parse(header) as { scenario?: Record<string, unknown> };
-    if (outcome !== undefined) parsed.scenario = { ...parsed.scenario, outcome };
+    parsed.scenario = { ...parsed.scenario, ...(keyTimes ? { keyTimes } : {}), ...(outcome ? { outcome } : {}) };
     await writeFile(path, [JSON.stringify(parsed), ...rest].join('\n'));
     process.stdout.write(`${plan.name}: ${rest.filter((l) => l.trim() !== '').length} records, outcome ${JSON.stringify(outcome)}\n`);
   }

@@ -115,3 +115,89 @@ describe('tenkey tap over real PTYs', () => {
     await expect(startTap({ device: 'nonsense' })).rejects.toBeInstanceOf(TapError);
   });
 });
+
+describe('tenkey tap between the real simulator and the real host driver', () => {
+  it('records a whole card entry over real PTYs, byte for byte what each side saw, ciphertext only', async () => {
+    const { startSimulator } = await import('../../device-sim/index.js');
+    const { openTenkey } = await import('../../host-driver/open-tenkey.js');
+    const { findCardNumbers } = await import('./pan-scan.js');
+    const { TEST_CARDS } = await import('../../protocol/capture/test-cards.js');
+    // The simulator types a test card by itself at START_ENTRY (its key script), on a real PTY.
+    const sim = await startSimulator({
+      listen: 'pty',
+      keys: `${TEST_CARDS.jcb}<enter>1230<enter>`,
+      now: () => new Date('2026-11-26T12:00:00Z'),
+    });
+    const out = new PassThrough();
+    const text = collect(out);
+    const tap = await startTap({ device: sim.address, output: out });
+    const keypad = await openTenkey({ device: tap.address, connectTimeoutMs: 5000 });
+    try {
+      const card = await keypad.readCard({ timeoutSeconds: 10 });
+      expect({ brand: card.brand, last: card.last }).toEqual({ brand: 'jcb', last: '000' });
+    } finally {
+      await keypad.close();
+      await tap.close();
+      await sim.close();
+    }
+    const capture = parseCapture(text());
+    const frames = framesOfCapture(capture);
+    expect(frames.every((f) => f.result.ok)).toBe(true);
+    const types = frames.map((f) => f.result.ok && `${f.dir} ${f.result.frame.message.type}`);
+    expect(types.slice(0, 4)).toEqual(['h2d HELLO', 'd2h ACK', 'd2h INFO', 'h2d ACK']);
+    expect(types).toContain('h2d START_ENTRY');
+    expect(types.filter((t) => t === 'd2h KEY')).toHaveLength(16 + 1 + 4 + 1);
+    expect(types).toContain('d2h RESULT');
+    expect(findCardNumbers(text(), Object.values(TEST_CARDS))).toEqual([]);
+  });
+});
+
+describe('tenkey tap (the command)', () => {
+  it('prints the PTY first, forwards, and on SIGINT flushes the capture and exits 0', async () => {
+    const { spawn } = await import('node:child_process');
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join, resolve } = await import('node:path');
+    const device = PtyPort.open();
+    const dir = mkdtempSync(join(tmpdir(), 'tenkey-tap-'));
+    const file = join(dir, 'session.jsonl');
+    const mainPath = resolve(import.meta.dirname, '../../cli/main.ts');
+    const child = spawn(process.execPath, [
+      '--import', 'tsx', '--input-type=module', '-e',
+      `import { main } from ${JSON.stringify(mainPath)}; process.exitCode = await main(process.argv.slice(0, 1).concat(process.argv.slice(1)));`,
+      'tenkey', 'tap', '--device', device.path, '-o', file,
+    ], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let host: SerialPort | undefined;
+    try {
+      let stdout = '';
+      const firstLine = await new Promise<string>((resolveLine, reject) => {
+        child.stdout.on('data', (c: Buffer) => {
+          stdout += c.toString();
+          if (stdout.includes('\n')) resolveLine(stdout.split('\n')[0]!);
+        });
+        child.once('exit', (code) => reject(new Error(`tap exited early (${code}): ${stdout}`)));
+      });
+      expect(firstLine).toMatch(/^\/dev\/pts\/\d+$/);
+      host = await openSerial(firstLine);
+      const atDevice = readBytes(device, hello.length);
+      host.write(hello);
+      expect(await atDevice).toEqual(hello);
+      const atHost = readBytes(host, ack.length);
+      device.write(ack);
+      expect(await atHost).toEqual(ack);
+      // The decoded view follows the PTY line.
+      await new Promise((r) => setTimeout(r, 50));
+      expect(stdout).toMatch(/h2d seq=1 +HELLO versions=1\.\.1 {2}crc=ok/);
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      const capture = parseCapture(readFileSync(file, 'utf8'));
+      expect(framesOfCapture(capture).map((f) => `${f.dir} ${f.result.ok && f.result.frame.message.type}`)).toEqual(['h2d HELLO', 'd2h ACK']);
+    } finally {
+      child.kill('SIGKILL');
+      await closeSerial(host);
+      await device.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
