@@ -66,6 +66,9 @@ Stop with Ctrl-C (SIGINT) or SIGTERM: the capture is flushed and both ports are 
           process.on('SIGTERM', stop);
         });
         process.exitCode = 0;
+        // Everything is closed and flushed. serialport can leave a read pending in the thread pool on a device
+        // that stays open, which would keep the process alive: this unref'd timer only fires if something does.
+        setTimeout(() => process.exit(0), 500).unref();
       } catch (e) {
         reportCliError('tap', e);
       }

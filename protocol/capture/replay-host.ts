@@ -111,8 +111,13 @@ export async function replayAgainstHost(capture: Capture, timebase: ReplayTimeba
   const onActual = (frame: CapturedFrame): void => {
     actual.push(frame);
     // Learn bindings as frames come, so the next device frame can echo this run's session id / nonce.
-    const recorded = recordedH2d[liveIndex];
-    if (recorded && matchFrame(recorded, frame, liveBindings).length === 0) liveIndex++;
+    // Look a few frames ahead, so one extra or missing frame does not stop the learning.
+    for (let k = liveIndex; k < Math.min(liveIndex + 8, recordedH2d.length); k++) {
+      if (matchFrame(recordedH2d[k]!, frame, liveBindings).length === 0) {
+        liveIndex = k + 1;
+        break;
+      }
+    }
   };
   let socket: import('node:net').Socket | undefined;
   const listener: TcpListener = await listenTcp({
@@ -159,6 +164,7 @@ export async function replayAgainstHost(capture: Capture, timebase: ReplayTimeba
           );
           break;
         case 'readCard': {
+          await waitUntil(() => keypad !== undefined, CAUSE_WAIT_MS);
           if (keypad === undefined) {
             notes.push(`readCard at ${step.t.toFixed(3)} ms: the driver was not open yet`);
             break;

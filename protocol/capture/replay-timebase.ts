@@ -60,7 +60,7 @@ export class InstantTimebase implements ReplayTimebase {
   #activity = 0;
 
   /** @param quietMs real milliseconds without activity after which in-flight I/O is taken as arrived. */
-  constructor(readonly quietMs = 2) {}
+  constructor(readonly quietMs = 1) {}
 
   elapsed(): number {
     return this.clock.now();

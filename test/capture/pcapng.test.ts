@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeFrame } from '../../protocol/frame.js';
@@ -123,6 +123,38 @@ describe('pcapng export', () => {
       if (dir) rmSync(dir, { recursive: true, force: true });
       dir = undefined;
     });
+    it.skipIf(!tshark)('reads a fixture exported by `tenkey capture export`: one packet per frame, directions intact', async () => {
+      const { main } = await import('../../cli/main.js');
+      const { parseCapture } = await import('../../protocol/capture/capture-reader.js');
+      const { framesOfCapture } = await import('../../protocol/capture/capture-frames.js');
+      const { dirname: dirOf } = await import('node:path');
+      const { fileURLToPath } = await import('node:url');
+      dir = mkdtempSync(join(tmpdir(), 'tenkey-pcapng-'));
+      const fixture = join(dirOf(fileURLToPath(import.meta.url)), '../../fixtures/captures/noisy-link.jsonl');
+      const out = join(dir, 'noisy.pcapng');
+      expect(await main(['node', 'tenkey', 'capture', 'export', fixture, '--pcapng', out])).toBe(0);
+      const frames = framesOfCapture(parseCapture(readFileSync(fixture, 'utf8')));
+      const listed = execFileSync('tshark', ['-r', out, '-T', 'fields', '-e', 'frame.packet_flags_direction', '-e', 'data.data'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim().split('\n');
+      expect(listed).toEqual(frames.map((f) => `${f.dir === 'd2h' ? '0x00000001' : '0x00000002'}\t${f.raw.toString('hex')}`));
+    });
+
+    it.skipIf(!tshark)('decodes seq and type with the Lua dissector sketch from CAPTURE-FORMAT.md', () => {
+      const doc = readFileSync(new URL('../../protocol/capture/CAPTURE-FORMAT.md', import.meta.url), 'utf8');
+      const lua = /```lua\n([\s\S]*?)```/.exec(doc)?.[1];
+      expect(lua).toBeDefined();
+      dir = mkdtempSync(join(tmpdir(), 'tenkey-pcapng-'));
+      writeFileSync(join(dir, 'tenkey.lua'), lua!);
+      writeFileSync(join(dir, 'x.pcapng'), captureToPcapng(capture));
+      const out = execFileSync('tshark', ['-X', `lua_script:${join(dir, 'tenkey.lua')}`, '-r', join(dir, 'x.pcapng'), '-T', 'fields', '-e', '_ws.col.Info'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      expect(out.trim().split('\n')).toEqual(['h2d seq=1 type=0x06', 'd2h seq=1 type=0xf0']);
+    });
+
     it.skipIf(!tshark)('lists both frames with their direction, time and bytes', () => {
       dir = mkdtempSync(join(tmpdir(), 'tenkey-pcapng-'));
       const file = join(dir, 'x.pcapng');

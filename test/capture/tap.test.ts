@@ -100,6 +100,7 @@ describe('tenkey tap over real PTYs', () => {
     host = await openSerial(tap.address);
     const hostClosed = new Promise<void>((resolve) => host!.once('close', () => resolve()));
     host.on('data', () => {}); // a host always reads: that read is what learns of the hang-up
+    await new Promise((r) => setTimeout(r, 50)); // both serialport readers armed, as in a running session
     // A serial adapter pulled out: the tap's read side gets EIO/close from the kernel once the PTY is gone.
     await device.close();
     device = undefined;

@@ -1,0 +1,71 @@
+/** `tenkey sim` as a user runs it: the built bin (the test command builds dist/ first). */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectTcp, openSerial, TestHost } from './test-host.js';
+
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '../../bin/tenkey.js');
+let children: ChildProcess[] = [];
+let hosts: TestHost[] = [];
+afterEach(() => {
+  for (const host of hosts) host.close();
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  hosts = [];
+  children = [];
+});
+
+function run(args: string[]): ChildProcess {
+  const child = spawn(process.execPath, [BIN, 'sim', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  return child;
+}
+
+async function firstLine(child: ChildProcess): Promise<string> {
+  const lines = createInterface({ input: child.stdout! });
+  const [line] = (await once(lines, 'line')) as [string];
+  return line;
+}
+
+describe('tenkey sim', () => {
+  it('prints its TCP address first, serves a host, and exits 0 on SIGTERM', async () => {
+    const child = run(['--listen', 'tcp://127.0.0.1:0', '--keys', '4111111111111111<enter>']);
+    const address = await firstLine(child);
+    expect(address).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
+    const host = new TestHost(await connectTcp(address));
+    hosts.push(host);
+    expect((await host.hello()).type).toBe('INFO');
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+  });
+
+  it('prints its PTY path first and a serialport host can open it', async () => {
+    const child = run([]);
+    const path = await firstLine(child);
+    expect(path).toMatch(/^\/dev\/pts\/\d+$/);
+    const host = new TestHost(await openSerial(path));
+    hosts.push(host);
+    expect((await host.hello()).type).toBe('INFO');
+    child.kill('SIGINT');
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+  });
+
+  it.each([
+    [['--fault', 'bogus'], /unknown fault "bogus"/],
+    [['--keys', '12x'], /unexpected "x".*column 3/],
+    [['--service', 'nope'], /unknown card service "nope"/],
+    [['--listen', 'udp://x:1'], /--listen must be/],
+  ])('rejects %j with one line on stderr and a non-zero exit', async (args, message) => {
+    const child = run(args);
+    let stderr = '';
+    child.stderr!.on('data', (b: Buffer) => { stderr += b.toString(); });
+    const [code] = await once(child, 'exit');
+    expect(code).not.toBe(0);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(message);
+  });
+});

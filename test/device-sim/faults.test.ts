@@ -1,0 +1,108 @@
+/** Every --fault behaviour, on a real TCP connection. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { SimulatedClock } from 'xstate';
+import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../device-sim/index.js';
+import { decryptCardBlock } from '../../device-sim/crypto/card-block-decrypt.js';
+import { loadTestKeys } from '../../device-sim/crypto/test-keys.js';
+import type { SessionEnd } from '../../device-sim/virtual-keypad.js';
+import { connectTcp, startEntryMessage, TestHost, type TestHostOptions } from './test-host.js';
+
+const PAN = '4111111111111111';
+const SCRIPT = `${PAN}<enter>1230<enter>`;
+const NOW = () => new Date('2026-11-27T12:00:00Z');
+
+let sims: RunningSimulator[] = [];
+let hosts: TestHost[] = [];
+afterEach(async () => {
+  for (const host of hosts) host.close();
+  for (const sim of sims) await sim.close();
+  hosts = [];
+  sims = [];
+});
+
+async function setup(options: SimulatorOptions, hostOptions: TestHostOptions = {}): Promise<{ sim: RunningSimulator; host: TestHost }> {
+  const sim = await startSimulator({ listen: 'tcp://127.0.0.1:0', now: NOW, ...options });
+  sims.push(sim);
+  const host = new TestHost(await connectTcp(sim.address), hostOptions);
+  hosts.push(host);
+  return { sim, host };
+}
+
+describe('byte faults (seeded)', () => {
+  it.each([
+    ['drop', 'drop=0.004,seed=11', 'dropped'],
+    ['corrupt', 'corrupt=0.004,seed=12', 'corrupted'],
+    ['duplicate', 'duplicate=0.004,seed=13', 'duplicated'],
+  ] as const)('%s: the link recovers and the RESULT still decrypts to the typed card', async (_name, spec, stat) => {
+    const { sim, host } = await setup({ faults: spec, keys: SCRIPT }, { maxRetransmissions: 6 });
+    const attachment = sim.keypad.attachment!;
+    await host.hello();
+    await host.send(startEntryMessage(3));
+    const end = await host.end(15_000);
+    if (end.type !== 'RESULT') throw new Error(`expected RESULT, got ${end.type}`);
+    expect(decryptCardBlock(loadTestKeys().bdk, end.keySerialNumber, end.encryptedBlock)).toEqual({ pan: PAN, expiry: '1230' });
+    expect(attachment.faultsOut!.stats[stat] + attachment.faultsIn!.stats[stat]).toBeGreaterThan(0);
+  });
+
+  it('delay: every byte arrives later, still a correct RESULT', async () => {
+    const { sim, host } = await setup({ faults: 'delay=15ms', keys: SCRIPT });
+    const attachment = sim.keypad.attachment!;
+    await host.hello();
+    await host.send(startEntryMessage(4));
+    expect((await host.end()).type).toBe('RESULT');
+    expect(attachment.faultsOut!.stats.bytesOut).toBe(attachment.faultsOut!.stats.bytesIn);
+  });
+});
+
+describe('device faults', () => {
+  it('silent: the device never answers', async () => {
+    const { host } = await setup({ faults: 'silent' }, { ackTimeoutMs: 20, maxRetransmissions: 1 });
+    await expect(host.send({ type: 'HELLO', minVersion: 1, maxVersion: 1 })).rejects.toMatchObject({ code: 'NO_ACK' });
+    expect(host.wire.filter((c) => c.direction === 'in')).toEqual([]);
+  });
+
+  it('busy: every START_ENTRY gets ERROR BUSY', async () => {
+    const { host } = await setup({ faults: 'busy', keys: SCRIPT });
+    await host.hello();
+    await host.send(startEntryMessage(8));
+    expect(await host.end()).toMatchObject({ type: 'ERROR', sessionId: 8, code: 'BUSY' });
+  });
+
+  it('exhaust-key: a complete entry fails KEY_EXHAUSTED', async () => {
+    const { host } = await setup({ faults: 'exhaust-key', keys: SCRIPT });
+    await host.hello();
+    await host.send(startEntryMessage(9));
+    expect(await host.end()).toMatchObject({ type: 'ERROR', sessionId: 9, code: 'KEY_EXHAUSTED' });
+  });
+
+  it('vanish-after: the keypad disappears mid-entry and the session ends without a word', async () => {
+    const clock = new SimulatedClock();
+    const { sim, host } = await setup({ faults: 'vanish-after=2s', clock });
+    const ends: SessionEnd[] = [];
+    sim.keypad.on('session-end', (e) => ends.push(e));
+    await host.hello();
+    await host.send(startEntryMessage(10));
+    await host.next('STATUS');
+    const closed = new Promise<void>((resolve) => host.stream.once('close', () => resolve()));
+    clock.increment(2000);
+    await closed;
+    expect(sim.present).toBe(false);
+    expect(ends).toEqual([{ sessionId: 10, outcome: 'aborted', error: null, brand: null, last: '' }]);
+    expect(host.received.some((m) => m.type === 'ERROR' || m.type === 'RESULT')).toBe(false);
+  });
+});
+
+describe('entry timeout on virtual time', () => {
+  it('ends with ERROR TIMEOUT after the inactivity timeout, with nothing typed', async () => {
+    const clock = new SimulatedClock();
+    const { host } = await setup({ clock });
+    await host.hello();
+    await host.send(startEntryMessage(11, { inactivityTimeoutS: 60 }));
+    expect(await host.next('STATUS')).toMatchObject({ state: 'PAN', secondsLeft: 60 });
+    clock.increment(59_999);
+    await host.send({ type: 'GET_STATUS' });
+    expect(await host.next('STATUS')).toMatchObject({ state: 'PAN', secondsLeft: 1 });
+    clock.increment(1);
+    expect(await host.end()).toMatchObject({ type: 'ERROR', sessionId: 11, code: 'TIMEOUT' });
+  });
+});
