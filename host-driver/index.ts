@@ -14,7 +14,7 @@ export type {
   TenkeyCauseSource,
 } from './errors.js';
 export { renderErrorTableMarkdown } from './error-table-markdown.js';
-export { CARD_SERVICES, findCardService, type CardService } from './services.js';
+export { CARD_SERVICES, findCardService, acceptedBrandsOf, type CardService } from './services.js';
 export { silentLogger, streamLogger, type TenkeyLogger, type LogFields, type LogLevel } from './logger.js';
 export type { BackoffOptions } from './backoff.js';
 export type { Brand, EntryStateName, EntryFieldName, EntryNoticeName, KeyClassName } from '../protocol/index.js';

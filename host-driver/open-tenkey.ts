@@ -3,7 +3,7 @@ import { tenkeyError } from './errors.js';
 import { KeypadConnection } from './keypad-connection.js';
 import { silentLogger } from './logger.js';
 import { DEFAULT_DEVICE_ADDRESS, type OpenTenkeyOptions } from './options.js';
-import { findCardService } from './services.js';
+import { acceptedBrandsOf, findCardService } from './services.js';
 import { TenkeyKeypad } from './tenkey-keypad.js';
 import { openTransport, parseKeypadAddress } from './transport/open-transport.js';
 
@@ -29,7 +29,7 @@ export async function openTenkey(options: OpenTenkeyOptions = {}): Promise<Tenke
   if (options.service !== undefined) {
     const service = findCardService(options.service);
     if (!service) throw tenkeyError('UNKNOWN_SERVICE', `unknown card service "${options.service}"`);
-    acceptedBrands = service.acceptedBrands;
+    acceptedBrands = acceptedBrandsOf(service);
   }
   const addressText = options.device ?? DEFAULT_DEVICE_ADDRESS;
   const address = parseKeypadAddress(addressText);

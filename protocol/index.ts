@@ -15,3 +15,4 @@ export * from './frame.js';
 export * from './frame-decoder.js';
 export * from './describe.js';
 export * from './link.js';
+export * from './card-services.js';

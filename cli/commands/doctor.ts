@@ -84,8 +84,8 @@ export async function runDoctor(options: DoctorCommandOptions): Promise<DoctorRe
       text: `${device.model}, firmware ${device.firmwareVersion}, serial ${device.serialNumber}, key set ${device.keySetId}, brands ${device.acceptedBrands.join(' ') || '(none)'}`,
     });
     const service = options.service !== undefined ? findCardService(options.service) : undefined;
-    if (service && service.acceptedBrands.length > 0) {
-      const missing = service.acceptedBrands.filter((b) => !device.acceptedBrands.includes(b));
+    if (service && service.brands !== 'all') {
+      const missing = service.brands.filter((b) => !device.acceptedBrands.includes(b));
       checks.push({
         name: 'service',
         ok: true,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../host-driver/backoff.js';
 import { resolveReadCardOptions } from '../../host-driver/options.js';
-import { CARD_SERVICES, findCardService } from '../../host-driver/services.js';
+import { CARD_SERVICES, acceptedBrandsOf, findCardService } from '../../host-driver/services.js';
 import { parseKeypadAddress } from '../../host-driver/transport/open-transport.js';
 import { BrandCode } from '../../protocol/messages.js';
 
@@ -30,7 +30,7 @@ describe('card services (利用サービス)', () => {
   });
 
   it('names only real brands', () => {
-    for (const service of CARD_SERVICES) for (const brand of service.acceptedBrands) expect(Object.keys(BrandCode)).toContain(brand);
+    for (const service of CARD_SERVICES) for (const brand of acceptedBrandsOf(service)) expect(Object.keys(BrandCode)).toContain(brand);
   });
 });
 
