@@ -5,7 +5,7 @@ import { captureToPcapng } from '../../protocol/capture/pcapng-writer.js';
 import { formatCapture } from '../../protocol/capture/capture-writer.js';
 import { framesOfCapture } from '../../protocol/capture/capture-frames.js';
 import { isChunkRecord } from '../../protocol/capture/capture-format.js';
-import { hexImportOptionsFrom, reportCliError, type HexDirectionFlags } from '../../protocol/capture/cli-support.js';
+import { hexImportOptionsFrom, reportCliError, type HexDirectionFlags } from '../capture/cli-support.js';
 
 /** `tenkey capture export|import|info`: move captures between formats and summarise them. */
 export function registerCaptureCommand(program: Command): void {

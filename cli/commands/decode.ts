@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadCapture } from '../../protocol/capture/load-capture.js';
 import { isCapturedFrame, timelineOfRecords } from '../../protocol/capture/capture-frames.js';
 import { formatFrameLine, formatLinkEventLine, frameToJson, linkEventToJson } from '../../protocol/capture/frame-listing.js';
-import { hexImportOptionsFrom, reportCliError, type HexDirectionFlags } from '../../protocol/capture/cli-support.js';
+import { hexImportOptionsFrom, reportCliError, type HexDirectionFlags } from '../capture/cli-support.js';
 
 interface DecodeFlags extends HexDirectionFlags {
   json?: boolean;

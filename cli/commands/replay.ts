@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { loadCapture } from '../../protocol/capture/load-capture.js';
-import { replayCapture } from '../../protocol/capture/replay.js';
-import { formatReplayReport } from '../../protocol/capture/replay-report.js';
-import { reportCliError } from '../../protocol/capture/cli-support.js';
+import { replayCapture } from '../capture/replay.js';
+import { formatReplayReport } from '../capture/replay-report.js';
+import { reportCliError } from '../capture/cli-support.js';
 
 interface ReplayFlags {
   against: string;

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { createWriteStream } from 'node:fs';
-import { startTap } from '../../protocol/capture/tap.js';
+import { startTap } from '../capture/tap.js';
 import { DirectionFrameSplitter } from '../../protocol/capture/capture-frames.js';
 import { formatFrameLine, formatLinkEventLine } from '../../protocol/capture/frame-listing.js';
-import { reportCliError } from '../../protocol/capture/cli-support.js';
+import { reportCliError } from '../capture/cli-support.js';
 
 interface TapFlags {
   device: string;

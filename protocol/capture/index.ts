@@ -1,4 +1,4 @@
-/** Captures: the tenkey capture format, hex-dump import, pcapng export, frame listing, tap and replay. */
+/** Captures: the tenkey capture format, hex-dump import, pcapng export, frame listing and frame comparison. (Tap and replay run programs: they live in cli/capture/.) */
 export * from './capture-format.js';
 export * from './capture-error.js';
 export * from './capture-codec.js';
@@ -10,9 +10,3 @@ export * from './hex-import.js';
 export * from './load-capture.js';
 export * from './pcapng-writer.js';
 export * from './frame-compare.js';
-export * from './stepping-clock.js';
-export * from './replay-timebase.js';
-export * from './replay-report.js';
-export * from './replay.js';
-export * from './tap.js';
-export * from './test-cards.js';

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cobsEncode } from '../../protocol/cobs.js';
 import { formatCapture } from '../../protocol/capture/capture-writer.js';
-import { TEST_CARDS } from '../../protocol/capture/test-cards.js';
+import { TEST_CARDS } from '../../device-sim/test-cards.js';
 import { bcd, findCardNumbers } from './pan-scan.js';
 
 const fixtureDir = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/captures');

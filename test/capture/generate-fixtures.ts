@@ -18,9 +18,9 @@ import { openTenkey } from '../../host-driver/open-tenkey.js';
 import { streamLogger } from '../../host-driver/logger.js';
 import type { TenkeyKeypad } from '../../host-driver/tenkey-keypad.js';
 import { isTenkeyCancelled, isTenkeyError } from '../../host-driver/errors.js';
-import { startTap, type RunningTap } from '../../protocol/capture/tap.js';
-import { InstantTimebase } from '../../protocol/capture/replay-timebase.js';
-import { expandKeyScript } from '../../protocol/capture/test-cards.js';
+import { startTap, type RunningTap } from '../../cli/capture/tap.js';
+import { InstantTimebase } from '../../cli/capture/replay-timebase.js';
+import { expandKeyScript } from '../../device-sim/test-cards.js';
 import type { CaptureOutcome, CaptureScenario } from '../../protocol/capture/capture-format.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

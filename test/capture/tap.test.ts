@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { SerialPort } from 'serialport';
 import { PtyPort } from '../../device-sim/transport/pty-port.js';
-import { startTap, TapError, type RunningTap } from '../../protocol/capture/tap.js';
+import { startTap, TapError, type RunningTap } from '../../cli/capture/tap.js';
 import { parseCapture } from '../../protocol/capture/capture-reader.js';
 import { framesOfCapture } from '../../protocol/capture/capture-frames.js';
 import { encodeFrame } from '../../protocol/frame.js';
@@ -122,7 +122,7 @@ describe('tenkey tap between the real simulator and the real host driver', () =>
     const { startSimulator } = await import('../../device-sim/index.js');
     const { openTenkey } = await import('../../host-driver/open-tenkey.js');
     const { findCardNumbers } = await import('./pan-scan.js');
-    const { TEST_CARDS } = await import('../../protocol/capture/test-cards.js');
+    const { TEST_CARDS } = await import('../../device-sim/test-cards.js');
     // The simulator types a test card by itself at START_ENTRY (its key script), on a real PTY.
     const sim = await startSimulator({
       listen: 'pty',

@@ -41,3 +41,14 @@ describe("the host driver's import graph", () => {
     expect(fromSim).toEqual(['device-sim/transport/address.ts']);
   });
 });
+
+describe("the protocol library's import graph", () => {
+  it.each(['protocol/index.ts', 'protocol/capture/index.ts'])(
+    '%s stays the lowest layer: it reaches nothing outside protocol/',
+    (entry) => {
+      const files = [...importGraph(entry)];
+      expect(files.length).toBeGreaterThan(3);
+      expect(files.filter((f) => !f.startsWith('protocol/'))).toEqual([]);
+    },
+  );
+});

@@ -13,11 +13,11 @@ import type { TenkeyKeypad } from '../../host-driver/tenkey-keypad.js';
 import { openTenkey } from '../../host-driver/open-tenkey.js';
 import { isTenkeyCancelled, isTenkeyError } from '../../host-driver/errors.js';
 import { listenTcp, type TcpListener } from '../../device-sim/transport/tcp-listener.js';
-import { encodeFrame } from '../frame.js';
-import type { Message } from '../messages.js';
-import type { Capture, CaptureOutcome } from './capture-format.js';
-import { DirectionFrameSplitter, isCapturedFrame, timelineOfRecords, type CapturedFrame } from './capture-frames.js';
-import { compareFrameSequences, matchFrame, ReplayBindings } from './frame-compare.js';
+import { encodeFrame } from '../../protocol/frame.js';
+import type { Message } from '../../protocol/messages.js';
+import type { Capture, CaptureOutcome } from '../../protocol/capture/capture-format.js';
+import { DirectionFrameSplitter, isCapturedFrame, timelineOfRecords, type CapturedFrame } from '../../protocol/capture/capture-frames.js';
+import { compareFrameSequences, matchFrame, ReplayBindings } from '../../protocol/capture/frame-compare.js';
 import { waitUntil, type ReplayTimebase } from './replay-timebase.js';
 import type { ReplayReport } from './replay-report.js';
 

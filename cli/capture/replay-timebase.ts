@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../protocol/clock.js';
 import { SteppingClock } from './stepping-clock.js';
 
 /**

@@ -13,13 +13,13 @@
 import { connect, type Socket } from 'node:net';
 import { startSimulator, type RunningSimulator } from '../../device-sim/index.js';
 import type { KeypadKey } from '../../device-sim/entry/keys.js';
-import type { Capture } from './capture-format.js';
-import { isChunkRecord } from './capture-format.js';
-import { DirectionFrameSplitter, isCapturedFrame, timelineOfRecords, type CapturedFrame } from './capture-frames.js';
-import { compareFrameSequences, ReplayBindings } from './frame-compare.js';
+import type { Capture } from '../../protocol/capture/capture-format.js';
+import { isChunkRecord } from '../../protocol/capture/capture-format.js';
+import { DirectionFrameSplitter, isCapturedFrame, timelineOfRecords, type CapturedFrame } from '../../protocol/capture/capture-frames.js';
+import { compareFrameSequences, ReplayBindings } from '../../protocol/capture/frame-compare.js';
 import { waitUntil, type ReplayTimebase } from './replay-timebase.js';
 import type { ReplayReport } from './replay-report.js';
-import { expandKeyScript, KeyScriptError } from './test-cards.js';
+import { expandKeyScript, KeyScriptError } from '../../device-sim/test-cards.js';
 import { toKeyClass } from '../../device-sim/entry/keys.js';
 
 /** One thing the replayer does at capture time `t`; `at` keeps the recording's order (see replay-host.ts). */

@@ -10,8 +10,8 @@ import { SerialPort } from 'serialport';
 import type { Duplex, Writable } from 'node:stream';
 import { PtyPort } from '../../device-sim/transport/pty-port.js';
 import { parseDeviceAddress, type DeviceAddress } from '../../device-sim/transport/address.js';
-import { CaptureWriter } from './capture-writer.js';
-import type { CaptureScenario, Direction, LinkSide } from './capture-format.js';
+import { CaptureWriter } from '../../protocol/capture/capture-writer.js';
+import type { CaptureScenario, Direction, LinkSide } from '../../protocol/capture/capture-format.js';
 
 export interface TapOptions {
   /** The real device: a serial port path or tcp://HOST:PORT. */

@@ -1,7 +1,7 @@
 /** Small helpers the capture-related CLI commands (decode, capture, tap, replay) share. */
-import { isCaptureError } from './capture-error.js';
-import type { Direction } from './capture-format.js';
-import type { HexImportOptions } from './hex-import.js';
+import { isCaptureError } from '../../protocol/capture/capture-error.js';
+import type { Direction } from '../../protocol/capture/capture-format.js';
+import type { HexImportOptions } from '../../protocol/capture/hex-import.js';
 
 /** Flags shared by the commands that read hex dumps (decode, capture import, replay). */
 export interface HexDirectionFlags {

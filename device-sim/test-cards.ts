@@ -4,7 +4,7 @@
  * payment) turns it into key presses when a replay drives the simulator. The fixture scan test reads this
  * table too, and fails if any of these numbers shows up in a fixture in any encoding.
  */
-import type { KeypadKey } from '../../device-sim/entry/keys.js';
+import type { KeypadKey } from './entry/keys.js';
 
 export const TEST_CARDS = {
   visa: '4111111111111111',

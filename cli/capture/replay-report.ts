@@ -1,5 +1,5 @@
-import type { CaptureOutcome } from './capture-format.js';
-import { formatFrameDiff, type FrameDiff } from './frame-compare.js';
+import type { CaptureOutcome } from '../../protocol/capture/capture-format.js';
+import { formatFrameDiff, type FrameDiff } from '../../protocol/capture/frame-compare.js';
 
 /** What one replay found. `ok` only when every recorded frame of the side under test was reproduced. */
 export interface ReplayReport {
