@@ -35,7 +35,7 @@ export interface DoctorReport {
 export function registerDoctorCommand(program: Command): void {
   program
     .command('doctor')
-    .description('Check the keypad settings and connection: HELLO, PING round trip, device info, verdict')
+    .description('check the keypad settings and connection: HELLO, PING round trip, device info, verdict')
     .option('-d, --device <address>', 'serial path (/dev/ttyUSB0, a PTY) or tcp://HOST:PORT', DEFAULT_DEVICE_ADDRESS)
     .option('-s, --service <name>', '利用サービス: card service id to check against the keypad')
     .option('--no-enabled', 'テンキーパッド入力 is OFF (shows what the store would see)')

@@ -49,7 +49,7 @@ interface ReadCommandOptions {
 export function registerReadCommand(program: Command): void {
   program
     .command('read')
-    .description('Read one card from the keypad: prints brand, last digits, KSN and the encrypted block (never the number)')
+    .description('read one card from the keypad: prints brand, last digits, KSN and the encrypted block (never the number)')
     .option('-d, --device <address>', 'serial path (/dev/ttyUSB0, a PTY) or tcp://HOST:PORT', DEFAULT_DEVICE_ADDRESS)
     .option('-t, --timeout <seconds>', `keypad inactivity timeout, 1–${ENTRY_SESSION_CAP_S}`, integerIn('--timeout', 1, ENTRY_SESSION_CAP_S), 60)
     .option('-r, --reveal <n>', `last PAN digits to reveal, 0–${MAX_REVEAL_DIGITS}`, integerIn('--reveal', 0, MAX_REVEAL_DIGITS), 3)

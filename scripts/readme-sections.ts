@@ -1,0 +1,51 @@
+/** The generated sections of README.md, shared by `npm run docs` and the test that keeps README in step. */
+import { execFile } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { renderErrorTableMarkdown } from '../host-driver/error-table-markdown.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const mainPath = resolve(root, 'cli/main.ts');
+
+/** Every command whose help README shows, in order ([] = the top-level help). */
+const HELP_PAGES: readonly (readonly string[])[] = [
+  [], ['demo'], ['sim'], ['read'], ['doctor'], ['tap'], ['decode'], ['capture', 'export'], ['capture', 'import'], ['replay'],
+];
+
+/** `tenkey <args> --help` as a user sees it, run from the TypeScript sources (no build needed). */
+async function helpOf(args: readonly string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [
+    '--import', 'tsx', '--input-type=module', '-e',
+    `import { main } from ${JSON.stringify(mainPath)}; process.exitCode = await main(process.argv);`,
+    'tenkey', ...args, '--help',
+  ], { cwd: root });
+  return stdout.trimEnd();
+}
+
+export async function renderReadmeSections(): Promise<Record<string, string>> {
+  const pages = await Promise.all(HELP_PAGES.map(async (args) => `$ tenkey ${[...args, '--help'].join(' ')}\n${await helpOf(args)}`));
+  return {
+    'error-table': renderErrorTableMarkdown().trimEnd(),
+    'cli-help': ['```text', pages.join('\n\n'), '```'].join('\n'),
+  };
+}
+
+/** `text` with the lines between `<!-- name:start -->` and `<!-- name:end -->` replaced by `body`. */
+export function replaceSection(text: string, name: string, body: string): string {
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`README.md has no ${start} … ${end} section`);
+  return `${text.slice(0, from + start.length)}\n${body}\n${text.slice(to)}`;
+}
+
+/** The body currently between the markers, as replaceSection would have written it. */
+export function sectionOf(text: string, name: string): string {
+  const start = `<!-- ${name}:start -->`;
+  const from = text.indexOf(start);
+  const to = text.indexOf(`<!-- ${name}:end -->`);
+  if (from < 0 || to < from) throw new Error(`README.md has no ${start} section`);
+  return text.slice(from + start.length + 1, to - 1);
+}
