@@ -2,7 +2,7 @@
  * One readCard from START_ENTRY to its end: follows the keypad's STATUS/KEY/RESULT/ERROR for its
  * session id, reports progress, and settles exactly once. Knows nothing of transports.
  */
-import { ENTRY_SESSION_CAP_S, type Clock, type DeviceMessage, type EntryStateName } from '../protocol/index.js';
+import { ENTRY_SESSION_CAP_S, type Clock, type DeviceMessage, type EntryStateName, type KeyClassName } from '../protocol/index.js';
 import { fromDeviceError, tenkeyError, TenkeyCancelledError, type TenkeyError } from './errors.js';
 import type { EntryProgress } from './events.js';
 import type { ResolvedReadCardOptions } from './options.js';
@@ -62,7 +62,7 @@ export class CardEntry {
       case 'KEY':
         if (message.sessionId !== this.sessionId) return;
         this.#report({
-          state: stateOfField(message.field, this.#progress.state),
+          state: stateAfterKey(message.field, message.keyClass, this.#progress.state),
           field: message.field,
           digits: message.digits,
           // Every key restarts the keypad's inactivity timer.
@@ -125,8 +125,9 @@ export class CardEntry {
   }
 }
 
-function stateOfField(field: EntryProgress['field'], previous: EntryStateName): EntryStateName {
+/** A KEY frame names the field, not the state: ENTER that leaves every field means the keypad is now encrypting. */
+function stateAfterKey(field: EntryProgress['field'], keyClass: KeyClassName, previous: EntryStateName): EntryStateName {
   if (field === 'PAN') return 'PAN';
   if (field === 'EXPIRY') return 'EXPIRY';
-  return previous;
+  return keyClass === 'ENTER' ? 'PROCESSING' : previous;
 }

@@ -64,11 +64,17 @@ async function runDemo(options: DemoOptions): Promise<number> {
     out(interactive
       ? 'type the card number on your keyboard, Enter, then the expiry as MMYY, Enter (Backspace, c = clear, Esc = cancel)'
       : 'the virtual keypad types a TEST Visa card by script');
+    // On a terminal a state's line is redrawn in place as keys arrive; piped output gets one line per change.
+    const redraw = process.stdout.isTTY === true;
     let last = '';
+    let lastState = '';
     keypad.on('progress', (p) => {
       const line = progressLine(p);
-      if (line !== last) out(line);
+      if (line === last) return;
+      if (redraw && p.state === lastState) process.stdout.write(`\r\x1b[2K${line}`);
+      else process.stdout.write(`${redraw && lastState !== '' ? '\n' : ''}${line}${redraw ? '' : '\n'}`);
       last = line;
+      lastState = p.state;
     });
     if (interactive) {
       const simulator = sim;
@@ -80,7 +86,7 @@ async function runDemo(options: DemoOptions): Promise<number> {
     const result = await keypad.readCard({ timeoutSeconds, reveal: 3 });
     detachKeys?.();
     detachKeys = undefined;
-    out('');
+    out(redraw ? '\n' : '');
     out(`card read: ${result.brand}, last digits ${result.last} (shown as ●●●● … ${result.last})`);
     out(`  key serial number  ${result.keySerialNumber}`);
     out(`  encrypted block    ${result.encryptedBlock.slice(0, 32)}… (${result.encryptedBlock.length / 2} bytes)`);

@@ -38,6 +38,13 @@ describe('CardEntry', () => {
     ]);
   });
 
+  it('reports PROCESSING when ENTER leaves the last field, not the field it left with zero digits', () => {
+    const { e, progress } = entry();
+    e.handle({ type: 'KEY', sessionId: 7, keyClass: 'DIGIT', field: 'EXPIRY', digits: 4, notice: 'NONE' });
+    e.handle({ type: 'KEY', sessionId: 7, keyClass: 'ENTER', field: 'NONE', digits: 0, notice: 'NONE' });
+    expect(progress.map((p) => [p.state, p.field, p.digits])).toEqual([['EXPIRY', 'EXPIRY', 4], ['PROCESSING', 'NONE', 0]]);
+  });
+
   it('ignores messages of other sessions', () => {
     const { e, progress } = entry(7);
     e.handle({ type: 'ERROR', sessionId: 8, code: 'TIMEOUT', detail: '' });
