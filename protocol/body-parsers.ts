@@ -4,6 +4,7 @@
  * Throws ProtocolError BAD_LENGTH or BAD_PAYLOAD (decodeFrame adds the header details).
  */
 import { Parser } from 'binary-parser';
+import { compileParser } from './compiled-parser.js';
 import { MAX_REVEAL_DIGITS, PROTOCOL_VERSION_MIN } from './constants.js';
 import { isValidBrandMask, maskToBrands } from './brands.js';
 import {
@@ -21,9 +22,10 @@ import type { Message, MessageTypeName } from './messages.js';
 interface Parsed { end: number }
 
 /**
- * Result object for every Parser. binary-parser sets then deletes `$parent`/`$root` on its result, and
- * deleting a property pushes V8 into slow dictionary objects (3× slower parses); inert accessors on the
- * prototype absorb both without touching the object's shape.
+ * Result object for every Parser. binary-parser's own parse() sets then deletes `$parent`/`$root` on its
+ * result, and deleting a property pushes V8 into slow dictionary objects (3× slower parses); inert accessors
+ * on the prototype absorb both without touching the object's shape. (compileParser strips those lines;
+ * this still matters on its fallback path.)
  */
 class ParsedFields {}
 for (const contextKey of ['$parent', '$root']) {
@@ -75,36 +77,43 @@ interface ResultFields extends Parsed {
 interface ErrorFields extends Parsed { sessionId: number; code: number; detail: Uint8Array }
 interface NakFields extends Parsed { reason: number }
 
-const helloParser = fields().uint8('minVersion').uint8('maxVersion').saveOffset('end');
-const startEntryParser = fields()
+// Each is a binary-parser Parser, compiled once to run on the DataView the caller passes (compiled-parser.ts).
+const helloParser = compileParser<HelloFields>(fields().uint8('minVersion').uint8('maxVersion').saveOffset('end'));
+const startEntryParser = compileParser<StartEntryFields>(fields()
   .uint32be('sessionId').uint16be('inactivityTimeoutS').uint8('reveal').uint8('options').uint16be('acceptedBrands')
-  .saveOffset('end');
-const sessionIdParser = fields().uint32be('sessionId').saveOffset('end');
-const nonceParser = fields().uint32be('nonce').saveOffset('end');
-const infoParser = fields()
+  .saveOffset('end'));
+const sessionIdParser = compileParser<SessionIdFields>(fields().uint32be('sessionId').saveOffset('end'));
+const nonceParser = compileParser<NonceFields>(fields().uint32be('nonce').saveOffset('end'));
+const infoParser = compileParser<InfoFields>(fields()
   .uint8('protocolVersion')
   .uint8('modelLength').buffer('model', { length: 'modelLength' })
   .uint8('firmwareVersionLength').buffer('firmwareVersion', { length: 'firmwareVersionLength' })
   .uint8('serialNumberLength').buffer('serialNumber', { length: 'serialNumberLength' })
   .buffer('keySetId', { length: KEY_SET_ID_SIZE })
   .uint16be('acceptedBrands')
-  .saveOffset('end');
-const statusParser = fields()
+  .saveOffset('end'));
+const statusParser = compileParser<StatusFields>(fields()
   .uint8('state').uint32be('sessionId').uint8('field').uint8('digits').uint16be('secondsLeft').uint8('notice')
-  .saveOffset('end');
-const keyParser = fields()
+  .saveOffset('end'));
+const keyParser = compileParser<KeyFields>(fields()
   .uint32be('sessionId').uint8('keyClass').uint8('field').uint8('digits').uint8('notice')
-  .saveOffset('end');
-const resultParser = fields()
+  .saveOffset('end'));
+const resultParser = compileParser<ResultFields>(fields()
   .uint32be('sessionId').uint8('brand')
   .uint8('lastLength').buffer('last', { length: 'lastLength' })
   .buffer('keySerialNumber', { length: KSN_SIZE })
   .uint16be('encryptedBlockLength').buffer('encryptedBlock', { length: 'encryptedBlockLength' })
-  .saveOffset('end');
-const errorParser = fields()
+  .saveOffset('end'));
+const errorParser = compileParser<ErrorFields>(fields()
   .uint32be('sessionId').uint8('code').uint8('detailLength').buffer('detail', { length: 'detailLength' })
-  .saveOffset('end');
-const nakParser = fields().uint8('reason').saveOffset('end');
+  .saveOffset('end'));
+const nakParser = compileParser<NakFields>(fields().uint8('reason').saveOffset('end'));
+
+/** @internal Every compiled message parser, so a test can check none fell back to Parser.parse. */
+export const messageParsers = {
+  HELLO: helloParser, START_ENTRY: startEntryParser, CANCEL: sessionIdParser, PING: nonceParser, PONG: nonceParser,
+  INFO: infoParser, STATUS: statusParser, KEY: keyParser, RESULT: resultParser, ERROR: errorParser, NAK: nakParser,
+} as const;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -166,10 +175,14 @@ function own(view: Uint8Array): Uint8Array {
 
 /**
  * Parses the payload of a message whose type is known. Throws ProtocolError BAD_LENGTH or BAD_PAYLOAD.
+ * `view` (a DataView over exactly `payload`) lets a caller that decodes into a fixed scratch buffer reuse
+ * one view per payload length instead of paying for a new DataView per message.
  */
-export function parseMessageBody(typeName: MessageTypeName, payload: Uint8Array): Message {
+export function parseMessageBody(
+  typeName: MessageTypeName, payload: Uint8Array, view = new DataView(payload.buffer, payload.byteOffset, payload.length),
+): Message {
   try {
-    return parseFields(typeName, payload);
+    return parseFields(typeName, payload, view);
   } catch (e) {
     if (e instanceof ProtocolError) throw e;
     // binary-parser's DataView reads throw RangeError when the payload ends before a fixed-size field.
@@ -177,10 +190,10 @@ export function parseMessageBody(typeName: MessageTypeName, payload: Uint8Array)
   }
 }
 
-function parseFields(typeName: MessageTypeName, payload: Uint8Array): Message {
+function parseFields(typeName: MessageTypeName, payload: Uint8Array, view: DataView): Message {
   switch (typeName) {
     case 'HELLO': {
-      const p = exact(helloParser.parse(payload) as HelloFields, payload, typeName);
+      const p = exact(helloParser.parse(payload, view), payload, typeName);
       if (p.minVersion < PROTOCOL_VERSION_MIN) badPayload(`minVersion: ${p.minVersion} < ${PROTOCOL_VERSION_MIN}`);
       if (p.maxVersion < p.minVersion) badPayload(`maxVersion ${p.maxVersion} < minVersion ${p.minVersion}`);
       return { type: 'HELLO', minVersion: p.minVersion, maxVersion: p.maxVersion };
@@ -192,7 +205,7 @@ function parseFields(typeName: MessageTypeName, payload: Uint8Array): Message {
       expectEmpty(payload, typeName);
       return { type: typeName };
     case 'START_ENTRY': {
-      const p = exact(startEntryParser.parse(payload) as StartEntryFields, payload, typeName);
+      const p = exact(startEntryParser.parse(payload, view), payload, typeName);
       if (p.reveal > MAX_REVEAL_DIGITS) badPayload(`reveal: ${p.reveal} > ${MAX_REVEAL_DIGITS}`);
       if (p.options & ~OPTION_EXPIRY_REQUIRED) badPayload(`options: reserved bits set (0x${p.options.toString(16)})`);
       return {
@@ -205,16 +218,16 @@ function parseFields(typeName: MessageTypeName, payload: Uint8Array): Message {
       };
     }
     case 'CANCEL': {
-      const p = exact(sessionIdParser.parse(payload) as SessionIdFields, payload, typeName);
+      const p = exact(sessionIdParser.parse(payload, view), payload, typeName);
       return { type: 'CANCEL', sessionId: p.sessionId };
     }
     case 'PING':
     case 'PONG': {
-      const p = exact(nonceParser.parse(payload) as NonceFields, payload, typeName);
+      const p = exact(nonceParser.parse(payload, view), payload, typeName);
       return { type: typeName, nonce: p.nonce };
     }
     case 'INFO': {
-      const p = exact(infoParser.parse(payload) as InfoFields, payload, typeName);
+      const p = exact(infoParser.parse(payload, view), payload, typeName);
       if (p.protocolVersion < PROTOCOL_VERSION_MIN) badPayload(`protocolVersion: ${p.protocolVersion}`);
       return {
         type: 'INFO',
@@ -227,7 +240,7 @@ function parseFields(typeName: MessageTypeName, payload: Uint8Array): Message {
       };
     }
     case 'STATUS': {
-      const p = exact(statusParser.parse(payload) as StatusFields, payload, typeName);
+      const p = exact(statusParser.parse(payload, view), payload, typeName);
       return {
         type: 'STATUS',
         state: named(entryStateNames, p.state, 'state'),
@@ -239,7 +252,7 @@ function parseFields(typeName: MessageTypeName, payload: Uint8Array): Message {
       };
     }
     case 'KEY': {
-      const p = exact(keyParser.parse(payload) as KeyFields, payload, typeName);
+      const p = exact(keyParser.parse(payload, view), payload, typeName);
       return {
         type: 'KEY',
         sessionId: p.sessionId,
@@ -250,7 +263,7 @@ function parseFields(typeName: MessageTypeName, payload: Uint8Array): Message {
       };
     }
     case 'RESULT': {
-      const p = exact(resultParser.parse(payload) as ResultFields, payload, typeName);
+      const p = exact(resultParser.parse(payload, view), payload, typeName);
       if (p.last.length > MAX_LAST_DIGITS || !isAsciiDigits(p.last)) badPayload('last: not 0–4 ASCII digits');
       if (!isValidEncryptedBlockLength(p.encryptedBlock.length)) {
         badPayload(`encryptedBlock: ${p.encryptedBlock.length} bytes is not IV + whole AES blocks`);
@@ -265,7 +278,7 @@ function parseFields(typeName: MessageTypeName, payload: Uint8Array): Message {
       };
     }
     case 'ERROR': {
-      const p = exact(errorParser.parse(payload) as ErrorFields, payload, typeName);
+      const p = exact(errorParser.parse(payload, view), payload, typeName);
       if (p.detail.length > MAX_ERROR_DETAIL_BYTES || !isPrintableAscii(p.detail)) {
         badPayload(`detail: not printable ASCII of at most ${MAX_ERROR_DETAIL_BYTES} bytes`);
       }
@@ -277,7 +290,7 @@ function parseFields(typeName: MessageTypeName, payload: Uint8Array): Message {
       };
     }
     case 'NAK': {
-      const p = exact(nakParser.parse(payload) as NakFields, payload, typeName);
+      const p = exact(nakParser.parse(payload, view), payload, typeName);
       return { type: 'NAK', reason: named(nakReasonNames, p.reason, 'reason') };
     }
     default: {

@@ -8,7 +8,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { cobsMaxEncodedLength } from './cobs.js';
 import { HEADER_SIZE, CRC_SIZE, MAX_BODY_SIZE } from './constants.js';
 import { protocolError, ProtocolError, type ProtocolErrorCodeName } from './errors.js';
-import { decodeFrameOrError, FrameScratch, MIN_BODY_SIZE } from './frame.js';
+import { decodeFrameOrError, FrameScratch, isDecodeFailure, MIN_BODY_SIZE } from './frame.js';
 import type { Frame } from './frame-types.js';
 
 export interface FrameDecoderOptions {
@@ -148,7 +148,7 @@ export class FrameDecoder extends Transform {
 
   private decode(src: Buffer, start: number, end: number): void {
     const result = decodeFrameOrError(src, start, end, this.scratch);
-    if (!(result instanceof ProtocolError)) {
+    if (!isDecodeFailure(result)) {
       this.stats.frames++;
       this.push(result);
     } else {
