@@ -51,3 +51,56 @@ export function cobsDecodeCrcInto(src: Uint8Array, start: number, end: number, d
   out.crcResidue = crc;
   return length;
 }
+
+/** What cobsDecodeToDelimiter leaves besides the CRC register. */
+export interface DelimitedDecode extends CrcResidue {
+  decodedLength: number;
+}
+
+/** cobsDecodeToDelimiter result: not the simple case; find the delimiter with indexOf and decode the usual way. */
+export const NOT_DELIMITED = -1;
+
+/**
+ * The stream decoder's fast path: decodes and CRCs the frame starting at src[start] (a nonzero byte) up
+ * to the 0x00 that ends it, finding that delimiter on the way instead of scanning for it first (a
+ * Buffer.indexOf call costs about as much as decoding a short frame). Returns the delimiter's index, with
+ * the decoded length in `out.decodedLength` and the CRC register in `out.crcResidue`, exactly what
+ * cobsDecodeCrcInto(src, start, delimiter, dest) would give.
+ *
+ * Returns NOT_DELIMITED, having decided nothing, for every other case: no delimiter before srcEnd, a frame
+ * longer than maxEncoded, invalid COBS (a 0x00 inside a group) or a body too big for dest. The caller
+ * then handles the bytes from `start` as if this had not been called.
+ */
+export function cobsDecodeToDelimiter(
+  src: Uint8Array, start: number, srcEnd: number, maxEncoded: number, dest: Uint8Array, out: DelimitedDecode,
+): number {
+  const limit = dest.length;
+  // The delimiter must lie before this (in the chunk, and at most maxEncoded bytes after start).
+  const stop = Math.min(srcEnd, start + maxEncoded + 1);
+  let crc = 0xffff;
+  let length = 0;
+  let i = start;
+  let code = src[i]!;
+  for (;;) {
+    const groupEnd = i + code;
+    if (groupEnd >= stop || length + code - 1 > limit) return NOT_DELIMITED;
+    for (i++; i < groupEnd; i++) {
+      const byte = src[i]!;
+      if (byte === 0) return NOT_DELIMITED;
+      dest[length++] = byte;
+      crc = (CRC_TABLE[(crc >> 8) ^ byte]! ^ (crc << 8)) & 0xffff;
+    }
+    const next = src[i]!;
+    if (next === 0) break;
+    // More groups follow, so this one (unless full) stands for a zero after its data.
+    if (code !== 0xff) {
+      if (length >= limit) return NOT_DELIMITED;
+      dest[length++] = 0;
+      crc = (CRC_TABLE[crc >> 8]! ^ (crc << 8)) & 0xffff;
+    }
+    code = next;
+  }
+  out.decodedLength = length;
+  out.crcResidue = crc;
+  return i;
+}

@@ -6,9 +6,10 @@
  */
 import { Transform, type TransformCallback } from 'node:stream';
 import { cobsMaxEncodedLength } from './cobs.js';
+import { cobsDecodeToDelimiter, NOT_DELIMITED } from './cobs-crc.js';
 import { HEADER_SIZE, CRC_SIZE, MAX_BODY_SIZE } from './constants.js';
 import { protocolError, ProtocolError, type ProtocolErrorCodeName } from './errors.js';
-import { decodeFrameOrError, FrameScratch, isDecodeFailure, MIN_BODY_SIZE } from './frame.js';
+import { decodeFrameOrError, FrameScratch, frameFromBody, isDecodeFailure, MIN_BODY_SIZE } from './frame.js';
 import type { Frame } from './frame-types.js';
 
 export interface FrameDecoderOptions {
@@ -75,8 +76,23 @@ export class FrameDecoder extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     // Strings would only reach here from a misconfigured pipe; treat their bytes as wire input.
     const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    const length = bytes.length;
     let start = 0;
-    while (start < bytes.length) {
+    while (start < length) {
+      // Fast path, nearly every frame: nothing held, and the whole frame (valid COBS) is in this chunk.
+      // Decoding finds the delimiter; anything else falls through to the general path from the same byte.
+      if (this.pendingLength === 0 && this.state === State.COLLECTING) {
+        if (bytes[start] === 0) { // an empty frame
+          start++;
+          continue;
+        }
+        const delimiter = cobsDecodeToDelimiter(bytes, start, length, this.maxEncodedSize, this.scratch.body, this.scratch);
+        if (delimiter !== NOT_DELIMITED) {
+          this.deliver(frameFromBody(this.scratch, this.scratch.decodedLength), bytes, start, delimiter);
+          start = delimiter + 1;
+          continue;
+        }
+      }
       const delimiter = bytes.indexOf(0, start);
       if (delimiter === -1) {
         this.hold(bytes, start, bytes.length);
@@ -147,7 +163,11 @@ export class FrameDecoder extends Transform {
   }
 
   private decode(src: Buffer, start: number, end: number): void {
-    const result = decodeFrameOrError(src, start, end, this.scratch);
+    this.deliver(decodeFrameOrError(src, start, end, this.scratch), src, start, end);
+  }
+
+  /** Pushes the frame decoded from src[start, end), or drops those bytes. */
+  private deliver(result: Frame | ProtocolError, src: Buffer, start: number, end: number): void {
     if (!isDecodeFailure(result)) {
       this.stats.frames++;
       this.push(result);

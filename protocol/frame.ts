@@ -2,7 +2,7 @@
  * One frame ⇄ bytes: header + payload + CRC, COBS-encoded, 0x00-terminated. PROTOCOL.md §2–§3.
  */
 import { COBS_OVERFLOW, cobsEncodeInto, cobsMaxEncodedLength } from './cobs.js';
-import { cobsDecodeCrcInto, type CrcResidue } from './cobs-crc.js';
+import { cobsDecodeCrcInto, type DelimitedDecode } from './cobs-crc.js';
 import { messageTypeNames } from './code-tables.js';
 import {
   CRC_SIZE, FLAG_FROM_DEVICE, FLAG_RETRANSMISSION, FLAGS_RESERVED_MASK, HEADER_SIZE, MAX_BODY_SIZE, MAX_PAYLOAD_SIZE,
@@ -61,10 +61,12 @@ const MAX_CACHED_VIEW = MAX_BODY_SIZE;
  * A decoder's reusable body buffer, with cached views of it by length: decoding a frame then creates
  * no Buffer or DataView (either costs more than the CRC of a short frame). Parsers copy out what they keep.
  */
-export class FrameScratch implements CrcResidue {
+export class FrameScratch implements DelimitedDecode {
   readonly body: Buffer;
-  /** CRC register after the last cobsDecodeCrcInto into `body`: 0 when the frame's CRC matched. */
+  /** CRC register after the last decode into `body`: 0 when the frame's CRC matched. */
   crcResidue = 0;
+  /** Body length after the last cobsDecodeToDelimiter into `body`. */
+  decodedLength = 0;
   // Pre-filled: assigning far past the end of an empty array would turn it into a slow dictionary.
   private readonly payloads: (Buffer | undefined)[];
   private readonly payloadViews: (DataView | undefined)[];
@@ -125,15 +127,23 @@ export function isDecodeFailure(result: Frame | ProtocolError): result is Protoc
  */
 export function decodeFrameOrError(src: Uint8Array, start: number, end: number, frameScratch: FrameScratch): Frame | ProtocolError {
   const maxBodySize = frameScratch.maxBodySize;
-  const scratch = frameScratch.body;
   const encodedLength = end - start;
   if (encodedLength === 0) return failure('TOO_SHORT', 'empty frame');
   if (encodedLength > cobsMaxEncodedLength(maxBodySize)) {
     return failure('TOO_LONG', `${encodedLength} encoded bytes exceed the ${maxBodySize}-byte body limit`);
   }
-  const length = cobsDecodeCrcInto(src, start, end, scratch, frameScratch);
+  const length = cobsDecodeCrcInto(src, start, end, frameScratch.body, frameScratch);
   if (length === COBS_OVERFLOW) return failure('TOO_LONG', `body exceeds ${maxBodySize} bytes`);
   if (length < 0) return failure('BAD_COBS', 'invalid COBS encoding');
+  return frameFromBody(frameScratch, length);
+}
+
+/**
+ * The rest of decoding once COBS is undone: frameScratch.body[0, length) holds the body and
+ * frameScratch.crcResidue its CRC register (cobsDecodeCrcInto or cobsDecodeToDelimiter left both).
+ */
+export function frameFromBody(frameScratch: FrameScratch, length: number): Frame | ProtocolError {
+  const scratch = frameScratch.body;
   if (length < MIN_BODY_SIZE) return failure('TOO_SHORT', `body of ${length} bytes is shorter than header + CRC`);
 
   const crcAt = length - CRC_SIZE;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cobsDecodeCrcInto } from '../../protocol/cobs-crc.js';
+import { cobsDecodeCrcInto, cobsDecodeToDelimiter, NOT_DELIMITED } from '../../protocol/cobs-crc.js';
 import { cobsDecodeInto, cobsEncode, crc16CcittFalse } from '../../protocol/index.js';
 
 /** Bytes with no 0x00, as the stream decoder hands them over (cut at delimiters). */
@@ -40,5 +40,44 @@ describe('cobsDecodeCrcInto (fused COBS + CRC)', () => {
     expect(cobsDecodeCrcInto(src, 2, 2 + encoded.length, dest, out)).toBe(6);
     expect(out.crcResidue).toBe(0);
     expect(dest.subarray(0, 4)).toEqual(body);
+  });
+});
+
+describe('cobsDecodeToDelimiter (stream fast path)', () => {
+  const noResult = () => ({ crcResidue: -1, decodedLength: -1 });
+
+  it('when it answers, agrees with indexOf(0) then cobsDecodeCrcInto, within maxEncoded and dest', () => {
+    fc.assert(fc.property(
+      // Mostly valid-looking COBS: small code bytes and some zeros, so every outcome shows up.
+      fc.uint8Array({ minLength: 1, maxLength: 80 }).map((a) => a.map((b) => (b < 24 ? 0 : b % 9 === 0 ? b % 7 : b))),
+      fc.nat(79), fc.integer({ min: 0, max: 90 }), fc.integer({ min: 0, max: 90 }),
+      (src, startSeed, maxEncoded, destSize) => {
+        const start = startSeed % src.length;
+        if (src[start] === 0) return;
+        const out = noResult();
+        const delimiter = cobsDecodeToDelimiter(src, start, src.length, maxEncoded, Buffer.alloc(destSize), out);
+        if (delimiter === NOT_DELIMITED) return;
+        expect(delimiter).toBe(src.indexOf(0, start));
+        expect(delimiter - start).toBeLessThanOrEqual(maxEncoded);
+        const reference = { crcResidue: -1 };
+        const expected = Buffer.alloc(destSize);
+        expect(cobsDecodeCrcInto(src, start, delimiter, expected, reference)).toBe(out.decodedLength);
+        expect(out.crcResidue).toBe(reference.crcResidue);
+      }));
+  });
+
+  it('answers for every valid frame that fits, and leaves the rest to the general path', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), fc.nat(3), (data, slack) => {
+      const encoded = cobsEncode(data);
+      const src = Buffer.concat([encoded, Buffer.of(0, 5)]);
+      const out = noResult();
+      const dest = Buffer.alloc(data.length + slack);
+      expect(cobsDecodeToDelimiter(src, 0, src.length, encoded.length, dest, out)).toBe(encoded.length);
+      expect(dest.subarray(0, out.decodedLength)).toEqual(Buffer.from(data));
+      // One byte short of room, or of the limit, or of the chunk: not decided here.
+      if (data.length > 0) expect(cobsDecodeToDelimiter(src, 0, src.length, encoded.length, Buffer.alloc(data.length - 1), noResult())).toBe(NOT_DELIMITED);
+      expect(cobsDecodeToDelimiter(src, 0, src.length, encoded.length - 1, dest, noResult())).toBe(NOT_DELIMITED);
+      expect(cobsDecodeToDelimiter(src, 0, encoded.length, encoded.length, dest, noResult())).toBe(NOT_DELIMITED);
+    }));
   });
 });

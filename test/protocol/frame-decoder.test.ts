@@ -128,6 +128,34 @@ describe('FrameDecoder', () => {
       }), { numRuns: 100 });
   });
 
+  it('emits, drops and counts exactly the same in one chunk (fast path) as one byte at a time (general path)', async () => {
+    const arbPiece = fc.oneof(
+      arbFrameSpec.map((s) => wireOf([s])),
+      // A frame with one byte flipped: bad CRC, bad COBS, a split frame, header errors…
+      fc.tuple(arbFrameSpec, fc.nat(), fc.integer({ min: 1, max: 255 })).map(([s, at, mask]) => {
+        const wire = wireOf([s]);
+        wire[at % wire.length]! ^= mask;
+        return wire;
+      }),
+      fc.uint8Array({ maxLength: 60 }).map((a) => Buffer.from(a.map((b) => (b < 16 ? 0 : b)))),
+    );
+    // TOO_LONG's wording says whether the limit was hit while holding bytes or in one chunk; all else must match.
+    const summary = (d: Decoded) => ({
+      frames: d.frames, stats: d.decoder.stats,
+      drops: d.drops.map(({ error, raw }) => ({
+        code: error.code, message: error.code === 'TOO_LONG' ? '' : error.message, details: error.details, raw: [...raw],
+      })),
+    });
+    await fc.assert(fc.asyncProperty(
+      fc.array(arbPiece, { maxLength: 12 }), fc.integer({ min: 8, max: 120 }),
+      async (pieces, maxBodySize) => {
+        const stream = Buffer.concat(pieces);
+        const whole = await decodeChunks([stream], { maxBodySize });
+        const bytewise = await decodeChunks([...stream].map((b) => Buffer.of(b)), { maxBodySize });
+        expect(summary(whole)).toEqual(summary(bytewise));
+      }), { numRuns: 200 });
+  });
+
   it('counts an oversized run once as TOO_LONG, however it is chunked, and resyncs at the next 0x00', async () => {
     const decoderLimit = 64;
     const run = Buffer.alloc(1000, 0x55);
