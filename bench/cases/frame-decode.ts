@@ -1,10 +1,13 @@
 /**
  * Stream decoding: the full FrameDecoder (COBS, CRC, header, body) against @serialport/parser-delimiter
  * alone (split at 0x00, nothing parsed) and a bare Buffer.indexOf(0) scan, over the same bytes.
+ * Two more records show where the decoder's time goes: the same decoding without a stream (a loop over
+ * decodeFrameOrError), and an object-mode Transform that only pushes a constant per 0x00 (the floor).
  */
 import { finished } from 'node:stream/promises';
 import { DelimiterParser } from '@serialport/parser-delimiter';
-import { FrameDecoder } from '../../protocol/index.js';
+import { decodeFrameOrError, FrameDecoder, FrameScratch, isDecodeFailure } from '../../protocol/index.js';
+import { PushOnlyTransform } from '../push-only.js';
 import { median, medianSpeedRatio, timeInRounds, type BenchCase, type BenchRecord } from '../record.js';
 import { buildWorkload, chunked } from '../workload.js';
 
@@ -49,6 +52,25 @@ export const frameDecodeCase: BenchCase = {
         }
         if (frames !== workload.frames) throw new Error(`indexOf scan found ${frames}/${workload.frames}`);
       },
+      decodeLoop: () => {
+        // The whole workload as one buffer: no chunk boundaries, no stream.
+        const bytes = workload.bytes;
+        const scratch = new FrameScratch();
+        let frames = 0;
+        for (let start = 0, at = bytes.indexOf(0); at !== -1; start = at + 1, at = bytes.indexOf(0, start)) {
+          if (!isDecodeFailure(decodeFrameOrError(bytes, start, at, scratch))) frames++;
+        }
+        if (frames !== workload.frames) throw new Error(`decodeFrameOrError decoded ${frames}/${workload.frames}`);
+      },
+      pushOnly: async () => {
+        const stream = new PushOnlyTransform();
+        let frames = 0;
+        stream.on('data', () => { frames++; });
+        for (const chunk of chunks) stream.write(chunk);
+        stream.end();
+        await finished(stream);
+        if (frames !== workload.frames) throw new Error(`push-only Transform pushed ${frames}/${workload.frames}`);
+      },
     });
     const decoderSeconds = median(timings.decoder);
     const delimiterSeconds = median(timings.delimiter);
@@ -65,6 +87,14 @@ export const frameDecodeCase: BenchCase = {
       {
         name: 'FrameDecoder decode vs scan', value: throughput(decoderSeconds), unit: 'MB/s',
         baseline: 'indexOf(0) scan', ratio: medianSpeedRatio(timings.decoder, timings.scan),
+      },
+      {
+        name: 'decodeFrameOrError loop, no stream', value: throughput(median(timings.decodeLoop)), unit: 'MB/s',
+        baseline: 'indexOf(0) scan', ratio: medianSpeedRatio(timings.decodeLoop, timings.scan),
+      },
+      {
+        name: 'Transform push-only (floor)', value: throughput(median(timings.pushOnly)), unit: 'MB/s',
+        baseline: 'indexOf(0) scan', ratio: medianSpeedRatio(timings.pushOnly, timings.scan),
       },
       { name: 'FrameDecoder frames', value: workload.frames / decoderSeconds, unit: 'frames/s', baseline: null, ratio: null },
       { name: 'parser-delimiter frames', value: workload.frames / delimiterSeconds, unit: 'frames/s', baseline: null, ratio: null },
