@@ -13,6 +13,12 @@ import { COBS_INVALID, COBS_OVERFLOW } from './cobs.js';
  * leaves exactly TABLE[byte]), so the polynomial has a single source.
  */
 const CRC_TABLE = Uint16Array.from({ length: 256 }, (_, byte) => crc16ccitt(Uint8Array.of(byte), 0));
+/**
+ * Two bytes per step (slice-by-2): the register after `byte` then 0x00, from zero. The CRC is linear, so
+ * feeding b0, b1 to register r is CRC_TABLE_2[(r >> 8) ^ b0] ^ CRC_TABLE[(r & 0xff) ^ b1]: two independent
+ * lookups instead of a chain of two, which is what bounds the per-byte speed.
+ */
+const CRC_TABLE_2 = Uint16Array.from({ length: 256 }, (_, byte) => crc16ccitt(Uint8Array.of(byte, 0), 0));
 
 /** Where cobsDecodeCrcInto leaves the CRC register. */
 export interface CrcResidue {
@@ -84,8 +90,18 @@ export function cobsDecodeToDelimiter(
   for (;;) {
     const groupEnd = i + code;
     if (groupEnd >= stop || length + code - 1 > limit) return NOT_DELIMITED;
-    for (i++; i < groupEnd; i++) {
-      const byte = src[i]!;
+    for (i++; i + 1 < groupEnd; i += 2) {
+      const b0 = src[i]!;
+      const b1 = src[i + 1]!;
+      if (b0 === 0 || b1 === 0) return NOT_DELIMITED;
+      dest[length] = b0;
+      dest[length + 1] = b1;
+      length += 2;
+      const x = crc ^ ((b0 << 8) | b1);
+      crc = CRC_TABLE_2[x >> 8]! ^ CRC_TABLE[x & 0xff]!;
+    }
+    if (i < groupEnd) {
+      const byte = src[i++]!;
       if (byte === 0) return NOT_DELIMITED;
       dest[length++] = byte;
       crc = (CRC_TABLE[(crc >> 8) ^ byte]! ^ (crc << 8)) & 0xffff;
