@@ -25,7 +25,10 @@ export interface SimulatorOptions {
   clock?: Clock;
   /** Device calendar (expiry check). */
   now?: () => Date;
-  /** DUKPT counter of the first transaction. */
+  /**
+   * DUKPT counter of the first transaction (default 1). Not persisted: each simulator starts here again, so KSNs
+   * repeat across runs unless the next unused counter is passed (`tenkey sim --key-counter`). TEST keys only.
+   */
   keyCounter?: number;
 }
 

@@ -10,7 +10,10 @@
  * - Card digits stay inside the entry machine's buffers and the encryptor; nothing here logs, emits or
  *   displays them (the display shows dots and, once accepted, the last digits the host may see anyway).
  * - HELLO and RESET end a running session without a word (its host is gone or asked for a clean slate);
- *   so does losing the connection. Every other end of a session is reported: RESULT or ERROR.
+ *   so does losing the connection, or a message the host never acknowledged (NO_ACK: on a PTY, a host that
+ *   closed the port looks exactly like that). Every other end of a session is reported: RESULT or ERROR.
+ * - A host that stopped acknowledging gets nothing more: the session is wiped, queued frames are dropped and
+ *   the bytes still waiting in the PTY are discarded, so the next host does not find stale frames.
  * - RESET is answered with a STATUS (IDLE) once the device is idle again.
  */
 import { EventEmitter } from 'node:events';
@@ -19,6 +22,7 @@ import { systemClock, type Clock } from '../protocol/clock.js';
 import { PROTOCOL_VERSION, PROTOCOL_VERSION_MIN } from '../protocol/constants.js';
 import { FrameDecoder } from '../protocol/frame-decoder.js';
 import type { Frame } from '../protocol/frame-types.js';
+import type { ProtocolError } from '../protocol/errors.js';
 import { LinkEndpoint } from '../protocol/link.js';
 import type {
   Brand, DeviceErrorName, DeviceMessage, EntryStateName, HostMessage, StartEntryMessage,
@@ -38,7 +42,7 @@ import { FaultStream } from './faults/fault-stream.js';
 import { deviceErrorReport, outcomeErrorReport, type DeviceErrorReport } from './firmware/device-errors.js';
 import { EntrySession } from './firmware/entry-session.js';
 import { parseKeyScript, runKeyScript, type KeyScriptRun, type KeyScriptStep } from './key-script.js';
-import { entryBrandsOf, findKeypadService, infoBrandsOf, type KeypadService } from './services.js';
+import { findKeypadService, infoBrandsOf, sessionBrandsOf, type KeypadService } from './services.js';
 
 /** What INFO says about the device besides its keys and brands. */
 export interface DeviceIdentity {
@@ -56,7 +60,7 @@ export const DEFAULT_DEVICE_IDENTITY: Readonly<DeviceIdentity> = Object.freeze({
 export interface VirtualKeypadOptions {
   /** Every timer: entry machine, link, key-script waits, fault delays. Default systemClock. */
   clock?: Clock;
-  /** Device calendar for the expiry check. Default the system date. */
+  /** Device calendar for the expiry check, read in UTC (PROTOCOL.md §9.5). Default the system date. */
   now?: () => Date;
   /** Key script typed from its start at each START_ENTRY (device-sim/key-script.ts). Throws KeyScriptError. */
   keys?: string;
@@ -64,7 +68,11 @@ export interface VirtualKeypadOptions {
   service?: string;
   /** Faults (device-sim/faults). Byte faults apply to both directions (silent: outgoing only). Throws FaultSpecError. */
   faults?: Partial<FaultSpec> | string;
-  /** DUKPT counter of the first transaction (test keys). Default 1. */
+  /**
+   * DUKPT counter of the first transaction (test keys). Default 1. The counter lives in memory only: a new
+   * VirtualKeypad (every `tenkey sim` run) starts here again, so KSNs repeat across runs unless the caller
+   * passes the next unused counter (`tenkey sim --key-counter`). Harmless with the TEST keys, wrong for anything else.
+   */
   keyCounter?: number;
   /** The key register to encrypt with; default a device loaded with the TEST-ONLY keys. */
   dukpt?: DukptDevice;
@@ -111,6 +119,11 @@ export interface KeypadAttachment {
 }
 
 const ignore = (): void => {};
+
+/** A stream that can drop the bytes neither side has read yet (PtyPort). */
+interface Discardable {
+  discardPending(): void;
+}
 
 export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
   readonly faults: FaultSpec;
@@ -327,14 +340,24 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
       this.#sendError(sessionId, deviceErrorReport('BUSY'));
       return;
     }
+    // No counter left: refuse now rather than after staff typed a whole card (PROTOCOL.md §7.1, §9.2).
+    if (this.#dukpt.exhausted) {
+      this.#sendError(sessionId, deviceErrorReport('KEY_EXHAUSTED'));
+      return;
+    }
+    const acceptedBrands = sessionBrandsOf(this.service, message.acceptedBrands);
+    if (acceptedBrands === 'none') {
+      this.#sendError(sessionId, deviceErrorReport('BAD_REQUEST', `no accepted brand is in the card service ${this.service.id}`));
+      return;
+    }
     const today = this.#now();
     const input: EntryInput = {
       sessionId,
       inactivityTimeoutS: message.inactivityTimeoutS,
       reveal: message.reveal,
       expiryRequired: message.expiryRequired,
-      acceptedBrands: message.acceptedBrands.length > 0 ? message.acceptedBrands : entryBrandsOf(this.service),
-      today: { year: today.getFullYear(), month: today.getMonth() + 1 },
+      acceptedBrands,
+      today: { year: today.getUTCFullYear(), month: today.getUTCMonth() + 1 },
     };
     const problem = entryInputProblem(input);
     if (problem !== null) {
@@ -430,14 +453,36 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
 
   /** Queues a message on the current connection; without one there is nobody to tell, so nothing is sent. */
   #send(message: DeviceMessage): void {
-    const link = this.#attachment?.link;
-    if (link === undefined) return;
+    const attachment = this.#attachment;
+    if (attachment === undefined) return;
     this.#pendingSends++;
-    link.send(message).then(
+    attachment.link.send(message).then(
       () => { this.#pendingSends--; },
-      // A send that failed (NO_ACK, NAK, link closed) is the host's to notice: it retries or gives up.
-      () => { this.#pendingSends = Math.max(0, this.#pendingSends - 1); },
+      (error: ProtocolError) => {
+        this.#pendingSends = Math.max(0, this.#pendingSends - 1);
+        // NAK or link closed: the host's to notice. NO_ACK: nobody is listening any more.
+        if (error.code === 'NO_ACK' && this.#attachment === attachment) this.#hostGone(attachment);
+      },
     );
+  }
+
+  /**
+   * The host stopped acknowledging (PROTOCOL.md §6.4): on a PTY that is how a host that closed the port looks.
+   * End the session silently (buffers wiped, no DUKPT counter spent), drop whatever else was queued, and throw
+   * away the bytes the host never read, so the next host to open the port starts clean.
+   */
+  #hostGone(attachment: KeypadAttachment): void {
+    this.#abortSession();
+    attachment.link.reset();
+    const { stream } = attachment;
+    const discard = (stream as Partial<Discardable>).discardPending;
+    if (typeof discard === 'function') {
+      try {
+        discard.call(stream);
+      } catch {
+        // best effort: a port that cannot discard just leaves the stale bytes to the next host's open()
+      }
+    }
   }
 
   #changed(): void {

@@ -14,7 +14,7 @@ export interface LinkEndpointEvents {
   retransmit: [frame: Frame, attempt: number];
   /** A NAK received from the peer. */
   nak: [frame: Frame];
-  /** ACK or NAK that names no frame awaiting one (late, repeated, or our own echo): ignored. */
+  /** ACK or NAK that names no frame awaiting one (late or repeated), or any frame in our own direction (an echo): ignored, never answered. */
   stray: [frame: Frame];
   /** Nothing valid heard from the peer for deadAfterMs (ProtocolError LINK_DEAD); once until something is heard again. */
   dead: [error: ProtocolError];

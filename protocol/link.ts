@@ -89,11 +89,19 @@ export class LinkEndpoint extends EventEmitter<LinkEndpointEvents> {
       this.receiveAckOrNak(frame, fromPeer);
       return;
     }
-    if (!fromPeer || !this.isInbound(message)) {
+    if (!fromPeer) {
+      // Our own direction bit: an echo of one of our frames (a looped-back line). Answering it would NAK the
+      // peer's frame that happens to carry the same seq (PROTOCOL.md §3.4), so it is only counted.
+      this.stats.stray++;
+      this.emit('stray', frame);
+      return;
+    }
+    if (!this.isInbound(message)) {
+      // The peer's direction bit on a type only our side may send: the peer is confused, tell it (§3.4).
       this.sendNak(frame.seq, 'WRONG_DIRECTION');
       return;
     }
-    if (this.isDuplicate(frame.seq, message.type)) {
+    if (this.isDuplicate(frame)) {
       this.stats.duplicates++;
       this.sendAck(frame.seq);
       this.emit('duplicate', frame);
@@ -152,10 +160,13 @@ export class LinkEndpoint extends EventEmitter<LinkEndpointEvents> {
     return roundTrip;
   }
 
-  /** New connection on the same endpoint: forget the peer's seq, fail everything pending with LINK_CLOSED. */
+  /**
+   * A new conversation on the same endpoint (a new host said HELLO): fail everything pending with LINK_CLOSED.
+   * Duplicate detection is kept, so a retransmission of the HELLO that started the new conversation is still
+   * recognised (ACKed again, not delivered twice); a new peer's first HELLO is never taken for a repeat (§6.3).
+   */
   reset(): void {
     if (this.closed) return;
-    this.lastDelivered = undefined;
     this.abortAll('link reset');
     this.heard();
     this.armKeepalive();
@@ -178,11 +189,16 @@ export class LinkEndpoint extends EventEmitter<LinkEndpointEvents> {
     return this.peerIsDevice ? isHostMessage(message) : isDeviceMessage(message);
   }
 
-  /** Same seq as the last delivered frame; a HELLO (new session) counts only if it repeats the HELLO just delivered. */
-  private isDuplicate(seq: number, type: MessageTypeName): boolean {
+  /**
+   * Same seq as the last delivered message (PROTOCOL.md §6.3). A HELLO starts a new conversation, possibly with a
+   * new peer whose counter also starts at 0: it is a repeat only when flagged RETRANSMISSION and the message just
+   * delivered was a HELLO with the same seq.
+   */
+  private isDuplicate(frame: Frame): boolean {
     const last = this.lastDelivered;
-    if (last === undefined || last.seq !== seq) return false;
-    return type !== 'HELLO' || last.type === 'HELLO';
+    if (last === undefined || last.seq !== frame.seq) return false;
+    if (frame.message.type !== 'HELLO') return true;
+    return frame.retransmission && last.type === 'HELLO';
   }
 
   private receiveAckOrNak(frame: Frame, fromPeer: boolean): void {

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { DEFAULT_TCP_PORT } from '../../protocol/constants.js';
+import { isValidCounter, MAX_COUNTER } from '../../device-sim/crypto/aes-dukpt.js';
 import { TerminalDisplay } from '../../device-sim/display.js';
 import { parseFaultSpec } from '../../device-sim/faults/fault-spec.js';
 import { parseKeyScript } from '../../device-sim/key-script.js';
@@ -21,6 +22,7 @@ interface SimCommandOptions {
   script?: string;
   fault?: string;
   service?: string;
+  keyCounter?: string;
 }
 
 /** A bad option: reported as one line on stderr, exit code 2. */
@@ -36,6 +38,7 @@ export function registerSimCommand(program: Command): void {
     .option('--script <file>', 'read the key script from a file (# starts a comment)')
     .option('--fault <spec>', 'faults, e.g. "drop=0.01,seed=42", "silent", "busy", "exhaust-key", "vanish-after=5s"')
     .option('--service <name>', `card service (利用サービス): ${KEYPAD_SERVICES.map((s) => s.id).join(', ')}`)
+    .option('--key-counter <n>', 'DUKPT counter of the first entry (default 1). The counter is not saved: every run starts at 1 again and reuses KSNs (fine for the TEST keys only); pass the next unused counter to keep KSNs unique across runs')
     .action(async (options: SimCommandOptions) => {
       process.exitCode = await runSim(options);
     });
@@ -122,6 +125,13 @@ async function toSimulatorOptions(options: SimCommandOptions): Promise<Simulator
   }
   if (options.fault !== undefined) simOptions.faults = parseFaultSpec(options.fault);
   if (options.service !== undefined) simOptions.service = findKeypadService(options.service).id;
+  if (options.keyCounter !== undefined) {
+    const counter = /^\d+$/.test(options.keyCounter.trim()) ? Number(options.keyCounter.trim()) : NaN;
+    if (!isValidCounter(counter)) {
+      throw new UsageError(`--key-counter must be a DUKPT counter: 1-${MAX_COUNTER} with at most 16 one-bits, got "${options.keyCounter}"`);
+    }
+    simOptions.keyCounter = counter;
+  }
   return simOptions;
 }
 

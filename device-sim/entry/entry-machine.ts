@@ -4,7 +4,8 @@
  *
  * Decisions (see also card-rules.ts / entry-input.ts):
  * - A number credit-card-type can't name is brand 'unknown': accepted only when the accepted set is empty
- *   (= all) or lists 'unknown' explicitly.
+ *   (= no restriction). A non-empty set always refuses it: a brandset cannot name 'unknown' (bit 0 MUST be 0),
+ *   and the simulator builds the set from brandsets and the card-service table only.
  * - Backspace on an empty expiry stays in the expiry field: the PAN was already checked; to change it, cancel.
  * - Keys past 19 PAN digits are ignored with notice PAN_TOO_LONG; past 4 expiry digits they are ignored.
  * - The session cap ends in `timeout` with reason 'sessionCap' (wire: ERROR SESSION_LIMIT); inactivity in

@@ -116,9 +116,9 @@ export const FIXTURE_PLANS: FixturePlan[] = [
   },
   {
     name: 'key-exhausted',
-    note: 'The DUKPT key counter is at its end (fault "exhaust-key"): ERROR KEY_EXHAUSTED → TEMPORARY.',
-    keys: ['pan:visa', 'enter', 'exp:valid', 'enter'],
+    note: 'The DUKPT key counter is at its end (fault "exhaust-key"): START_ENTRY refused at once with ERROR KEY_EXHAUSTED → TEMPORARY.',
     faults: 'exhaust-key',
+    tailMs: 500,
   },
   {
     name: 'unplug-mid-entry',

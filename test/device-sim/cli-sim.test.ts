@@ -5,7 +5,8 @@ import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectTcp, openSerial, TestHost } from './test-host.js';
+import { parseKsn } from '../../device-sim/crypto/aes-dukpt.js';
+import { connectTcp, openSerial, startEntryMessage, TestHost } from './test-host.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '../../bin/tenkey.js');
 let children: ChildProcess[] = [];
@@ -54,11 +55,24 @@ describe('tenkey sim', () => {
     expect(code).toBe(0);
   });
 
+  it('--key-counter: the first entry uses that DUKPT counter (KSNs need not repeat across runs)', async () => {
+    const child = run(['--listen', 'tcp://127.0.0.1:0', '--key-counter', '4242', '--keys', '4111111111111111<enter>1230<enter>']);
+    const host = new TestHost(await connectTcp(await firstLine(child)));
+    hosts.push(host);
+    await host.hello();
+    await host.send(startEntryMessage(1));
+    const end = await host.end();
+    if (end.type !== 'RESULT') throw new Error(`expected RESULT, got ${end.type}`);
+    expect(parseKsn(end.keySerialNumber).counter).toBe(4242);
+  });
+
   it.each([
     [['--fault', 'bogus'], /unknown fault "bogus"/],
     [['--keys', '12x'], /unexpected "x".*column 3/],
     [['--service', 'nope'], /unknown card service "nope"/],
     [['--listen', 'udp://x:1'], /--listen must be/],
+    [['--key-counter', '0'], /--key-counter must be a DUKPT counter/],
+    [['--key-counter', '0x1FFFF'], /--key-counter must be a DUKPT counter/],
   ])('rejects %j with one line on stderr and a non-zero exit', async (args, message) => {
     const child = run(args);
     let stderr = '';

@@ -1,47 +1,34 @@
 /** Every --fault behaviour, on a real TCP connection. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
-import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../device-sim/index.js';
 import { decryptCardBlock } from '../../device-sim/crypto/card-block-decrypt.js';
 import { loadTestKeys } from '../../device-sim/crypto/test-keys.js';
 import type { SessionEnd } from '../../device-sim/virtual-keypad.js';
-import { connectTcp, startEntryMessage, TestHost, type TestHostOptions } from './test-host.js';
+import { simulatorPool } from './simulators.js';
+import { startEntryMessage } from './test-host.js';
 
 const PAN = '4111111111111111';
 const SCRIPT = `${PAN}<enter>1230<enter>`;
-const NOW = () => new Date('2026-11-27T12:00:00Z');
 
-let sims: RunningSimulator[] = [];
-let hosts: TestHost[] = [];
-afterEach(async () => {
-  for (const host of hosts) host.close();
-  for (const sim of sims) await sim.close();
-  hosts = [];
-  sims = [];
-});
-
-async function setup(options: SimulatorOptions, hostOptions: TestHostOptions = {}): Promise<{ sim: RunningSimulator; host: TestHost }> {
-  const sim = await startSimulator({ listen: 'tcp://127.0.0.1:0', now: NOW, ...options });
-  sims.push(sim);
-  const host = new TestHost(await connectTcp(sim.address), hostOptions);
-  hosts.push(host);
-  return { sim, host };
-}
+const { tcpPair: setup } = simulatorPool();
 
 describe('byte faults (seeded)', () => {
+  // Faults are drawn per byte, and which bytes cross after the first exchange depends on real-time ACK timing, so
+  // the seeds are picked to hit the host's first 12 bytes (its HELLO, the same on every run) on the way in: the
+  // count below does not depend on timing. Rates stay low enough that no frame fails all its attempts.
   it.each([
-    ['drop', 'drop=0.004,seed=11', 'dropped'],
-    ['corrupt', 'corrupt=0.004,seed=12', 'corrupted'],
-    ['duplicate', 'duplicate=0.004,seed=13', 'duplicated'],
+    ['drop', 'drop=0.002,seed=25', 'dropped'],
+    ['corrupt', 'corrupt=0.002,seed=27', 'corrupted'],
+    ['duplicate', 'duplicate=0.002,seed=147', 'duplicated'],
   ] as const)('%s: the link recovers and the RESULT still decrypts to the typed card', async (_name, spec, stat) => {
     const { sim, host } = await setup({ faults: spec, keys: SCRIPT }, { maxRetransmissions: 6 });
     const attachment = sim.keypad.attachment!;
     await host.hello();
+    expect(attachment.faultsIn!.stats[stat]).toBeGreaterThan(0);
     await host.send(startEntryMessage(3));
     const end = await host.end(15_000);
     if (end.type !== 'RESULT') throw new Error(`expected RESULT, got ${end.type}`);
     expect(decryptCardBlock(loadTestKeys().bdk, end.keySerialNumber, end.encryptedBlock)).toEqual({ pan: PAN, expiry: '1230' });
-    expect(attachment.faultsOut!.stats[stat] + attachment.faultsIn!.stats[stat]).toBeGreaterThan(0);
   });
 
   it('delay: every byte arrives later, still a correct RESULT', async () => {
@@ -68,7 +55,7 @@ describe('device faults', () => {
     expect(await host.end()).toMatchObject({ type: 'ERROR', sessionId: 8, code: 'BUSY' });
   });
 
-  it('exhaust-key: a complete entry fails KEY_EXHAUSTED', async () => {
+  it('exhaust-key: START_ENTRY is refused at once with KEY_EXHAUSTED', async () => {
     const { host } = await setup({ faults: 'exhaust-key', keys: SCRIPT });
     await host.hello();
     await host.send(startEntryMessage(9));

@@ -5,6 +5,7 @@
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { SerialPort } from 'serialport';
+import { formatCapture } from '../../protocol/capture/capture-writer.js';
 import { FrameDecoder, LinkEndpoint, type Clock, type DeviceMessage, type HostMessage, type Message } from '../../protocol/index.js';
 
 /** Liveness bound for one expected message (turns a hang into a failure; not a speed assertion). */
@@ -87,9 +88,12 @@ export class TestHost {
     });
   }
 
-  /** All bytes that crossed the wire, both directions. */
-  allBytes(): Buffer {
-    return Buffer.concat(this.wire.map((c) => c.bytes));
+  /** Everything that crossed the wire as a tenkey capture (JSON Lines), e.g. for test/capture/pan-scan.ts. */
+  capture(): string {
+    return formatCapture({
+      header: { format: 'tenkey-capture', version: 1, protocolVersion: 1, captured: { tool: 'test-host', startedAt: new Date(0).toISOString() } },
+      records: this.wire.map((chunk, t) => ({ dir: chunk.direction === 'out' ? 'h2d' : 'd2h', t, bytes: chunk.bytes })),
+    });
   }
 
   async hello(): Promise<Extract<DeviceMessage, { type: 'INFO' }>> {
@@ -141,13 +145,4 @@ export async function openSerial(path: string): Promise<SerialPort> {
   const port = new SerialPort({ path, baudRate: 115200, autoOpen: false });
   await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
   return port;
-}
-
-/** Every way a PAN could show up in bytes: ASCII, packed BCD (both nibble alignments), hex text. */
-export function panTraces(pan: string): Buffer[] {
-  const bcd = (digits: string): Buffer => Buffer.from(digits.length % 2 === 0 ? digits : `${digits}f`, 'hex');
-  const traces = [Buffer.from(pan, 'ascii'), bcd(pan), bcd(`f${pan}`), Buffer.from(pan.split('').map((d) => `0${d}`).join(''), 'hex')];
-  const hex = Buffer.from(pan, 'ascii').toString('hex');
-  traces.push(Buffer.from(hex, 'ascii'), Buffer.from(hex.toUpperCase(), 'ascii'), Buffer.from(bcd(pan).toString('hex'), 'ascii'));
-  return traces;
 }

@@ -373,17 +373,40 @@ describe('LinkEndpoint failures', () => {
     ]);
   });
 
-  it('NAKs a message of the wrong direction with WRONG_DIRECTION and does not deliver it', async () => {
+  it('NAKs a peer-direction frame whose type belongs to its own side with WRONG_DIRECTION and does not deliver it', async () => {
     const { device, toDevice, toHost, received, advance } = linkPair();
-    toDevice.inject(encodeFrame(key(1), 7)); // a device message arriving at the device
-    toDevice.inject(encodeFrame(getInfo, 8, { fromDevice: true })); // host message with the device's direction bit
+    toDevice.inject(encodeFrame(key(1), 7, { fromDevice: false })); // a device type with the host's direction bit
     await advance(10);
     expect(received.device).toEqual([]);
     expect(toHost.frames('NAK').map((e) => [e.frame.seq, e.frame.message])).toEqual([
       [7, { type: 'NAK', reason: 'WRONG_DIRECTION' }],
-      [8, { type: 'NAK', reason: 'WRONG_DIRECTION' }],
     ]);
     expect(device.stats.delivered).toBe(0);
+  });
+
+  it('ignores any frame carrying its own direction bit (an echo): counted as stray, never answered', async () => {
+    const { device, toDevice, toHost, received, advance } = linkPair();
+    const stray: Frame[] = [];
+    device.on('stray', (f) => stray.push(f));
+    toDevice.inject(encodeFrame(key(1), 5)); // the device's own KEY seq 5 looped back
+    toDevice.inject(encodeFrame(getInfo, 8, { fromDevice: true })); // a host type with the device's bit: still ours
+    await advance(10);
+    expect(toHost.log).toEqual([]);
+    expect(received.device).toEqual([]);
+    expect(stray.map((f) => f.seq)).toEqual([5, 8]);
+    expect(device.stats).toMatchObject({ stray: 2, naksSent: 0, delivered: 0 });
+  });
+
+  it('an echo of the device\'s frame does not refuse the host\'s frame with the same seq', async () => {
+    const { host, device, toDevice, received, advance } = linkPair();
+    for (let i = 0; i < 5; i++) track(host.send(getStatus)); // host seq 0..4
+    await advance(20);
+    toDevice.inject(encodeFrame(key(1), 5)); // echo of device seq 5 ...
+    const start = track(host.send(cancel(1))); // ... just as the host's seq 5 goes out
+    await advance(20);
+    expect(start.state).toBe('fulfilled');
+    expect(received.device.at(-1)).toEqual(cancel(1));
+    expect(device.stats.naksSent).toBe(0);
   });
 
   it('refuses to send a message of the other direction, or ACK/NAK, with INVALID_MESSAGE and writes nothing', async () => {
@@ -418,15 +441,26 @@ describe('LinkEndpoint failures', () => {
 });
 
 describe('LinkEndpoint peer sequence memory', () => {
-  it('delivers a HELLO even when it repeats the last seq, but not a retransmitted HELLO', async () => {
+  it('delivers a new HELLO even when it repeats the last seq (a new host), but not a retransmission of the HELLO just delivered', async () => {
     const { device, toDevice, received, advance } = linkPair();
+    const hello = { type: 'HELLO', minVersion: 1, maxVersion: 1 } as const;
     toDevice.inject(encodeFrame(getInfo, 0));
-    toDevice.inject(encodeFrame({ type: 'HELLO', minVersion: 1, maxVersion: 1 }, 0)); // a restarted host
-    toDevice.inject(encodeFrame({ type: 'HELLO', minVersion: 1, maxVersion: 1 }, 0, { retransmission: true }));
+    toDevice.inject(encodeFrame(hello, 0)); // a restarted host
+    toDevice.inject(encodeFrame(hello, 0, { retransmission: true })); // its ACK was lost
+    toDevice.inject(encodeFrame(hello, 0)); // host 1 died after HELLO; host 2's first HELLO, also seq 0
     toDevice.inject(encodeFrame(getInfo, 1));
     await advance(10);
-    expect(received.device.map((m) => m.type)).toEqual(['GET_INFO', 'HELLO', 'GET_INFO']);
+    expect(received.device.map((m) => m.type)).toEqual(['GET_INFO', 'HELLO', 'HELLO', 'GET_INFO']);
     expect(device.stats.duplicates).toBe(1);
+  });
+
+  it('delivers a retransmitted HELLO whose first copy was lost, even after another message with its seq', async () => {
+    const { device, toDevice, received, advance } = linkPair();
+    toDevice.inject(encodeFrame(getInfo, 0));
+    toDevice.inject(encodeFrame({ type: 'HELLO', minVersion: 1, maxVersion: 1 }, 0, { retransmission: true }));
+    await advance(10);
+    expect(received.device.map((m) => m.type)).toEqual(['GET_INFO', 'HELLO']);
+    expect(device.stats.duplicates).toBe(0);
   });
 
   it('takes a restarted peer\'s first non-HELLO frame with the last seq for a duplicate (why HELLO comes first)', async () => {
@@ -437,14 +471,15 @@ describe('LinkEndpoint peer sequence memory', () => {
     expect(received.device).toEqual([getInfo]);
   });
 
-  it('forgets the peer seq on reset(), so the same seq is delivered again', async () => {
-    const { device, toDevice, received, advance } = linkPair();
-    toDevice.inject(encodeFrame(getInfo, 0));
+  it('keeps the peer seq across reset(): the retransmission of the HELLO that caused it is not delivered again', async () => {
+    const { device, toDevice, toHost, received, advance } = linkPair();
+    const hello = { type: 'HELLO', minVersion: 1, maxVersion: 1 } as const;
+    device.on('message', (m) => { if (m.type === 'HELLO') device.reset(); }); // what the keypad does on HELLO
+    toDevice.inject(encodeFrame(hello, 0));
+    toDevice.inject(encodeFrame(hello, 0, { retransmission: true }));
     await advance(10);
-    device.reset();
-    toDevice.inject(encodeFrame(getStatus, 0));
-    await advance(10);
-    expect(received.device).toEqual([getInfo, getStatus]);
+    expect(received.device).toEqual([hello]);
+    expect(toHost.frames('ACK').map((e) => e.frame.seq)).toEqual([0, 0]);
   });
 });
 

@@ -1,0 +1,126 @@
+/**
+ * The keypad firmware's answers to START_ENTRY and HELLO, driven frame by frame on virtual time: refusals that
+ * must come at once, the brand set an entry really uses, the device calendar, and a HELLO whose ACK was lost.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { SimulatedClock } from 'xstate';
+import { MAX_COUNTER } from '../../device-sim/crypto/aes-dukpt.js';
+import { TEST_CARDS } from '../../device-sim/test-cards.js';
+import { VirtualKeypad, type VirtualKeypadOptions } from '../../device-sim/virtual-keypad.js';
+import type { Brand, DeviceMessage, HostMessage } from '../../protocol/index.js';
+import { attachWireHost, type WireHost } from './wire-host.js';
+
+const NOW = () => new Date('2026-11-27T12:00:00Z');
+const HELLO: HostMessage = { type: 'HELLO', minVersion: 1, maxVersion: 1 };
+const start = (sessionId: number, acceptedBrands: Brand[] = []): HostMessage => ({
+  type: 'START_ENTRY', sessionId, inactivityTimeoutS: 0, reveal: 3, expiryRequired: true, acceptedBrands,
+});
+
+let keypads: VirtualKeypad[] = [];
+afterEach(() => {
+  for (const keypad of keypads) keypad.close();
+  keypads = [];
+});
+
+async function keypadWithHost(options: VirtualKeypadOptions = {}): Promise<{ keypad: VirtualKeypad; host: WireHost; clock: SimulatedClock }> {
+  const clock = new SimulatedClock();
+  const keypad = new VirtualKeypad({ clock, now: NOW, ...options });
+  keypads.push(keypad);
+  const host = attachWireHost(keypad);
+  await host.send(HELLO, 0);
+  await host.settle();
+  return { keypad, host, clock };
+}
+
+/** Types a card and its expiry, letting the host ACK as it goes; returns how the entry ended. */
+async function typeCard(keypad: VirtualKeypad, host: WireHost, pan: string, expiry = '1230'): Promise<DeviceMessage | undefined> {
+  for (const key of pan) keypad.press(key as '0');
+  keypad.press('enter');
+  await host.settle();
+  for (const key of expiry) keypad.press(key as '0');
+  keypad.press('enter');
+  await host.settle();
+  return host.messages().filter((m) => m.type === 'RESULT' || m.type === 'ERROR').at(-1);
+}
+
+describe('HELLO', () => {
+  it('answers a HELLO whose ACK was lost once: the retransmission is ACKed, not answered again', async () => {
+    const { keypad, host } = await keypadWithHost();
+    await host.send(start(9), 1); // the STATUS it pushes is never ACKed: the old host is gone
+    keypad.press('4');
+    const infosBefore = host.messages().filter((m) => m.type === 'INFO').length;
+    await host.send(HELLO, 0); // a new host ...
+    await host.send(HELLO, 0, { retransmission: true }); // ... whose ACK was lost
+    await host.settle();
+    expect(host.messages().filter((m) => m.type === 'INFO')).toHaveLength(infosBefore + 1);
+    const acksOfSeq0 = host.frames.filter((f) => f.message.type === 'ACK' && f.seq === 0);
+    expect(acksOfSeq0).toHaveLength(3); // first host's HELLO, the new HELLO and its repeat
+    expect(keypad.activeSessionId).toBeUndefined();
+  });
+});
+
+describe('START_ENTRY with the DUKPT key used up', () => {
+  it('is refused at once with ERROR KEY_EXHAUSTED (fault exhaust-key): no session, no keys taken', async () => {
+    const { keypad, host } = await keypadWithHost({ faults: 'exhaust-key' });
+    await host.send(start(5), 1);
+    await host.settle();
+    expect(host.messages().slice(1)).toEqual([
+      { type: 'ERROR', sessionId: 5, code: 'KEY_EXHAUSTED', detail: 'DUKPT key counter exhausted' },
+    ]);
+    expect(keypad.activeSessionId).toBeUndefined();
+    expect(keypad.press('4')).toBe(false);
+  });
+
+  it('is refused at once after the entry that spent the last counter', async () => {
+    const { keypad, host } = await keypadWithHost({ keyCounter: MAX_COUNTER });
+    await host.send(start(1), 1);
+    expect(await typeCard(keypad, host, TEST_CARDS.visa)).toMatchObject({ type: 'RESULT', sessionId: 1 });
+    const before = host.messages().length;
+    await host.send(start(2), 2);
+    await host.settle();
+    expect(host.messages().slice(before)).toEqual([expect.objectContaining({ type: 'ERROR', sessionId: 2, code: 'KEY_EXHAUSTED' })]);
+    expect(keypad.activeSessionId).toBeUndefined();
+  });
+});
+
+describe('accepted brands: the host narrows the configured service, never widens it', () => {
+  it.each([
+    ['all', [], TEST_CARDS.jcb, 'RESULT'],
+    ['all', ['visa'], TEST_CARDS.jcb, 'UNSUPPORTED_BRAND'],
+    ['visa-master', [], TEST_CARDS.jcb, 'UNSUPPORTED_BRAND'],
+    ['visa-master', ['jcb', 'visa'], TEST_CARDS.jcb, 'UNSUPPORTED_BRAND'],
+    ['visa-master', ['jcb', 'visa'], TEST_CARDS.visa, 'RESULT'],
+    ['visa-master', ['mastercard'], TEST_CARDS.visa, 'UNSUPPORTED_BRAND'],
+  ] as const)('service %s, host %j, card %s → %s', async (service, brands, pan, outcome) => {
+    const { keypad, host } = await keypadWithHost({ service });
+    await host.send(start(3, [...brands]), 1);
+    await host.settle();
+    const end = await typeCard(keypad, host, pan);
+    expect(end?.type === 'ERROR' ? end.code : end?.type).toBe(outcome);
+  });
+
+  it('refuses START_ENTRY at once with BAD_REQUEST when the two sets share no brand', async () => {
+    const { keypad, host } = await keypadWithHost({ service: 'visa-master' });
+    await host.send(start(4, ['jcb']), 1);
+    await host.settle();
+    expect(host.messages().slice(1)).toEqual([expect.objectContaining({ type: 'ERROR', sessionId: 4, code: 'BAD_REQUEST' })]);
+    expect(keypad.activeSessionId).toBeUndefined();
+  });
+});
+
+describe('device calendar', () => {
+  it('reads the date in UTC, whatever the local time zone', async () => {
+    const tz = process.env.TZ;
+    process.env.TZ = 'Asia/Tokyo'; // 2026-11-30T20:00Z is already 1 December in Tokyo
+    try {
+      const { keypad, host } = await keypadWithHost({ now: () => new Date('2026-11-30T20:00:00Z') });
+      expect(new Date('2026-11-30T20:00:00Z').getMonth()).toBe(11); // the zone really is in effect
+      await host.send(start(6), 1);
+      await host.settle();
+      expect(await typeCard(keypad, host, TEST_CARDS.visa, '1126')).toMatchObject({ type: 'RESULT', sessionId: 6 });
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
+  });
+});
