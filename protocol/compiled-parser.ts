@@ -56,10 +56,11 @@ export function compileParser<T>(parser: Parser): CompiledParser<T> {
   if (context.imports.length > 0 || code.includes('$parent') || code.includes('$root') || !code.includes('return vars;')) {
     return fallback;
   }
-  // Same factory shape as binary-parser's own compile(), with the DataView as a third argument.
-  const compiled = new Function('imports', 'TextDecoder', `return function (buffer, constructorFn, dataView) { ${code} };`)(
-    context.imports, TextDecoder,
-  ) as (buffer: Uint8Array, constructorFn: (new () => unknown) | undefined, dataView: DataView) => T;
-  const constructorFn = internals.constructorFn;
-  return { parse: (buffer, view) => compiled(buffer, constructorFn, view), fast: true };
+  // Same factory shape as binary-parser's own compile(), with the result class bound in the closure and the
+  // DataView as an argument. Returned as is (no wrapper arrow): each parser is then its own function that
+  // V8 can inline where it is called; one shared wrapper shape would be a "many closures" call it cannot.
+  const parse = new Function('imports', 'TextDecoder', 'constructorFn', `return function (buffer, dataView) { ${code} };`)(
+    context.imports, TextDecoder, internals.constructorFn,
+  ) as CompiledParse<T>;
+  return { parse, fast: true };
 }
