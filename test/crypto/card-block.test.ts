@@ -258,15 +258,16 @@ describe('typed errors on bad input', () => {
         .toEqual({ pan: '4111111111111111', expiry: '1229' });
     });
 
+    // Titled by what is wrong with the block, never by the plaintext (it holds a card number).
     it.each([
-      ['BAD_BLOCK_FORMAT', `0210${'4111111111111111'}ffff1229${fill}`],
-      ['BAD_PAN_LENGTH', `010b${'41111111111fffffffff'}ffff${fill}`],
-      ['BAD_PAN_LENGTH', `0114${'41111111111111111111'}ffff${fill}`],
-      ['BAD_PAN_BCD', `0110${'41111111111111a1'}ffff1229${fill}`],
-      ['BAD_PAN_BCD', `0110${'4111111111111111'}ff7f1229${fill}`],
-      ['BAD_EXPIRY_BCD', `0110${'4111111111111111'}ffff1329${fill}`],
-      ['BAD_EXPIRY_BCD', `0110${'4111111111111111'}ffff12ff${fill}`],
-    ] as const)('reports %s for plaintext %s', (code, plaintextHex) => {
+      ['BAD_BLOCK_FORMAT', 'format byte 02', `0210${'4111111111111111'}ffff1229${fill}`],
+      ['BAD_PAN_LENGTH', 'an 11-digit PAN', `010b${'41111111111fffffffff'}ffff${fill}`],
+      ['BAD_PAN_LENGTH', 'a 20-digit PAN', `0114${'41111111111111111111'}ffff${fill}`],
+      ['BAD_PAN_BCD', 'a PAN nibble over 9', `0110${'41111111111111a1'}ffff1229${fill}`],
+      ['BAD_PAN_BCD', 'a PAN pad nibble that is not f', `0110${'4111111111111111'}ff7f1229${fill}`],
+      ['BAD_EXPIRY_BCD', 'month 13', `0110${'4111111111111111'}ffff1329${fill}`],
+      ['BAD_EXPIRY_BCD', 'expiry year ff', `0110${'4111111111111111'}ffff12ff${fill}`],
+    ] as const)('reports %s for %s', (code, _what, plaintextHex) => {
       expectCryptoError(() => decryptCardBlock(bdk, ksn, craft(plaintextHex)), code);
     });
 

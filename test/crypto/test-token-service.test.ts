@@ -40,13 +40,15 @@ describe('TestTokenService', () => {
     expect(other.authorize(card).token).not.toBe(service.authorize(card).token);
   });
 
+  // Titled by what the card is, never by its number: test titles are printed in every test report.
+  // (The number is the last column: printf placeholders take columns in order.)
   it.each([
-    ['4111111111111112', undefined, 'INVALID_NUMBER'],
-    ['4000000000000002', undefined, 'DECLINED'],
-    ['4000000000009995', undefined, 'INSUFFICIENT_FUNDS'],
-    ['4000000000000069', '1230', 'EXPIRED_CARD'],
-    ['4111111111111111', '1026', 'EXPIRED_CARD'],
-  ])('declines %s (expiry %s) with %s', (pan, expiry, declineReason) => {
+    ['a number failing the Luhn check', undefined, 'INVALID_NUMBER', '4111111111111112'],
+    ['the "declined" test card', undefined, 'DECLINED', '4000000000000002'],
+    ['the "insufficient funds" test card', undefined, 'INSUFFICIENT_FUNDS', '4000000000009995'],
+    ['the "expired card" test card', '1230', 'EXPIRED_CARD', '4000000000000069'],
+    ['the Visa test card', '1026', 'EXPIRED_CARD', '4111111111111111'],
+  ])('declines %s (expiry %s) with %s', (_card, expiry, declineReason, pan) => {
     const result = service.authorize(resultFor(pan, expiry));
     expect(result).toMatchObject({ approved: false, declineReason, last3: pan.slice(-3) });
   });

@@ -23,7 +23,8 @@ const TEST_PANS = [
 const toDigits = (pan: string) => Uint8Array.from(pan, (ch) => Number(ch));
 
 describe('detectBrand', () => {
-  it.each(TEST_PANS)('names %s for %s', (brand, pan) => {
+  // Titled by brand and row index, never by the number: test titles are printed in every test report.
+  it.each(TEST_PANS)('names %s for its test number #%#', (brand, pan) => {
     expect(detectBrand(pan)).toBe(brand);
     expect(detectBrand(toDigits(pan))).toBe(brand);
   });
