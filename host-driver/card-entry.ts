@@ -2,7 +2,9 @@
  * One readCard from START_ENTRY to its end: follows the keypad's STATUS/KEY/RESULT/ERROR for its
  * session id, reports progress, and settles exactly once. Knows nothing of transports.
  */
-import { ENTRY_SESSION_CAP_S, type Clock, type DeviceMessage, type EntryStateName, type KeyClassName } from '../protocol/index.js';
+import {
+  ENTRY_SESSION_CAP_S, type Clock, type DeviceErrorName, type DeviceMessage, type EntryStateName, type KeyClassName,
+} from '../protocol/index.js';
 import { fromDeviceError, tenkeyError, TenkeyCancelledError, type TenkeyError } from './errors.js';
 import type { EntryProgress } from './events.js';
 import type { ResolvedReadCardOptions } from './options.js';
@@ -49,7 +51,7 @@ export class CardEntry {
     return this.#settled;
   }
 
-  /** Feeds one device message; those of other sessions are ignored. */
+  /** Feeds one device message; those of other sessions are ignored, an ERROR for session 0 ends this one. */
   handle(message: DeviceMessage): void {
     if (this.#settled) return;
     switch (message.type) {
@@ -85,8 +87,11 @@ export class CardEntry {
         return;
       }
       case 'ERROR': {
-        if (message.sessionId !== this.sessionId) return;
-        this.fail(fromDeviceError(message.code, redactDigits(message.detail)));
+        if (message.sessionId === this.sessionId) {
+          this.fail(fromDeviceError(message.code, redactDigits(message.detail)));
+        } else if (message.sessionId === NO_SESSION_ID) {
+          this.fail(noSessionError(message.code, redactDigits(message.detail)));
+        }
         return;
       }
       default:
@@ -124,6 +129,28 @@ export class CardEntry {
     }
   }
 }
+
+/** PROTOCOL.md §5.12: sessionId 0 in an ERROR means "no session" (host session ids are never 0). */
+const NO_SESSION_ID = 0;
+
+/**
+ * An ERROR for session 0 while our entry runs. Session 0 is "no session" (§5.12): such an ERROR is about the
+ * device or the host as a whole, never one entry — BUSY (another host holds the keypad, §8), UNSUPPORTED_VERSION
+ * (a HELLO refused), a device-wide INTERNAL failure, and the other refusals. Each says no entry of ours is
+ * running any more, and since an entry ends only with a RESULT or ERROR carrying its own id (§9.1), waiting
+ * would last until the host guard (over 5 minutes): the entry ends now, with the device's code through the
+ * table. The codes that only ever end a running entry (CANCELLED, TIMEOUT, INVALID_CARD, …) cannot honestly
+ * come without its id; for session 0 they mean only "the device answered out of turn" — above all, a cancel
+ * that names no entry is not the person pressing the cancel key.
+ */
+function noSessionError(code: DeviceErrorName, detail: string): TenkeyError | TenkeyCancelledError {
+  const text = `session 0${detail ? `: ${detail}` : ''}`;
+  if (SESSIONLESS_CODES.has(code)) return fromDeviceError(code, text);
+  return tenkeyError('UNEXPECTED_ANSWER', `device ERROR ${code} for ${text}`);
+}
+
+/** Device codes that may come for session 0: refusals (§5.12 "refusal") and a device-wide INTERNAL failure. */
+const SESSIONLESS_CODES: ReadonlySet<DeviceErrorName> = new Set(['BUSY', 'KEY_EXHAUSTED', 'BAD_REQUEST', 'UNSUPPORTED_VERSION', 'NO_SESSION', 'INTERNAL']);
 
 /** A KEY frame names the field, not the state: ENTER that leaves every field means the keypad is now encrypting. */
 function stateAfterKey(field: EntryProgress['field'], keyClass: KeyClassName, previous: EntryStateName): EntryStateName {

@@ -39,7 +39,11 @@ export const STORE_MESSAGES: Readonly<Record<TenkeyErrorCode, { readonly ja: str
   },
 };
 
-/** The message shown when cancellation is displayed at all (the store simply closes its popup). */
+/**
+ * tenkey's own wording for a cancelled entry, for UIs and logs that show one at all. NOT one of the store's
+ * messages: the store manual has no message for cancellation (its popup simply closes on キャンセル), so
+ * unlike {@link STORE_MESSAGES} this text is not verbatim from the manual and must not be presented as such.
+ */
 export const CANCELLED_MESSAGES = {
   ja: 'カード情報の入力をキャンセルしました。',
   en: 'Card entry was cancelled.',
@@ -61,7 +65,7 @@ export const DriverCause = {
   UNKNOWN_SERVICE: 'UNKNOWN_SERVICE',
   /** The device address is not a serial path or tcp://host:port. */
   BAD_ADDRESS: 'BAD_ADDRESS',
-  /** Connecting (TCP connect or serial open) took too long. */
+  /** Connecting (TCP connect or serial open) took longer than connectTimeoutMs. */
   CONNECT_TIMEOUT: 'CONNECT_TIMEOUT',
   /** The port opened and frames were ACKed, but no INFO answered HELLO. */
   NO_HELLO_ANSWER: 'NO_HELLO_ANSWER',
@@ -75,7 +79,7 @@ export const DriverCause = {
   CLOSED: 'CLOSED',
   /** readCard while another entry runs. */
   ENTRY_IN_PROGRESS: 'ENTRY_IN_PROGRESS',
-  /** readCard options out of range (a caller bug: the same class as the device's BAD_REQUEST). */
+  /** openTenkey or readCard options of the wrong type or out of range (a caller bug: the same class as the device's BAD_REQUEST). */
   INVALID_OPTIONS: 'INVALID_OPTIONS',
   /** The host's guard on one session (ENTRY_SESSION_CAP_S plus margin) ran out without an answer. */
   HOST_SESSION_LIMIT: 'HOST_SESSION_LIMIT',
@@ -154,7 +158,7 @@ export const ERROR_TABLE: readonly ErrorTableRow[] = [
   os('ECONNRESET', 'CONNECTION', 'the keypad server dropped the connection'),
   os('ECONNABORTED', 'CONNECTION', 'the connection was aborted'),
   os('EPIPE', 'CONNECTION', 'wrote to a closed connection'),
-  os('ETIMEDOUT', 'CONNECTION', 'connection attempt timed out'),
+  os('ETIMEDOUT', 'CONNECTION', 'the OS gave up connecting (no answer to SYN) before connectTimeoutMs ran out'),
   os('EHOSTUNREACH', 'CONNECTION', 'no route to that IP'),
   os('ENETUNREACH', 'CONNECTION', 'network unreachable'),
   os('EHOSTDOWN', 'CONNECTION', 'host is down'),
@@ -166,14 +170,14 @@ export const ERROR_TABLE: readonly ErrorTableRow[] = [
   driver('DISABLED', 'CONNECTION', 'テンキーパッド入力 is OFF in the settings'),
   driver('UNKNOWN_SERVICE', 'CONNECTION', '利用サービス names no known card service'),
   driver('BAD_ADDRESS', 'CONNECTION', 'device address is neither a serial path nor tcp://host:port'),
-  driver('CONNECT_TIMEOUT', 'CONNECTION', 'opening the port or socket took too long'),
+  driver('CONNECT_TIMEOUT', 'CONNECTION', 'TCP connect or serial open took longer than connectTimeoutMs'),
   driver('NO_HELLO_ANSWER', 'CONNECTION', 'no INFO answered HELLO: not a tenkey keypad, or it is silent'),
   driver('VERSION_MISMATCH', 'CONNECTION', 'keypad speaks no protocol version this driver does'),
   driver('DISCONNECTED', 'CONNECTION', 'port or socket closed during use'),
   driver('NOT_CONNECTED', 'CONNECTION', 'keypad is reconnecting'),
   driver('CLOSED', 'CONNECTION', 'the keypad object was closed'),
   driver('ENTRY_IN_PROGRESS', 'TEMPORARY', 'another readCard is still running'),
-  driver('INVALID_OPTIONS', 'TEMPORARY', 'readCard options out of range'),
+  driver('INVALID_OPTIONS', 'TEMPORARY', 'openTenkey or readCard option of the wrong type or out of range (a caller bug)'),
   driver('HOST_SESSION_LIMIT', 'ENTRY_TIMEOUT', "the host's guard on one entry ran out"),
   driver('UNEXPECTED_ANSWER', 'TEMPORARY', 'the device answered out of turn'),
   driver('UNKNOWN', 'TEMPORARY', 'anything unforeseen'),
@@ -217,12 +221,20 @@ export class TenkeyError extends Error {
   override readonly cause: TenkeyErrorCause;
   /** Short technical line for logs (port path, host:port, device detail); never card data. */
   readonly detail: string | undefined;
+  /**
+   * What was thrown below the driver, as it was: the OS or serialport error (with its errno, syscall, path
+   * and full message) or the ProtocolError. For support and debugging; absent when the driver itself found
+   * the failure. Never card data: those layers only ever see paths, addresses and frame facts. Not
+   * enumerable, and not in `toJSON()`: JSON output carries no stack.
+   */
+  declare readonly original: Error | undefined;
 
-  constructor(readonly code: TenkeyErrorCode, cause: TenkeyErrorCause, detail?: string) {
+  constructor(readonly code: TenkeyErrorCode, cause: TenkeyErrorCause, detail?: string, original?: Error) {
     super(STORE_MESSAGES[code].en);
     this.messageJa = STORE_MESSAGES[code].ja;
     this.cause = cause;
     this.detail = detail;
+    Object.defineProperty(this, 'original', { value: original, enumerable: false, writable: false, configurable: false });
   }
 
   toJSON(): TenkeyErrorJson {
@@ -241,6 +253,7 @@ export type CancelledBy = 'host' | 'keypad';
 export class TenkeyCancelledError extends Error {
   override readonly name = 'TenkeyCancelledError';
   readonly code = 'CANCELLED' as const;
+  /** tenkey's own wording ({@link CANCELLED_MESSAGES}), not a store manual message. */
   readonly messageJa: string = CANCELLED_MESSAGES.ja;
   override readonly cause: 'CANCELLED' = 'CANCELLED';
 
@@ -265,9 +278,9 @@ export function isTenkeyCancelled(e: unknown): e is TenkeyCancelledError {
 }
 
 /** Builds the error the table gives `cause` (cancellation is not built here: it has its own class). */
-export function tenkeyError(cause: TenkeyErrorCause, detail?: string): TenkeyError {
+export function tenkeyError(cause: TenkeyErrorCause, detail?: string, original?: Error): TenkeyError {
   const outcome = outcomeOf(cause);
-  return new TenkeyError(outcome === 'CANCELLED' ? 'TEMPORARY' : outcome, cause, detail);
+  return new TenkeyError(outcome === 'CANCELLED' ? 'TEMPORARY' : outcome, cause, detail, original);
 }
 
 const OS_CODES: ReadonlySet<string> = new Set(OsErrorCode);
@@ -310,10 +323,11 @@ function shortDetail(e: Error): string {
  */
 export function toTenkeyError(e: unknown, fallback: TenkeyErrorCause = 'UNKNOWN'): TenkeyError | TenkeyCancelledError {
   if (e instanceof TenkeyError || e instanceof TenkeyCancelledError) return e;
-  if (e instanceof ProtocolError) return tenkeyError(e.code, shortDetail(e));
+  // The detail is one short line for logs and JSON; the whole error stays available as `original`.
+  if (e instanceof ProtocolError) return tenkeyError(e.code, shortDetail(e), e);
+  const original = e instanceof Error ? e : undefined;
   const osCode = osErrorCodeOf(e);
-  if (osCode) return tenkeyError(osCode, e instanceof Error ? shortDetail(e) : undefined);
-  return tenkeyError(fallback, e instanceof Error ? shortDetail(e) : undefined);
+  return tenkeyError(osCode ?? fallback, original ? shortDetail(original) : undefined, original);
 }
 
 /** The error for a device ERROR message (CANCELLED becomes the keypad-side cancellation). */

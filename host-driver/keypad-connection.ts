@@ -150,7 +150,7 @@ export class KeypadConnection extends EventEmitter<KeypadConnectionEvents> {
   }
 
   async #openSession(): Promise<LinkSession> {
-    const { clock, logger, address, connectTimeoutMs } = this.options;
+    const { logger, address, connectTimeoutMs } = this.options;
     let transport: ByteTransport;
     try {
       transport = await this.options.openTransport();
@@ -162,6 +162,38 @@ export class KeypadConnection extends EventEmitter<KeypadConnectionEvents> {
       throw tenkeyError('CLOSED', 'keypad closed while connecting');
     }
 
+    let session: LinkSession;
+    try {
+      session = this.#wire(transport);
+    } catch (e) {
+      // Options are validated before anything opens; should wiring still throw, the port must not stay open.
+      await transport.close();
+      throw toTenkeyError(e);
+    }
+
+    this.#handshaking = session;
+    try {
+      const info = await this.#handshake(session, connectTimeoutMs);
+      this.#handshaking = undefined;
+      if (this.#isClosed()) throw tenkeyError('CLOSED', 'keypad closed while connecting');
+      this.#session = session;
+      this.#device = deviceInfoOf(info, address);
+      this.#state = 'connected';
+      this.#reconnectAttempt = 0;
+      logger.info('keypad connected', { address, model: info.model, firmware: info.firmwareVersion, protocol: info.protocolVersion });
+      this.emit('connection', { status: 'connected', address, device: this.#device });
+      return session;
+    } catch (e) {
+      this.#handshaking = undefined;
+      const error = toTenkeyError(e);
+      await this.#endSession(session, error instanceof TenkeyError ? error : tenkeyError('UNKNOWN'));
+      throw error;
+    }
+  }
+
+  /** Builds decoder and link on a fresh transport and connects their events (no bytes are sent yet). */
+  #wire(transport: ByteTransport): LinkSession {
+    const { clock, logger, address } = this.options;
     const decoder = new FrameDecoder();
     const timing = this.options.link;
     const link = new LinkEndpoint({
@@ -189,24 +221,7 @@ export class KeypadConnection extends EventEmitter<KeypadConnectionEvents> {
     link.on('retransmit', (frame, attempt) => logger.debug('retransmit', { type: frame.message.type, seq: frame.seq, attempt }));
     link.on('nak', (frame) => logger.debug('NAK received', { seq: frame.seq }));
 
-    this.#handshaking = session;
-    try {
-      const info = await this.#handshake(session, connectTimeoutMs);
-      this.#handshaking = undefined;
-      if (this.#isClosed()) throw tenkeyError('CLOSED', 'keypad closed while connecting');
-      this.#session = session;
-      this.#device = deviceInfoOf(info, address);
-      this.#state = 'connected';
-      this.#reconnectAttempt = 0;
-      logger.info('keypad connected', { address, model: info.model, firmware: info.firmwareVersion, protocol: info.protocolVersion });
-      this.emit('connection', { status: 'connected', address, device: this.#device });
-      return session;
-    } catch (e) {
-      this.#handshaking = undefined;
-      const error = toTenkeyError(e);
-      await this.#endSession(session, error instanceof TenkeyError ? error : tenkeyError('UNKNOWN'));
-      throw error;
-    }
+    return session;
   }
 
   /**
@@ -272,7 +287,7 @@ export class KeypadConnection extends EventEmitter<KeypadConnectionEvents> {
   /** The transport closed, or the link went silent: tear down, tell listeners, start reconnecting. */
   #lost(session: LinkSession, error: TenkeyError | Error): void {
     if (session.ended) return;
-    const tenkey = error instanceof TenkeyError ? error : tenkeyError('DISCONNECTED', error.message);
+    const tenkey = error instanceof TenkeyError ? error : tenkeyError('DISCONNECTED', error.message, error);
     if (session.onLost) {
       session.onLost(tenkey);
       return;

@@ -1,8 +1,9 @@
 import { systemClock, type Brand } from '../protocol/index.js';
-import { tenkeyError } from './errors.js';
+import { resolveLinkOptions } from '../protocol/link-options.js';
+import { tenkeyError, toTenkeyError } from './errors.js';
 import { KeypadConnection } from './keypad-connection.js';
 import { silentLogger } from './logger.js';
-import { DEFAULT_DEVICE_ADDRESS, type OpenTenkeyOptions } from './options.js';
+import { DEFAULT_DEVICE_ADDRESS, invalidOpenTenkeyOption, type OpenTenkeyOptions } from './options.js';
 import { acceptedBrandsOf, findCardService } from './services.js';
 import { TenkeyKeypad } from './tenkey-keypad.js';
 import { openTransport, parseKeypadAddress } from './transport/open-transport.js';
@@ -13,7 +14,8 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
 /**
  * Opens the keypad the settings name and resolves once it answered HELLO with INFO.
  *
- * Settings are checked before anything is opened: `enabled: false` (テンキーパッド入力 OFF), an unknown
+ * Settings are checked before anything is opened: an option of the wrong type or out of range rejects
+ * with TEMPORARY (cause INVALID_OPTIONS, a caller bug); `enabled: false` (テンキーパッド入力 OFF), an unknown
  * `service` (利用サービス) or an unparseable `device` reject at once with a CONNECTION error.
  * Every failure is a {@link TenkeyError}; nothing here throws anything else.
  *
@@ -24,6 +26,9 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
  * await keypad.close();
  */
 export async function openTenkey(options: OpenTenkeyOptions = {}): Promise<TenkeyKeypad> {
+  // Every option is checked before anything is opened: a bad one must not leave a port or socket behind.
+  const invalid = invalidOpenTenkeyOption(options);
+  if (invalid !== undefined) throw tenkeyError('INVALID_OPTIONS', invalid);
   if (options.enabled === false) throw tenkeyError('DISABLED', 'テンキーパッド入力 is OFF');
   let acceptedBrands: readonly Brand[] = [];
   if (options.service !== undefined) {
@@ -36,6 +41,13 @@ export async function openTenkey(options: OpenTenkeyOptions = {}): Promise<Tenke
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const link = options.link ?? {};
+  // The link layer's own checks, run once on a throwaway write so its TypeError never meets an open port.
+  try {
+    resolveLinkOptions({ role: 'host', write: () => {}, clock, ...link });
+  } catch (e) {
+    throw tenkeyError('INVALID_OPTIONS', `link: ${e instanceof Error ? e.message : String(e)}`);
+  }
 
   const connection = new KeypadConnection({
     address: addressText,
@@ -47,8 +59,13 @@ export async function openTenkey(options: OpenTenkeyOptions = {}): Promise<Tenke
     logger,
     reconnect: options.reconnect ?? {},
     connectTimeoutMs,
-    link: options.link ?? {},
+    link,
   });
   await connection.connect();
-  return new TenkeyKeypad(connection, { acceptedBrands, clock, logger });
+  try {
+    return new TenkeyKeypad(connection, { acceptedBrands, clock, logger });
+  } catch (e) {
+    await connection.close();
+    throw toTenkeyError(e);
+  }
 }

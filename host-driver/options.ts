@@ -59,19 +59,83 @@ export interface ReadCardOptions {
   signal?: AbortSignal;
 }
 
-/** readCard options with defaults applied, or the name of the first bad one. */
+/** readCard options with defaults applied (the signal is validated but stays with the caller's object). */
 export type ResolvedReadCardOptions = { timeoutSeconds: number; reveal: number; expiryRequired: boolean };
 
-export function resolveReadCardOptions(options: ReadCardOptions): ResolvedReadCardOptions | { invalid: string } {
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/**
+ * readCard options checked and defaulted, or the first bad one described. Takes `unknown`: JavaScript callers
+ * and JSON configs pass anything (null, a plain object as signal), and each such mistake must come back as one
+ * clear INVALID_OPTIONS, not a TypeError from deep inside.
+ */
+export function resolveReadCardOptions(options: unknown): (ResolvedReadCardOptions & { signal: AbortSignal | undefined }) | { invalid: string } {
+  if (options === undefined) options = {};
+  if (!isObject(options)) return { invalid: 'readCard options must be an object' };
   const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_INACTIVITY_TIMEOUT_S;
   const reveal = options.reveal ?? DEFAULT_REVEAL_DIGITS;
   const expiryRequired = options.expiryRequired ?? true;
-  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > ENTRY_SESSION_CAP_S) {
+  const signal = options.signal;
+  if (typeof timeoutSeconds !== 'number' || !Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > ENTRY_SESSION_CAP_S) {
     return { invalid: `timeoutSeconds must be an integer from 1 to ${ENTRY_SESSION_CAP_S}` };
   }
-  if (!Number.isInteger(reveal) || reveal < 0 || reveal > MAX_REVEAL_DIGITS) {
+  if (typeof reveal !== 'number' || !Number.isInteger(reveal) || reveal < 0 || reveal > MAX_REVEAL_DIGITS) {
     return { invalid: `reveal must be an integer from 0 to ${MAX_REVEAL_DIGITS}` };
   }
   if (typeof expiryRequired !== 'boolean') return { invalid: 'expiryRequired must be a boolean' };
-  return { timeoutSeconds, reveal, expiryRequired };
+  if (signal !== undefined && !(signal instanceof AbortSignal)) return { invalid: 'signal must be an AbortSignal' };
+  return { timeoutSeconds, reveal, expiryRequired, signal };
+}
+
+/** The longest delay a Node timer honours (a longer one fires after 1 ms with a TimeoutOverflowWarning). */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+const isDuration = (value: unknown, min: number): value is number =>
+  typeof value === 'number' && Number.isFinite(value) && value >= min && value <= MAX_TIMER_MS;
+
+const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const;
+const CLOCK_METHODS = ['now', 'setTimeout', 'clearTimeout'] as const;
+const LINK_DURATIONS = ['ackTimeoutMs', 'pingIntervalMs', 'deadAfterMs'] as const;
+
+/**
+ * Checks every openTenkey option's type and range before anything is opened: the description of the first
+ * bad one, or undefined when all are usable. (`device` and `service` are checked for type here and for
+ * meaning by openTenkey, which reports those as the settings problems BAD_ADDRESS and UNKNOWN_SERVICE.)
+ */
+export function invalidOpenTenkeyOption(options: unknown): string | undefined {
+  if (!isObject(options)) return 'openTenkey options must be an object';
+  const { device, enabled, service, clock, logger, reconnect, connectTimeoutMs, baudRate, link } = options;
+  if (device !== undefined && typeof device !== 'string') return 'device must be a string (a serial path or tcp://HOST:PORT)';
+  if (enabled !== undefined && typeof enabled !== 'boolean') return 'enabled must be a boolean';
+  if (service !== undefined && typeof service !== 'string') return 'service must be a string (a card service id or name)';
+  if (clock !== undefined && !(isObject(clock) && CLOCK_METHODS.every((m) => typeof clock[m] === 'function'))) {
+    return 'clock must have now(), setTimeout() and clearTimeout()';
+  }
+  if (logger !== undefined && !(isObject(logger) && LOGGER_METHODS.every((m) => typeof logger[m] === 'function'))) {
+    return 'logger must have debug(), info(), warn() and error()';
+  }
+  if (reconnect !== undefined && reconnect !== false) {
+    if (!isObject(reconnect)) return 'reconnect must be false or { initialDelayMs, maxDelayMs, factor }';
+    const { initialDelayMs, maxDelayMs, factor } = reconnect;
+    if (initialDelayMs !== undefined && !isDuration(initialDelayMs, 0)) return `reconnect.initialDelayMs must be a number of ms from 0 to ${MAX_TIMER_MS}`;
+    if (maxDelayMs !== undefined && !isDuration(maxDelayMs, 0)) return `reconnect.maxDelayMs must be a number of ms from 0 to ${MAX_TIMER_MS}`;
+    if (factor !== undefined && !(typeof factor === 'number' && Number.isFinite(factor) && factor >= 1)) return 'reconnect.factor must be a finite number of at least 1';
+  }
+  if (connectTimeoutMs !== undefined && !(isDuration(connectTimeoutMs, 1))) return `connectTimeoutMs must be a number of ms from 1 to ${MAX_TIMER_MS}`;
+  if (baudRate !== undefined && !(typeof baudRate === 'number' && Number.isSafeInteger(baudRate) && baudRate > 0)) return 'baudRate must be a positive integer';
+  if (link !== undefined) {
+    if (!isObject(link)) return 'link must be an object';
+    for (const name of LINK_DURATIONS) {
+      const value = link[name];
+      if (value === undefined || (value === false && name !== 'ackTimeoutMs')) continue;
+      if (!(isDuration(value, Number.MIN_VALUE))) {
+        return `link.${name} must be a positive number of ms up to ${MAX_TIMER_MS}${name === 'ackTimeoutMs' ? '' : ', or false'}`;
+      }
+    }
+    const { maxRetransmissions } = link;
+    if (maxRetransmissions !== undefined && !(typeof maxRetransmissions === 'number' && Number.isSafeInteger(maxRetransmissions) && maxRetransmissions >= 0)) {
+      return 'link.maxRetransmissions must be a non-negative integer';
+    }
+  }
+  return undefined;
 }

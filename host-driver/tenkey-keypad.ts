@@ -5,7 +5,7 @@
 import { randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Brand, Clock, DeviceMessage } from '../protocol/index.js';
-import { CardEntry } from './card-entry.js';
+import { CardEntry, type CardEntryOutcome } from './card-entry.js';
 import { tenkeyError, TenkeyCancelledError, toTenkeyError } from './errors.js';
 import type { ConnectionStatus, TenkeyKeypadEvents } from './events.js';
 import type { KeypadConnection } from './keypad-connection.js';
@@ -78,40 +78,50 @@ export class TenkeyKeypad extends EventEmitter<TenkeyKeypadEvents> {
   async readCard(options: ReadCardOptions = {}): Promise<CardReadResult> {
     if (this.#closed) throw tenkeyError('CLOSED', 'keypad closed');
     if (this.#entry) throw tenkeyError('ENTRY_IN_PROGRESS', `session ${this.#entry.sessionId} is still running`);
+    // Everything a caller can get wrong is checked before the keypad hears of the entry.
     const resolved = resolveReadCardOptions(options);
     if ('invalid' in resolved) throw tenkeyError('INVALID_OPTIONS', resolved.invalid);
-    const { signal } = options;
+    const { signal, ...entryOptions } = resolved;
     if (signal?.aborted) throw new TenkeyCancelledError('host');
     if (this.connection.state !== 'connected') throw tenkeyError('NOT_CONNECTED', `keypad at ${this.connection.device?.address ?? '?'} is reconnecting`);
 
     const sessionId = this.#takeSessionId();
     const entry = new CardEntry({
-      ...resolved,
+      ...entryOptions,
       sessionId,
       clock: this.settings.clock,
       device: () => this.device,
       onProgress: (progress) => this.emit('progress', progress),
     });
-    this.#entry = entry;
     const onAbort = () => void this.cancel();
-    signal?.addEventListener('abort', onAbort, { once: true });
     const { logger } = this.settings;
-    logger.info('entry started', { session: sessionId, timeoutSeconds: resolved.timeoutSeconds, reveal: resolved.reveal });
+    this.#entry = entry;
+    try {
+      signal?.addEventListener('abort', onAbort, { once: true });
+      logger.info('entry started', { session: sessionId, timeoutSeconds: entryOptions.timeoutSeconds, reveal: entryOptions.reveal });
+      this.connection
+        .send({
+          type: 'START_ENTRY',
+          sessionId,
+          inactivityTimeoutS: entryOptions.timeoutSeconds,
+          reveal: entryOptions.reveal,
+          expiryRequired: entryOptions.expiryRequired,
+          acceptedBrands: [...this.settings.acceptedBrands],
+        })
+        .catch((e: unknown) => entry.fail(toTenkeyError(e)));
+    } catch (e) {
+      // Nothing after the slot is taken should throw; if something does (a caller's logger), the entry ends here.
+      entry.fail(toTenkeyError(e));
+    }
 
-    this.connection
-      .send({
-        type: 'START_ENTRY',
-        sessionId,
-        inactivityTimeoutS: resolved.timeoutSeconds,
-        reveal: resolved.reveal,
-        expiryRequired: resolved.expiryRequired,
-        acceptedBrands: [...this.settings.acceptedBrands],
-      })
-      .catch((e: unknown) => entry.fail(toTenkeyError(e)));
-
-    const outcome = await entry.outcome;
-    signal?.removeEventListener('abort', onAbort);
-    if (this.#entry === entry) this.#entry = undefined;
+    let outcome: CardEntryOutcome;
+    try {
+      outcome = await entry.outcome;
+    } finally {
+      // Whatever happens, the slot is free again and the caller's signal forgets us.
+      signal?.removeEventListener('abort', onAbort);
+      if (this.#entry === entry) this.#entry = undefined;
+    }
     if (outcome.ok) {
       logger.info('entry done', { session: sessionId, brand: outcome.result.brand });
       return outcome.result;

@@ -4,11 +4,15 @@
  * on the ciphertext. Interactive on a TTY (the PC keyboard is the keypad); scripted with a TEST card otherwise.
  */
 import type { Command } from 'commander';
-import { startSimulator, type RunningSimulator } from '../../device-sim/index.js';
+import { KeyScriptError, parseKeyScript, startSimulator, type RunningSimulator } from '../../device-sim/index.js';
 import { attachTerminalKeys } from '../../device-sim/terminal-input.js';
 import { loadTestKeys } from '../../device-sim/crypto/test-keys.js';
 import { TestTokenService } from '../../device-sim/crypto/test-token-service.js';
 import { openTenkey, isTenkeyCancelled, toTenkeyError, type TenkeyKeypad, type EntryProgress } from '../../host-driver/index.js';
+import { DEFAULT_INACTIVITY_TIMEOUT_S, ENTRY_SESSION_CAP_S } from '../../protocol/index.js';
+import { humanError } from '../driver-output.js';
+import { EXIT_CODES, exitCodesHelp } from '../exit-codes.js';
+import { integerIn } from '../option-parsers.js';
 
 /** Typed at a person's pace so the progress is visible. */
 function paced(digits: string): string {
@@ -21,7 +25,7 @@ const DEMO_SCRIPT = `${paced('4111111111111111')}<wait:200><enter><wait:300>${pa
 interface DemoOptions {
   keys?: string;
   interactive: boolean;
-  timeout: string;
+  timeout: number;
 }
 
 export function registerDemoCommand(program: Command): void {
@@ -30,7 +34,8 @@ export function registerDemoCommand(program: Command): void {
     .description('run a virtual keypad on a PTY and read one card from it with the host driver (what `npm start` runs)')
     .option('--keys <script>', 'key script typed on the virtual keypad (default: a TEST Visa card)')
     .option('--no-interactive', 'never use the keyboard as the keypad, even on a TTY')
-    .option('--timeout <seconds>', 'keypad inactivity timeout', '60')
+    .option('--timeout <seconds>', `keypad inactivity timeout, 1–${ENTRY_SESSION_CAP_S}`, integerIn('--timeout', 1, ENTRY_SESSION_CAP_S), DEFAULT_INACTIVITY_TIMEOUT_S)
+    .addHelpText('after', `\n${exitCodesHelp()} A cancelled entry exits 0 here: the demo ran as it should.`)
     .action(async (options: DemoOptions) => {
       process.exitCode = await runDemo(options);
     });
@@ -51,7 +56,18 @@ function progressLine(p: EntryProgress): string {
 async function runDemo(options: DemoOptions): Promise<number> {
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
   const interactive = options.interactive && options.keys === undefined && process.stdin.isTTY === true;
-  const timeoutSeconds = Number(options.timeout);
+  const timeoutSeconds = options.timeout;
+  // A bad script is the user's typo: say where, before a keypad or a driver exists. The script itself is not
+  // echoed (it may hold a card number, even if only a TEST one).
+  if (options.keys !== undefined) {
+    try {
+      parseKeyScript(options.keys);
+    } catch (err) {
+      if (!(err instanceof KeyScriptError)) throw err;
+      process.stderr.write(`tenkey demo: --keys: ${err.message}\n`);
+      return EXIT_CODES.USAGE;
+    }
+  }
   let sim: RunningSimulator | undefined;
   let keypad: TenkeyKeypad | undefined;
   let detachKeys: (() => void) | undefined;
@@ -63,7 +79,7 @@ async function runDemo(options: DemoOptions): Promise<number> {
     out(`driver connected: ${info.model} firmware ${info.firmwareVersion}, serial ${info.serialNumber}, key set ${info.keySetId}`);
     out(interactive
       ? 'type the card number on your keyboard, Enter, then the expiry as MMYY, Enter (Backspace, c = clear, Esc = cancel)'
-      : 'the virtual keypad types a TEST Visa card by script');
+      : options.keys !== undefined ? 'the virtual keypad types your --keys script' : 'the virtual keypad types a TEST Visa card by script');
     // On a terminal a state's line is redrawn in place as keys arrive; piped output gets one line per change.
     const redraw = process.stdout.isTTY === true;
     let last = '';
@@ -105,8 +121,9 @@ async function runDemo(options: DemoOptions): Promise<number> {
       return 0;
     }
     const e = toTenkeyError(err);
-    process.stderr.write(`${e.messageJa}\n${e.message} (${e.code})\n`);
-    return 1;
+    // The store's words, then code, cause and detail: enough to tell a wrong setting from a failed device.
+    process.stderr.write(humanError(e.toJSON()));
+    return EXIT_CODES[e.code];
   } finally {
     detachKeys?.();
     await keypad?.close();

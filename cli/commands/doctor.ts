@@ -7,7 +7,8 @@ import {
   DEFAULT_DEVICE_ADDRESS, findCardService, openTenkey, streamLogger, toTenkeyError, type DeviceInfo, type TenkeyErrorJson,
   type TenkeyKeypad,
 } from '../../host-driver/index.js';
-import { EXIT_CODES, humanError } from './read.js';
+import { humanError } from '../driver-output.js';
+import { EXIT_CODES } from '../exit-codes.js';
 
 interface DoctorCommandOptions {
   device: string;

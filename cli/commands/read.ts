@@ -2,39 +2,15 @@
  * `tenkey read`: reads one card through the host driver. Progress (●●●●, never digits) on stderr,
  * a masked summary (or exactly one JSON object with --json) on stdout.
  */
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import {
-  DEFAULT_DEVICE_ADDRESS, openTenkey, streamLogger, toTenkeyError, type CardReadResult, type EntryProgress,
-  type TenkeyErrorJson, type TenkeyKeypad, type TenkeyOutcome,
+  DEFAULT_DEVICE_ADDRESS, isTenkeyCancelled, openTenkey, streamLogger, toTenkeyError, type CardReadResult, type EntryProgress,
+  type TenkeyKeypad,
 } from '../../host-driver/index.js';
 import { ENTRY_SESSION_CAP_S, MAX_REVEAL_DIGITS } from '../../protocol/index.js';
-
-/**
- * Exit codes of `tenkey read` and `tenkey doctor`: one per store error, and one for cancellation
- * (which is not an error: the person pressed cancel, or Ctrl-C here).
- */
-export const EXIT_CODES: Readonly<Record<'OK' | 'USAGE' | TenkeyOutcome, number>> = {
-  OK: 0,
-  USAGE: 2,
-  CARD_SERVICE: 3,
-  CONNECTION: 4,
-  ENTRY_TIMEOUT: 5,
-  TEMPORARY: 6,
-  CANCELLED: 7,
-};
-
-/** commander argument parser for an integer in [min, max]: a bad value is one clear line and exit 2. */
-export function integerIn(name: string, min: number, max: number): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < min || n > max) {
-      const error = new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}.`);
-      error.exitCode = EXIT_CODES.USAGE;
-      throw error;
-    }
-    return n;
-  };
-}
+import { cancelledJson, humanCancelled, humanError } from '../driver-output.js';
+import { EXIT_CODES, exitCodesHelp } from '../exit-codes.js';
+import { integerIn } from '../option-parsers.js';
 
 interface ReadCommandOptions {
   device: string;
@@ -55,9 +31,9 @@ export function registerReadCommand(program: Command): void {
     .option('-r, --reveal <n>', `last PAN digits to reveal, 0–${MAX_REVEAL_DIGITS}`, integerIn('--reveal', 0, MAX_REVEAL_DIGITS), 3)
     .option('-s, --service <name>', '利用サービス: card service id (decides accepted brands)')
     .option('--no-expiry', 'do not ask for the expiry date')
-    .option('--json', 'print exactly one JSON object on stdout', false)
+    .option('--json', 'print exactly one JSON object on stdout: the card, {"error":…} or {"cancelled":…}', false)
     .option('-v, --verbose', 'driver log lines on stderr', false)
-    .addHelpText('after', `\nExit codes: ${Object.entries(EXIT_CODES).map(([k, v]) => `${v} ${k}`).join(', ')}.`)
+    .addHelpText('after', `\n${exitCodesHelp()}`)
     .action(async (options: ReadCommandOptions) => {
       process.exitCode = await runRead(options);
     });
@@ -91,7 +67,14 @@ async function runRead(options: ReadCommandOptions): Promise<number> {
     return EXIT_CODES.OK;
   } catch (e) {
     progress.end();
-    const error = toTenkeyError(e).toJSON();
+    const outcome = toTenkeyError(e);
+    // A cancel is not an error: its own object and exit code, never `{"error":…}`.
+    if (isTenkeyCancelled(outcome)) {
+      if (options.json) process.stdout.write(`${JSON.stringify(cancelledJson(outcome))}\n`);
+      else process.stderr.write(humanCancelled(outcome));
+      return EXIT_CODES.CANCELLED;
+    }
+    const error = outcome.toJSON();
     if (options.json) process.stdout.write(`${JSON.stringify({ error })}\n`);
     else process.stderr.write(humanError(error));
     return EXIT_CODES[error.code];
@@ -117,10 +100,6 @@ function humanSummary(card: CardReadResult): string {
     `keypad          ${card.device.model} ${card.device.firmwareVersion} #${card.device.serialNumber} (key set ${card.device.keySetId})`,
     '',
   ].join('\n');
-}
-
-export function humanError(error: TenkeyErrorJson): string {
-  return `${error.messageJa}\n${error.message} [${error.code}: ${error.cause}${error.detail ? ` — ${error.detail}` : ''}]\n`;
 }
 
 const FIELD_LABELS = { NONE: '', PAN: 'card number', EXPIRY: 'expiry (MMYY)' } as const;

@@ -1,4 +1,4 @@
-import { DeviceAddressError, parseDeviceAddress, type DeviceAddress } from '../../device-sim/transport/address.js';
+import { DeviceAddressError, parseDeviceAddress, type DeviceAddress } from '../../protocol/device-address.js';
 import { tenkeyError } from '../errors.js';
 import type { ByteTransport } from './byte-transport.js';
 import { openSerialTransport } from './serial-transport.js';
@@ -9,12 +9,18 @@ export interface OpenTransportOptions {
   connectTimeoutMs?: number;
 }
 
-/** Opens the transport an address names. Rejects with the OS error as it came (the connection classifies it). */
+/**
+ * Opens the transport an address names. Rejects with the OS error as it came (the connection classifies it),
+ * or CONNECTION / CONNECT_TIMEOUT when opening takes longer than `connectTimeoutMs`.
+ */
 export function openTransport(address: DeviceAddress, options: OpenTransportOptions = {}): Promise<ByteTransport> {
   if (address.kind === 'tcp') {
     return openTcpTransport(address.host, address.port, options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {});
   }
-  return openSerialTransport(address.path, options.baudRate !== undefined ? { baudRate: options.baudRate } : {});
+  return openSerialTransport(address.path, {
+    ...(options.baudRate !== undefined ? { baudRate: options.baudRate } : {}),
+    ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+  });
 }
 
 /**

@@ -1,10 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { SerialPort } from 'serialport';
 import type { ByteTransport, ByteTransportEvents } from './byte-transport.js';
+import { withConnectDeadline } from './connect-deadline.js';
 
 export interface SerialTransportOptions {
   /** Line speed. A standard rate: non-standard ones need termios2 ioctls that a PTY refuses (ENOTTY). Default 115200. */
   baudRate?: number;
+  /** Give up opening after this long (ms): TenkeyError CONNECTION / CONNECT_TIMEOUT (a port that hangs in open()). Default 3000. */
+  connectTimeoutMs?: number;
 }
 
 /**
@@ -25,13 +28,18 @@ export async function openSerialTransport(path: string, options: SerialTransport
     hupcl: false,
     rtscts: false,
   });
-  await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
-  try {
-    await new Promise<void>((resolve, reject) => port.flush((err) => (err ? reject(err) : resolve())));
-  } catch (err) {
-    await closePort(port);
-    throw err;
-  }
+  const opening = (async () => {
+    await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
+    try {
+      await new Promise<void>((resolve, reject) => port.flush((err) => (err ? reject(err) : resolve())));
+    } catch (err) {
+      await closePort(port);
+      throw err;
+    }
+    return port;
+  })();
+  // open() can hang in the kernel (a wedged USB adapter); nothing can stop it, so a late open is closed.
+  await withConnectDeadline(opening, { timeoutMs: options.connectTimeoutMs ?? 3000, what: path, release: closePort });
   return new SerialTransport(path, port);
 }
 

@@ -1,36 +1,37 @@
 import { EventEmitter } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import type { ByteTransport, ByteTransportEvents } from './byte-transport.js';
+import { withConnectDeadline } from './connect-deadline.js';
 
 export interface TcpTransportOptions {
-  /** Give up connecting after this long (ms); the error has code ETIMEDOUT. Default 3000. */
+  /** Give up connecting after this long (ms): TenkeyError CONNECTION / CONNECT_TIMEOUT. Default 3000. */
   connectTimeoutMs?: number;
 }
 
 /** Connects to a keypad on the store LAN (or the simulator's TCP listener). */
 export function openTcpTransport(host: string, port: number, options: TcpTransportOptions = {}): Promise<ByteTransport> {
-  const connectTimeoutMs = options.connectTimeoutMs ?? 3000;
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host, port });
-    const timer = setTimeout(() => {
-      const err: NodeJS.ErrnoException = new Error(`connect ETIMEDOUT ${host}:${port}`);
-      err.code = 'ETIMEDOUT';
-      socket.destroy();
-      reject(err);
-    }, connectTimeoutMs);
-    timer.unref();
+  const description = `tcp://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const socket = connect({ host, port });
+  const connecting = new Promise<Socket>((resolve, reject) => {
     const onError = (err: Error) => {
-      clearTimeout(timer);
       socket.destroy();
       reject(err);
     };
     socket.once('error', onError);
     socket.once('connect', () => {
-      clearTimeout(timer);
       socket.off('error', onError);
-      socket.setNoDelay(true);
-      resolve(new TcpTransport(`tcp://${host}:${port}`, socket));
+      resolve(socket);
     });
+  });
+  return withConnectDeadline(connecting, {
+    timeoutMs: options.connectTimeoutMs ?? 3000,
+    what: description,
+    // A destroyed socket emits no 'error': the attempt simply ends, and `connecting` never settles.
+    onTimeout: () => socket.destroy(),
+    release: (late) => late.destroy(),
+  }).then((connected) => {
+    connected.setNoDelay(true);
+    return new TcpTransport(description, connected);
   });
 }
 

@@ -67,6 +67,28 @@ describe('CardEntry', () => {
     expect(b.progress.at(-1)?.state).toBe('CANCELLED');
   });
 
+  it.each([
+    ['BUSY', 'TEMPORARY'], ['UNSUPPORTED_VERSION', 'TEMPORARY'], ['KEY_EXHAUSTED', 'TEMPORARY'], ['INTERNAL', 'TEMPORARY'], ['NO_SESSION', 'TEMPORARY'],
+  ] as const)('ends at once on a session-0 ERROR %s (the device refusing us as a whole): %s through the table', async (code, outcome) => {
+    const { e, progress } = entry(7);
+    e.handle({ type: 'ERROR', sessionId: 0, code, detail: 'another host is connected' });
+    expect(e.settled).toBe(true);
+    expect(await e.outcome).toMatchObject({ ok: false, error: { code: outcome, cause: code, detail: 'device: session 0: another host is connected' } });
+    expect(progress.at(-1)?.state).toBe('FAILED');
+  });
+
+  it.each(['CANCELLED', 'TIMEOUT', 'INVALID_CARD'] as const)(
+    'ends on a session-0 ERROR %s as an out-of-turn answer, never as the person cancelling or an entry outcome',
+    async (code) => {
+      const { e } = entry(7);
+      e.handle({ type: 'ERROR', sessionId: 0, code, detail: '' });
+      expect(e.settled).toBe(true);
+      const outcome = await e.outcome;
+      expect(!outcome.ok && outcome.error).toBeInstanceOf(TenkeyError);
+      expect(outcome).toMatchObject({ ok: false, error: { code: 'TEMPORARY', cause: 'UNEXPECTED_ANSWER' } });
+    },
+  );
+
   it('redacts long digit runs in device error details', async () => {
     const { e } = entry();
     e.handle({ type: 'ERROR', sessionId: 7, code: 'INTERNAL', detail: 'oops 4111111111111111' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { STORE_MESSAGES } from '../../host-driver/index.js';
-import { EXIT_CODES } from '../../cli/commands/read.js';
+import { EXIT_CODES } from '../../cli/exit-codes.js';
 import { cardKeys, simulator, TEST_CARDS } from './harness.js';
 import { runCli, runCliInProcess } from './cli-runner.js';
 
@@ -28,11 +28,22 @@ describe('tenkey read', () => {
     });
   });
 
-  it('--json reports a cancel on the keypad as CANCELLED with its own exit code', async () => {
+  it('--json reports a cancel on the keypad as a cancellation, not an error, with its own exit code', async () => {
     const sim = await simulator('tcp', { keys: '4111<cancel>' });
     const run = await runCliInProcess(['read', '--device', sim.address, '--json']);
     expect(run.code).toBe(EXIT_CODES.CANCELLED);
-    expect(JSON.parse(run.stdout).error).toMatchObject({ code: 'CANCELLED', cause: 'CANCELLED' });
+    expect(JSON.parse(run.stdout)).toEqual({
+      cancelled: { by: 'keypad', message: 'Card entry was cancelled. (cancel key on the keypad)' },
+    });
+  });
+
+  it('without --json a cancel is reported as cancelled by whom, not as an error code and cause', async () => {
+    const sim = await simulator('tcp', { keys: '4111<cancel>' });
+    const run = await runCliInProcess(['read', '--device', sim.address]);
+    expect(run.code).toBe(EXIT_CODES.CANCELLED);
+    expect(run.stderr).toContain('[cancelled by keypad]');
+    expect(run.stderr).not.toContain('CANCELLED:');
+    expect(run.stdout).toBe('');
   });
 
   it('--json reports a wrong path as CONNECTION / ENOENT', async () => {

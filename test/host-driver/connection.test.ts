@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openTenkey, TenkeyError, type ConnectionEvent, type TenkeyKeypad } from '../../host-driver/index.js';
+import { blackholedAddress } from './blackhole.js';
 import { cardKeys, open, progressWhere, recordingLogger, rejectionOf, simulator, TEST_CARDS, type Transport } from './harness.js';
 
 /** Fast reconnects for tests: the behaviour is the same, the waits shorter. */
@@ -61,7 +62,11 @@ describe('openTenkey settings (重要項目設定)', () => {
 
 describe('openTenkey failures', () => {
   it('fails CONNECTION / ENOENT for a serial path that does not exist', async () => {
-    expect(await rejectionOf(openTenkey({ device: '/dev/tenkey-no-such-port' }))).toMatchObject({ code: 'CONNECTION', cause: 'ENOENT' });
+    const error = await rejectionOf(openTenkey({ device: '/dev/tenkey-no-such-port' }));
+    expect(error).toMatchObject({ code: 'CONNECTION', cause: 'ENOENT' });
+    // serialport's own error, whole, for support: the full message names the path.
+    expect((error as TenkeyError).original).toBeInstanceOf(Error);
+    expect((error as TenkeyError).original?.message).toMatch(/No such file or directory.*\/dev\/tenkey-no-such-port/);
   });
 
   it('fails CONNECTION / ENOTTY for a path that is not a serial port', async () => {
@@ -73,6 +78,16 @@ describe('openTenkey failures', () => {
   it('fails CONNECTION / ECONNREFUSED for a TCP port nothing listens on', async () => {
     const port = await freePort();
     expect(await rejectionOf(openTenkey({ device: `tcp://127.0.0.1:${port}` }))).toMatchObject({ code: 'CONNECTION', cause: 'ECONNREFUSED' });
+  });
+
+  it('fails CONNECTION / CONNECT_TIMEOUT when a TCP connect does not complete within connectTimeoutMs', async () => {
+    const address = await blackholedAddress();
+    const started = Date.now();
+    const error = await rejectionOf(openTenkey({ device: address, connectTimeoutMs: 300, reconnect: false }));
+    expect(error).toBeInstanceOf(TenkeyError);
+    expect(error).toMatchObject({ code: 'CONNECTION', cause: 'CONNECT_TIMEOUT', detail: `${address} did not open within 300 ms` });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('fails CONNECTION / NO_ACK when the keypad is silent', async () => {

@@ -1,11 +1,15 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ProtocolErrorCode, protocolError } from '../../protocol/errors.js';
 import { DeviceErrorCode } from '../../protocol/messages.js';
 import {
-  DriverCause, ERROR_TABLE, OsErrorCode, STORE_MESSAGES, TENKEY_ERROR_CODES, TenkeyCancelledError, TenkeyError,
+  CANCELLED_MESSAGES, DriverCause, ERROR_TABLE, OsErrorCode, STORE_MESSAGES, TENKEY_ERROR_CODES, TenkeyCancelledError, TenkeyError,
   fromDeviceError, osErrorCodeOf, outcomeOf, tenkeyError, toTenkeyError,
 } from '../../host-driver/errors.js';
 import { renderErrorTableMarkdown } from '../../host-driver/error-table-markdown.js';
+
+/** The store manual the four messages are quoted from (shared by every engineer of the project, outside the repo). */
+const STORE_MANUAL = '/work/shared/store-manual.ja.txt';
 
 const causesOf = (source: string) => ERROR_TABLE.filter((row) => row.source === source).map((row) => row.cause).sort();
 
@@ -91,6 +95,25 @@ describe('toTenkeyError', () => {
     expect(toTenkeyError(error)).toBe(error);
   });
 
+  it('keeps the original error whole as `original` while detail stays one short line and JSON holds no stack', () => {
+    const long = `Error: No such file or directory, cannot open /dev/${'x'.repeat(300)}`;
+    const os = new Error(long);
+    const error = toTenkeyError(os);
+    expect(error).toMatchObject({ code: 'CONNECTION', cause: 'ENOENT' });
+    expect((error as TenkeyError).original).toBe(os);
+    expect((error as TenkeyError).original?.message).toBe(long);
+    expect((error as TenkeyError).detail!.length).toBeLessThanOrEqual(160);
+    const json = JSON.stringify(error);
+    expect(json).not.toContain('original');
+    expect(json).not.toMatch(/\bat .*\.(ts|js):\d+/);
+    expect(Object.keys(error)).not.toContain('original');
+
+    const protocol = protocolError('NO_ACK', 'no ack for seq 3');
+    expect((toTenkeyError(protocol) as TenkeyError).original).toBe(protocol);
+    expect((toTenkeyError(new RangeError('boom')) as TenkeyError).original).toBeInstanceOf(RangeError);
+    expect(tenkeyError('DISABLED').original).toBeUndefined();
+  });
+
   it('turns anything unknown into TEMPORARY', () => {
     expect(toTenkeyError('a string')).toMatchObject({ code: 'TEMPORARY', cause: 'UNKNOWN' });
     expect(toTenkeyError(new RangeError('boom'))).toBeInstanceOf(TenkeyError);
@@ -106,6 +129,20 @@ describe('fromDeviceError', () => {
 
   it('maps device codes through the table', () => {
     expect(fromDeviceError('EXPIRED_CARD', 'expired')).toMatchObject({ code: 'CARD_SERVICE', cause: 'EXPIRED_CARD' });
+  });
+});
+
+describe('the cancellation wording', () => {
+  it.skipIf(!existsSync(STORE_MANUAL))('is not one of the store manual\'s messages, while the four store messages are verbatim from it', () => {
+    const manual = readFileSync(STORE_MANUAL, 'utf8');
+    for (const code of TENKEY_ERROR_CODES) expect(manual).toContain(STORE_MESSAGES[code].ja);
+    expect(manual).not.toContain(CANCELLED_MESSAGES.ja);
+  });
+
+  it('is marked as tenkey\'s own wording in the README table', () => {
+    const row = renderErrorTableMarkdown().split('\n').find((line) => line.includes(CANCELLED_MESSAGES.ja));
+    expect(row).toContain("tenkey's own wording");
+    expect(row).toContain('not an error');
   });
 });
 

@@ -49,6 +49,21 @@ describe('the HELLO → INFO handshake', () => {
     expect(device.received.map((m) => m.type)).toContain('HELLO');
   });
 
+  it('ends a running entry at once when the keypad sends ERROR BUSY for session 0 (it serves another host)', async () => {
+    const device = await fakeDevice((message, { link }) => {
+      if (message.type === 'HELLO') say(link, { ...INFO, acceptedBrands: [] });
+      if (message.type === 'START_ENTRY') {
+        say(link, { type: 'STATUS', state: 'PAN', sessionId: message.sessionId, field: 'PAN', digits: 0, secondsLeft: 60, notice: 'NONE' });
+        say(link, { type: 'ERROR', sessionId: 0, code: 'BUSY', detail: 'another host is connected' });
+      }
+    });
+    const keypad = await open({ device: device.address });
+    const started = Date.now();
+    expect(await rejectionOf(keypad.readCard())).toMatchObject({ code: 'TEMPORARY', cause: 'BUSY' });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(keypad.busy).toBe(false);
+  });
+
   it('sends the accepted brands of the configured 利用サービス in START_ENTRY', async () => {
     const device = await fakeDevice((message, { link }) => {
       if (message.type === 'HELLO') say(link, { ...INFO, acceptedBrands: [] });

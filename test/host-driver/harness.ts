@@ -9,16 +9,8 @@ import { afterEach } from 'vitest';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../device-sim/index.js';
 import { openTenkey, type EntryProgress, type LogFields, type OpenTenkeyOptions, type TenkeyKeypad, type TenkeyLogger } from '../../host-driver/index.js';
 
-/** Public test card numbers (Luhn-valid), one per brand the store's services know. */
-export const TEST_CARDS = {
-  visa: '4111111111111111',
-  mastercard: '5555555555554444',
-  jcb: '3530111333300000',
-  'american-express': '378282246310005',
-  'diners-club': '36227206271667',
-  discover: '6011111111111117',
-  unionpay: '6200000000000005',
-} as const;
+/** Public test card numbers (Luhn-valid, one per brand the store's services know, plus one Luhn failure): the simulator's table. */
+export { TEST_CARDS } from '../../device-sim/test-cards.js';
 
 /** A future expiry (MMYY) and a past one. */
 export const VALID_EXPIRY = '1230';
