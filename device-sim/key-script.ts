@@ -8,6 +8,7 @@
  * Hand-written: the grammar is five tokens, and a parser library would cost more than it saves.
  */
 import type { Clock } from '../protocol/clock.js';
+import { CodedError } from '../protocol/coded-error.js';
 import type { KeypadKey } from './entry/keys.js';
 
 export type KeyScriptStep = { kind: 'key'; key: KeypadKey } | { kind: 'wait'; ms: number };
@@ -24,15 +25,14 @@ export const KeyScriptErrorCode = {
 } as const;
 export type KeyScriptErrorCodeName = keyof typeof KeyScriptErrorCode;
 
-export class KeyScriptError extends Error {
-  override readonly name = 'KeyScriptError';
+export class KeyScriptError extends CodedError<KeyScriptErrorCodeName> {
   constructor(
-    readonly code: KeyScriptErrorCodeName,
+    code: KeyScriptErrorCodeName,
     message: string,
     /** 0-based offset in the script where the problem starts. */
     readonly position: number,
   ) {
-    super(`${message} at column ${position + 1}`);
+    super(code, `${message} at column ${position + 1}`);
   }
 }
 

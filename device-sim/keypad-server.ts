@@ -3,6 +3,7 @@
  * stable symlink), or a TCP listener on the store LAN that serves one host at a time. Also plays unplug/replug.
  */
 import { systemClock, type Clock } from '../protocol/clock.js';
+import { CodedError } from '../protocol/coded-error.js';
 import { DEFAULT_TCP_HOST, DEFAULT_TCP_PORT } from '../protocol/constants.js';
 import { parseDeviceAddress } from './transport/address.js';
 import { PtyPort } from './transport/pty-port.js';
@@ -47,9 +48,10 @@ export interface RunningSimulator {
   close(): Promise<void>;
 }
 
-export class SimulatorOptionsError extends Error {
-  override readonly name = 'SimulatorOptionsError';
-  readonly code = 'BAD_OPTIONS';
+export class SimulatorOptionsError extends CodedError<'BAD_OPTIONS'> {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('BAD_OPTIONS', message, options);
+  }
 }
 
 type Listen = { kind: 'pty' } | { kind: 'tcp'; host: string; port: number };

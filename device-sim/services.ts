@@ -7,6 +7,7 @@
  */
 import type { Brand } from '../protocol/messages.js';
 import { maskToBrands, ALL_BRANDS_MASK } from '../protocol/brands.js';
+import { CodedError } from '../protocol/coded-error.js';
 import {
   CARD_SERVICES, DEFAULT_CARD_SERVICE_ID, acceptedBrandsOf, findCardService, type CardService,
 } from '../protocol/card-services.js';
@@ -15,11 +16,9 @@ export type KeypadService = CardService;
 export const KEYPAD_SERVICES = CARD_SERVICES;
 export const DEFAULT_SERVICE_ID = DEFAULT_CARD_SERVICE_ID;
 
-export class UnknownServiceError extends Error {
-  override readonly name = 'UnknownServiceError';
-  readonly code = 'UNKNOWN_SERVICE';
+export class UnknownServiceError extends CodedError<'UNKNOWN_SERVICE'> {
   constructor(readonly service: string) {
-    super(`unknown card service "${service}" (known: ${KEYPAD_SERVICES.map((s) => s.id).join(', ')})`);
+    super('UNKNOWN_SERVICE', `unknown card service "${service}" (known: ${KEYPAD_SERVICES.map((s) => s.id).join(', ')})`);
   }
 }
 

@@ -4,6 +4,7 @@
  * payment) turns it into key presses when a replay drives the simulator. The fixture scan test reads this
  * table too, and fails if any of these numbers shows up in a fixture in any encoding.
  */
+import { CodedError } from '../protocol/coded-error.js';
 import type { KeypadKey } from './entry/keys.js';
 
 export const TEST_CARDS = {
@@ -25,10 +26,10 @@ export function isTestCardName(name: string): name is TestCardName {
 
 const NAMED_KEYS: ReadonlySet<string> = new Set(['backspace', 'clear', 'enter', 'cancel']);
 
-export class KeyScriptError extends Error {
-  override readonly name = 'KeyScriptError';
+/** A scenario key-script item that cannot be expanded (unknown card, exp:… without deviceDate, not an item). */
+export class KeyScriptError extends CodedError<'BAD_ITEM'> {
   constructor(readonly item: string, message: string) {
-    super(message);
+    super('BAD_ITEM', message);
   }
 }
 

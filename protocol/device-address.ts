@@ -1,4 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
+import { CodedError } from './coded-error.js';
 
 /**
  * Device addresses as users type them: `tcp://HOST:PORT` for a keypad on the store LAN, a path for a serial
@@ -24,14 +25,13 @@ export const DeviceAddressErrorCode = {
 } as const;
 export type DeviceAddressErrorCodeName = keyof typeof DeviceAddressErrorCode;
 
-export class DeviceAddressError extends Error {
-  override readonly name = 'DeviceAddressError';
+export class DeviceAddressError extends CodedError<DeviceAddressErrorCodeName> {
   constructor(
-    readonly code: DeviceAddressErrorCodeName,
+    code: DeviceAddressErrorCodeName,
     message: string,
     readonly input: string,
   ) {
-    super(message);
+    super(code, message);
   }
 }
 

@@ -1,6 +1,8 @@
 /**
  * One factory for every protocol-level error, each with a stable `code` (tests assert codes, not messages).
  */
+import { CodedError, type ErrorDetails } from './coded-error.js';
+
 export const ProtocolErrorCode = {
   /** COBS decoding failed (a zero inside, or a code byte pointing past the end). */
   BAD_COBS: 'BAD_COBS',
@@ -33,21 +35,20 @@ export const ProtocolErrorCode = {
 } as const;
 export type ProtocolErrorCodeName = keyof typeof ProtocolErrorCode;
 
-export class ProtocolError extends Error {
-  override readonly name = 'ProtocolError';
+export class ProtocolError extends CodedError<ProtocolErrorCodeName> {
   constructor(
-    readonly code: ProtocolErrorCodeName,
+    code: ProtocolErrorCodeName,
     message: string,
-    readonly details: Readonly<Record<string, string | number | boolean>> = {},
+    readonly details: ErrorDetails = {},
   ) {
-    super(message);
+    super(code, message);
   }
 }
 
 export function protocolError(
   code: ProtocolErrorCodeName,
   message: string,
-  details?: Readonly<Record<string, string | number | boolean>>,
+  details?: ErrorDetails,
 ): ProtocolError {
   return new ProtocolError(code, message, details);
 }

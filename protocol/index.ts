@@ -1,6 +1,7 @@
 /** Public surface of the tenkey wire protocol. Everything else imports from here. */
 export * from './constants.js';
 export * from './messages.js';
+export * from './coded-error.js';
 export * from './errors.js';
 export * from './frame-types.js';
 export * from './clock.js';

@@ -2,6 +2,8 @@
  * One factory for every card-crypto error, each with a stable `code` (tests assert codes, not messages).
  * Messages and details never carry key material or card digits.
  */
+import { CodedError, type ErrorDetails } from '../../protocol/coded-error.js';
+
 export const CryptoErrorCode = {
   /** The DUKPT transaction counter is used up (X9.24-3: cease operation). Wire: ERROR KEY_EXHAUSTED. */
   KEY_EXHAUSTED: 'KEY_EXHAUSTED',
@@ -32,21 +34,20 @@ export const CryptoErrorCode = {
 } as const;
 export type CryptoErrorCodeName = keyof typeof CryptoErrorCode;
 
-export class CryptoError extends Error {
-  override readonly name = 'CryptoError';
+export class CryptoError extends CodedError<CryptoErrorCodeName> {
   constructor(
-    readonly code: CryptoErrorCodeName,
+    code: CryptoErrorCodeName,
     message: string,
-    readonly details: Readonly<Record<string, string | number | boolean>> = {},
+    readonly details: ErrorDetails = {},
   ) {
-    super(message);
+    super(code, message);
   }
 }
 
 export function cryptoError(
   code: CryptoErrorCodeName,
   message: string,
-  details?: Readonly<Record<string, string | number | boolean>>,
+  details?: ErrorDetails,
 ): CryptoError {
   return new CryptoError(code, message, details);
 }

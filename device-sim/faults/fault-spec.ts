@@ -23,6 +23,8 @@
  *
  * Example: `drop=0.01,corrupt=1%,duplicate=0.005,delay=20ms,seed=42`.
  */
+import { CodedError } from '../../protocol/coded-error.js';
+
 export interface FaultSpec {
   /** Per-byte probability of losing the byte, 0–1. */
   drop: number;
@@ -71,14 +73,13 @@ export const FaultSpecErrorCode = {
 } as const;
 export type FaultSpecErrorCodeName = keyof typeof FaultSpecErrorCode;
 
-export class FaultSpecError extends Error {
-  override readonly name = 'FaultSpecError';
+export class FaultSpecError extends CodedError<FaultSpecErrorCodeName> {
   constructor(
-    readonly code: FaultSpecErrorCodeName,
+    code: FaultSpecErrorCodeName,
     message: string,
     readonly item: string,
   ) {
-    super(message);
+    super(code, message);
   }
 }
 

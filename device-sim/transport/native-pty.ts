@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CodedError } from '../../protocol/coded-error.js';
 
 /** One freshly opened pseudo-terminal pair, slave already in raw mode, master non-blocking. */
 export interface RawPty {
@@ -24,9 +25,10 @@ export interface NativePty {
   discardPending(fd: number, queue: PtyQueue): void;
 }
 
-export class NativeAddonMissingError extends Error {
-  override readonly name = 'NativeAddonMissingError';
-  readonly code = 'NATIVE_ADDON_MISSING';
+export class NativeAddonMissingError extends CodedError<'NATIVE_ADDON_MISSING'> {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('NATIVE_ADDON_MISSING', message, options);
+  }
 }
 
 /** The folder holding binding.gyp: the repository root, or the installed package root (code may run from dist/). */

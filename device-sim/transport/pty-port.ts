@@ -23,6 +23,7 @@ import { closeSync, lstatSync, readlinkSync, renameSync, symlinkSync, unlinkSync
 import { dirname, join } from 'node:path';
 import { Duplex } from 'node:stream';
 import { ReadStream } from 'node:tty';
+import { CodedError } from '../../protocol/coded-error.js';
 import { loadNativePty, PtyQueue } from './native-pty.js';
 
 export interface PtyPortOptions {
@@ -36,16 +37,7 @@ export interface PtyPortOptions {
 /** How long to wait before retrying a write the pty refused because no host is reading (its buffer is full). */
 const WRITE_RETRY_MS = 10;
 
-export class PtyPortError extends Error {
-  override readonly name = 'PtyPortError';
-  constructor(
-    readonly code: 'LINK_NOT_SYMLINK' | 'PTY_WRITE_FAILED' | 'PTY_READ_FAILED' | 'PTY_CLOSED',
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+export class PtyPortError extends CodedError<'LINK_NOT_SYMLINK' | 'PTY_WRITE_FAILED' | 'PTY_READ_FAILED' | 'PTY_CLOSED'> {}
 
 /**
  * Duplex over the master side: readable = bytes the host wrote, writable = bytes delivered to the host.

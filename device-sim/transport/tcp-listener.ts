@@ -5,6 +5,7 @@
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { systemClock, type Clock } from '../../protocol/clock.js';
+import { CodedError } from '../../protocol/coded-error.js';
 import { DEFAULT_TCP_HOST, DEFAULT_TCP_PORT } from '../../protocol/constants.js';
 import { formatDeviceAddress } from './address.js';
 
@@ -42,16 +43,7 @@ export interface TcpListener {
   close(): Promise<void>;
 }
 
-export class TcpListenerError extends Error {
-  override readonly name = 'TcpListenerError';
-  constructor(
-    readonly code: 'BAD_OPTIONS' | 'LISTEN_FAILED' | 'CLOSED',
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+export class TcpListenerError extends CodedError<'BAD_OPTIONS' | 'LISTEN_FAILED' | 'CLOSED'> {}
 
 export async function listenTcp(options: TcpListenerOptions): Promise<TcpListener> {
   const host = options.host ?? DEFAULT_TCP_HOST;
