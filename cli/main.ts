@@ -7,13 +7,13 @@ import { registerCaptureCommand } from './commands/capture.js';
 import { registerReplayCommand } from './commands/replay.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { USAGE_EXIT_CODE } from './usage-error.js';
 
 /** Builds the `tenkey` program. Each command lives in its own file under cli/commands/. */
 export function buildProgram(): Command {
   const program = new Command('tenkey')
     .description('Toolkit for card-entry numeric keypads (テンキー): simulator, driver, capture and replay')
     .version('0.1.0')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   for (const register of [
     registerSimCommand,
@@ -27,7 +27,26 @@ export function buildProgram(): Command {
   ]) {
     register(program);
   }
+  oneLineUsageErrors(program);
   return program;
+}
+
+/** `tenkey replay` for the replay command: the words a user types to reach `command`. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/**
+ * Every usage error commander finds (unknown option, missing argument, bad option value) is one line naming
+ * where help is, e.g. `tenkey: error: unknown option '--x' (see tenkey replay --help)`.
+ */
+function oneLineUsageErrors(command: Command): void {
+  command.configureOutput({
+    outputError: (text, write) => write(`tenkey: ${text.trim().replace(/\s*\n\s*/g, ' ')} (see ${commandPath(command)} --help)\n`),
+  });
+  for (const sub of command.commands) oneLineUsageErrors(sub);
 }
 
 /**
@@ -41,8 +60,8 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
-      // --help and --version exit 0; usage errors already printed one line.
-      return err.exitCode;
+      // --help and --version exit 0; a usage error already printed its one line and exits 2, whatever the command.
+      return err.exitCode === 0 ? 0 : USAGE_EXIT_CODE;
     }
     throw err;
   }

@@ -16,9 +16,10 @@ import type { KeypadKey } from '../../device-sim/entry/keys.js';
 import type { Capture } from '../../protocol/capture/capture-format.js';
 import { isChunkRecord } from '../../protocol/capture/capture-format.js';
 import { DirectionFrameSplitter, isCapturedFrame, timelineOfRecords, type CapturedFrame } from '../../protocol/capture/capture-frames.js';
-import { compareFrameSequences, ReplayBindings } from '../../protocol/capture/frame-compare.js';
-import { waitUntil, type ReplayTimebase } from './replay-timebase.js';
-import type { ReplayReport } from './replay-report.js';
+import type { ReplayTimebase } from './replay-timebase.js';
+import { buildReport, unreplayableReport, type ReplayReport } from './replay-report.js';
+import { CauseWaits, divergenceNote } from './replay-divergence.js';
+import { deviceOutcomeMismatch } from './device-outcome.js';
 import { expandKeyScript, KeyScriptError } from '../../device-sim/test-cards.js';
 import { toKeyClass } from '../../device-sim/entry/keys.js';
 
@@ -27,9 +28,6 @@ type Step =
   | { t: number; at: number; kind: 'write'; bytes: Uint8Array }
   | { t: number; at: number; kind: 'press'; keyClass: string; frameTime: number }
   | { t: number; at: number; kind: 'device'; event: 'open' | 'close' };
-
-/** Real ms a step waits for the frames recorded before it (a diverged run just goes on after this). */
-const CAUSE_WAIT_MS = 250;
 
 function connectTo(address: string): Promise<Socket> {
   const url = new URL(address);
@@ -84,9 +82,7 @@ export async function replayAgainstDevice(capture: Capture, timebase: ReplayTime
   const notes: string[] = [];
   const steps = planSteps(capture, recordedD2h);
   const presses = steps.filter((s) => s.kind === 'press').length;
-  const unreplayable = (note: string): ReplayReport => ({
-    against: 'device', ok: false, compared: recordedD2h.length, diffs: [], notes: [note], recordedDurationMs, wallMs: 0, unreplayable: true,
-  });
+  const unreplayable = (note: string): ReplayReport => unreplayableReport('device', recordedD2h.length, note, recordedDurationMs);
 
   let keys: KeypadKey[] = [];
   try {
@@ -130,12 +126,15 @@ export async function replayAgainstDevice(capture: Capture, timebase: ReplayTime
 
   let keyIndex = 0;
   // Cause before effect: before a step, the simulator must have sent every frame recorded before it.
-  const d2hBefore = (at: number): number => recordedD2h.filter((f) => f.lastRecord < at).length;
+  const d2hBefore = (at: number): number => recordedD2h.filter((f) => f.result.ok && f.lastRecord < at).length;
+  const sentIntact = (): number => actual.filter((f) => f.result.ok).length;
+  const waits = new CauseWaits();
+  let comparedActual: number | undefined;
   try {
     await attach();
     for (const step of steps) {
       await timebase.advanceTo(step.t);
-      await waitUntil(() => actual.length >= d2hBefore(step.at), CAUSE_WAIT_MS);
+      if (!(await waits.reached(sentIntact, d2hBefore(step.at), step))) break;
       switch (step.kind) {
         case 'write':
           if (socket && !socket.destroyed) socket.write(step.bytes);
@@ -161,9 +160,13 @@ export async function replayAgainstDevice(capture: Capture, timebase: ReplayTime
         }
       }
     }
-    if (keyIndex < keys.length) notes.push(`scenario.keys has ${keys.length - keyIndex} key(s) no KEY frame was recorded for`);
-    await timebase.advanceTo(recordedDurationMs);
-    await waitUntil(() => actual.length >= recordedD2h.length, CAUSE_WAIT_MS);
+    if (waits.diverged === undefined) {
+      if (keyIndex < keys.length) notes.push(`scenario.keys has ${keys.length - keyIndex} key(s) no KEY frame was recorded for`);
+      await timebase.advanceTo(recordedDurationMs);
+      await waits.reached(sentIntact, d2hBefore(Infinity), { t: recordedDurationMs, at: Infinity });
+    }
+    // What the simulator sent once the run had stopped follows from the stop, not from the recording.
+    if (waits.diverged) comparedActual = actual.length;
     await timebase.settle();
   } finally {
     socket?.destroy();
@@ -171,15 +174,19 @@ export async function replayAgainstDevice(capture: Capture, timebase: ReplayTime
   }
   actual.push(...splitter.flush(timebase.elapsed()));
 
-  const diffs = compareFrameSequences(recordedD2h, actual, new ReplayBindings());
-  return {
+  const divergence = waits.diverged;
+  if (divergence) notes.push(divergenceNote(divergence, 'the simulator'));
+  const compared = comparedActual === undefined ? actual : actual.slice(0, comparedActual);
+  if (divergence === undefined && scenario.outcome !== undefined) {
+    const mismatch = deviceOutcomeMismatch(scenario.outcome, compared);
+    if (mismatch !== undefined) notes.push(mismatch);
+  }
+  return buildReport({
     against: 'device',
-    ok: diffs.length === 0 && notes.length === 0,
-    compared: recordedD2h.length,
-    diffs,
+    recorded: divergence ? recordedD2h.filter((f) => f.lastRecord < divergence.at) : recordedD2h,
+    actual: compared,
     notes,
     recordedDurationMs,
-    wallMs: performance.now() - started,
-    unreplayable: false,
-  };
+    started,
+  });
 }

@@ -17,14 +17,13 @@ import { encodeFrame } from '../../protocol/frame.js';
 import type { Message } from '../../protocol/messages.js';
 import type { Capture, CaptureOutcome } from '../../protocol/capture/capture-format.js';
 import { DirectionFrameSplitter, isCapturedFrame, timelineOfRecords, type CapturedFrame } from '../../protocol/capture/capture-frames.js';
-import { compareFrameSequences, matchFrame, ReplayBindings } from '../../protocol/capture/frame-compare.js';
+import { matchFrame, ReplayBindings } from '../../protocol/capture/frame-compare.js';
 import { waitUntil, type ReplayTimebase } from './replay-timebase.js';
-import type { ReplayReport } from './replay-report.js';
+import { buildReport, unreplayableReport, type ReplayReport } from './replay-report.js';
+import { CAUSE_WAIT_MS, CauseWaits, divergenceNote } from './replay-divergence.js';
 
 /** Time (ms, in the replay's clock) allowed for opening/closing the driver to finish after the last record. */
 const SETTLE_BUDGET_MS = 10_000;
-/** Real ms a step waits for the frames recorded before it (a diverged run just goes on after this). */
-const CAUSE_WAIT_MS = 250;
 
 /**
  * One thing the replayer does, at capture time `t`. `at` orders steps as the recording did: a record's index,
@@ -44,6 +43,12 @@ function planSteps(capture: Capture, recordedH2d: CapturedFrame[]): Step[] | str
   const firstHello = recordedH2d.find((f) => f.result.ok && f.result.frame.message.type === 'HELLO');
   if (firstHello === undefined) return 'the capture has no HELLO from the host: it did not start at a connection, so the host cannot be replayed';
   steps.push({ t: firstHello.tFirstByte, at: firstHello.firstRecord - 0.5, kind: 'open' });
+  const another = secondConnection(capture, recordedH2d, firstHello);
+  if (another !== undefined) {
+    return `the capture holds more than one host connection (a new HELLO at ${another.tFirstByte.toFixed(3)} ms without the device `
+      + 'going away: the host reopened the port, e.g. two `tenkey read` runs through one tap); replay against host plays one '
+      + 'connection: split the capture before that HELLO';
+  }
   const sessions = new Set<number>();
   const cancelled = new Set<number>();
   for (const f of recordedH2d) {
@@ -67,6 +72,25 @@ function planSteps(capture: Capture, recordedH2d: CapturedFrame[]): Step[] | str
     if ('event' in record && record.side === 'device') steps.push({ t: record.t, at: index, kind: 'device', event: record.event });
   });
   return steps.sort((a, b) => a.at - b.at);
+}
+
+/**
+ * A HELLO that starts a second host connection: a first transmission (not a retransmission) after the first
+ * HELLO, with no device open event since the HELLO before it (after a replug the driver itself says HELLO
+ * again, which openTenkey's reconnect replays). The tap cannot see the host open or close its PTY, so a host
+ * that reopened the port shows only as this HELLO.
+ */
+function secondConnection(capture: Capture, recordedH2d: CapturedFrame[], firstHello: CapturedFrame): CapturedFrame | undefined {
+  let previous = firstHello;
+  for (const f of recordedH2d) {
+    if (f.firstRecord <= firstHello.firstRecord || !f.result.ok) continue;
+    const { message, retransmission } = f.result.frame;
+    if (message.type !== 'HELLO' || retransmission) continue;
+    const replugged = capture.records.some((r, i) => i > previous.lastRecord && i < f.firstRecord && 'event' in r && r.side === 'device' && r.event === 'open');
+    if (!replugged) return f;
+    previous = f;
+  }
+  return undefined;
 }
 
 /** The recorded device frame, with host-chosen values it echoes swapped for this run's. */
@@ -100,9 +124,7 @@ export async function replayAgainstHost(capture: Capture, timebase: ReplayTimeba
   const notes: string[] = [];
   const plan = planSteps(capture, recordedH2d);
   const recordedDurationMs = capture.records.at(-1)?.t ?? 0;
-  if (typeof plan === 'string') {
-    return { against: 'host', ok: false, compared: recordedH2d.length, diffs: [], notes: [plan], recordedDurationMs, wallMs: 0, unreplayable: true };
-  }
+  if (typeof plan === 'string') return unreplayableReport('host', recordedH2d.length, plan, recordedDurationMs);
 
   const splitter = new DirectionFrameSplitter('h2d');
   const actual: CapturedFrame[] = [];
@@ -143,11 +165,14 @@ export async function replayAgainstHost(capture: Capture, timebase: ReplayTimeba
     if (socket && !socket.destroyed) socket.write(bytes);
   };
   // Cause before effect: before a step, the driver must have sent every frame recorded before it.
-  const h2dBefore = (at: number): number => recordedH2d.filter((f) => f.lastRecord < at).length;
+  const h2dBefore = (at: number): number => recordedH2d.filter((f) => f.result.ok && f.lastRecord < at).length;
+  const sentIntact = (): number => actual.filter((f) => f.result.ok).length;
+  const waits = new CauseWaits();
+  let comparedActual: number | undefined;
   try {
-    for (const step of plan) {
+    steps: for (const step of plan) {
       await timebase.advanceTo(step.t);
-      await waitUntil(() => actual.length >= h2dBefore(step.at), CAUSE_WAIT_MS);
+      if (!(await waits.reached(sentIntact, h2dBefore(step.at), step))) break;
       switch (step.kind) {
         case 'open':
           opening = openTenkey({
@@ -164,11 +189,11 @@ export async function replayAgainstHost(capture: Capture, timebase: ReplayTimeba
           );
           break;
         case 'readCard': {
-          await waitUntil(() => keypad !== undefined, CAUSE_WAIT_MS);
-          if (keypad === undefined) {
-            notes.push(`readCard at ${step.t.toFixed(3)} ms: the driver was not open yet`);
-            break;
+          if (!(await waitUntil(() => keypad !== undefined, CAUSE_WAIT_MS))) {
+            notes.push(`readCard at ${step.t.toFixed(3)} ms: the driver was not open yet; the rest of the capture was not replayed`);
+            break steps;
           }
+          if (keypad === undefined) break steps; // (narrows the type: waitUntil saw it set)
           const read = keypad.readCard({ timeoutSeconds: step.timeoutSeconds, reveal: step.reveal, expiryRequired: step.expiryRequired });
           read.catch(() => undefined);
           reads.push(read);
@@ -186,8 +211,13 @@ export async function replayAgainstHost(capture: Capture, timebase: ReplayTimeba
           break;
       }
     }
-    await timebase.advanceTo(recordedDurationMs);
-    await waitUntil(() => actual.length >= recordedH2d.length, CAUSE_WAIT_MS);
+    const stopped = waits.diverged !== undefined || notes.length > 0;
+    if (!stopped) {
+      await timebase.advanceTo(recordedDurationMs);
+      await waits.reached(sentIntact, h2dBefore(Infinity), { t: recordedDurationMs, at: Infinity });
+    }
+    // What the driver sent once the run had stopped follows from the stop, not from the recording.
+    if (stopped || waits.diverged) comparedActual = actual.length;
     // Opening and closing may wait on link timers (retransmissions, the connect timeout): let time run for them.
     if (opening && !(await timebase.runUntilSettled(opening, SETTLE_BUDGET_MS))) notes.push('openTenkey never finished');
     if (keypad) {
@@ -201,9 +231,10 @@ export async function replayAgainstHost(capture: Capture, timebase: ReplayTimeba
   }
   for (const f of splitter.flush(timebase.elapsed())) actual.push(f);
 
-  const diffs = compareFrameSequences(recordedH2d, actual, new ReplayBindings());
+  const divergence = waits.diverged;
+  if (divergence) notes.push(divergenceNote(divergence, 'the driver'));
   const expected = capture.header.scenario?.outcome;
-  if (expected !== undefined) {
+  if (expected !== undefined && comparedActual === undefined) {
     const settled = await Promise.allSettled(reads);
     const last = settled.at(-1);
     const got: CaptureOutcome | undefined = last === undefined ? undefined : outcomeOf(last);
@@ -211,14 +242,12 @@ export async function replayAgainstHost(capture: Capture, timebase: ReplayTimeba
       notes.push(`application outcome ${JSON.stringify(got ?? null)} ≠ recorded ${JSON.stringify(expected)}`);
     }
   }
-  return {
+  return buildReport({
     against: 'host',
-    ok: diffs.length === 0 && notes.length === 0,
-    compared: recordedH2d.length,
-    diffs,
+    recorded: divergence ? recordedH2d.filter((f) => f.lastRecord < divergence.at) : recordedH2d,
+    actual: comparedActual === undefined ? actual : actual.slice(0, comparedActual),
     notes,
     recordedDurationMs,
-    wallMs: performance.now() - started,
-    unreplayable: false,
-  };
+    started,
+  });
 }

@@ -1,5 +1,6 @@
 import type { CaptureOutcome } from '../../protocol/capture/capture-format.js';
-import { formatFrameDiff, type FrameDiff } from '../../protocol/capture/frame-compare.js';
+import { compareFrameSequences, formatFrameDiff, ReplayBindings, type FrameDiff } from '../../protocol/capture/frame-compare.js';
+import type { CapturedFrame } from '../../protocol/capture/capture-frames.js';
 
 /** What one replay found. `ok` only when every recorded frame of the side under test was reproduced. */
 export interface ReplayReport {
@@ -40,4 +41,36 @@ export function formatReplayReport(report: ReplayReport, name: string): string[]
     + `${(report.recordedDurationMs / 1000).toFixed(3)} s recorded, replayed in ${(report.wallMs / 1000).toFixed(3)} s`,
   );
   return lines;
+}
+
+/** What a replayer hands over once its run is over; {@link buildReport} compares and summarises it. */
+export interface FinishedReplay {
+  against: 'host' | 'device';
+  /** Recorded frames of the side under test that the run was meant to reproduce. */
+  recorded: CapturedFrame[];
+  /** Frames the real code sent. */
+  actual: CapturedFrame[];
+  notes: string[];
+  recordedDurationMs: number;
+  /** performance.now() when the replay started. */
+  started: number;
+}
+
+export function buildReport(run: FinishedReplay): ReplayReport {
+  const diffs = compareFrameSequences(run.recorded, run.actual, new ReplayBindings());
+  return {
+    against: run.against,
+    ok: diffs.length === 0 && run.notes.length === 0,
+    compared: run.recorded.length,
+    diffs,
+    notes: run.notes,
+    recordedDurationMs: run.recordedDurationMs,
+    wallMs: performance.now() - run.started,
+    unreplayable: false,
+  };
+}
+
+/** The report for a capture that lacks what this kind of replay needs. */
+export function unreplayableReport(against: 'host' | 'device', compared: number, note: string, recordedDurationMs: number): ReplayReport {
+  return { against, ok: false, compared, diffs: [], notes: [note], recordedDurationMs, wallMs: 0, unreplayable: true };
 }

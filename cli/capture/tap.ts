@@ -76,6 +76,23 @@ function openDevice(address: DeviceAddress, baudRate: number): Promise<Duplex> {
   });
 }
 
+/**
+ * Closes a device side for good and resolves once it is. A SerialPort must be closed, not only destroyed:
+ * serialport's stream has no _destroy, so destroy() emits 'close' but leaves the fd open and its poller
+ * armed for the pending read, which keeps the process alive for as long as the device stays plugged in.
+ */
+async function closeDevice(device: Duplex): Promise<void> {
+  if (device instanceof SerialPort) {
+    if (device.isOpen) await new Promise<void>((resolve) => device.close(() => resolve()));
+    else if (device.closing) await new Promise<void>((resolve) => device.once('close', () => resolve()));
+  }
+  if (device.destroyed) return;
+  await new Promise<void>((resolve) => {
+    device.once('close', () => resolve());
+    device.destroy();
+  });
+}
+
 export async function startTap(options: TapOptions): Promise<RunningTap> {
   let address: DeviceAddress;
   try {
@@ -142,18 +159,28 @@ export async function startTap(options: TapOptions): Promise<RunningTap> {
     });
   };
 
+  // The reopen timer stays ref'd: while the device is away it is the one thing keeping a `tenkey tap` process
+  // alive, and the tap is meant to outlive an unplug. close() clears it.
   const scheduleReopen = (): void => {
     if (closed) return;
     reopenTimer = setTimeout(() => {
       openDevice(address, baudRate).then(
         (d) => {
           if (closed) {
-            d.destroy();
+            void closeDevice(d);
+            return;
+          }
+          let next: PtyPort;
+          try {
+            next = PtyPort.open(options.link !== undefined ? { link: options.link } : {});
+          } catch (e) {
+            warn(`host side: cannot open a new PTY: ${(e as Error).message}`);
+            void closeDevice(d).then(scheduleReopen);
             return;
           }
           device = d;
           deviceOpen = true;
-          pty = PtyPort.open(options.link !== undefined ? { link: options.link } : {});
+          pty = next;
           wirePty(pty);
           wireDevice(d);
           linkEvent('open', 'device');
@@ -161,7 +188,6 @@ export async function startTap(options: TapOptions): Promise<RunningTap> {
         () => scheduleReopen(),
       );
     }, reopenIntervalMs);
-    reopenTimer.unref();
   };
 
   wirePty(pty);
@@ -179,14 +205,7 @@ export async function startTap(options: TapOptions): Promise<RunningTap> {
       closed = true;
       clearTimeout(reopenTimer);
       await pty.close();
-      await new Promise<void>((resolve) => {
-        if (device.destroyed) {
-          resolve();
-          return;
-        }
-        device.once('close', () => resolve());
-        device.destroy();
-      });
+      await closeDevice(device);
       if (writer) {
         if (options.endOutput === false) return;
         await writer.close();

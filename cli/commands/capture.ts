@@ -5,7 +5,8 @@ import { captureToPcapng } from '../../protocol/capture/pcapng-writer.js';
 import { formatCapture } from '../../protocol/capture/capture-writer.js';
 import { framesOfCapture } from '../../protocol/capture/capture-frames.js';
 import { isChunkRecord } from '../../protocol/capture/capture-format.js';
-import { hexImportOptionsFrom, reportCliError, type HexDirectionFlags } from '../capture/cli-support.js';
+import { FORMAT_OPTION_HELP, hexImportOptionsFrom, reportCliError, type HexDirectionFlags } from '../capture/cli-support.js';
+import { UsageError } from '../usage-error.js';
 
 /** `tenkey capture export|import|info`: move captures between formats and summarise them. */
 export function registerCaptureCommand(program: Command): void {
@@ -20,13 +21,14 @@ export function registerCaptureCommand(program: Command): void {
     .option('--h2d <names...>', 'hex dumps: tty names/aliases carrying host → device bytes')
     .option('--d2h <names...>', 'hex dumps: tty names/aliases carrying device → host bytes')
     .option('--direction <dir>', 'hex dumps: direction of lines that name none (h2d|d2h)')
+    .option('--format <fmt>', FORMAT_OPTION_HELP)
     .addHelpText('after', `
 Direction is seen from the host: device → host packets are "inbound", host → device "outbound".
 In Wireshark: Preferences → Protocols → DLT_USER → add "User 0 (DLT=147)" with your dissector as payload
 protocol (see protocol/capture/CAPTURE-FORMAT.md for a Lua dissector sketch).`)
     .action(async (file: string, flags: HexDirectionFlags & { pcapng: string; per: string }) => {
       try {
-        if (flags.per !== 'frame' && flags.per !== 'chunk') throw new TypeError(`--per must be frame or chunk, not ${JSON.stringify(flags.per)}`);
+        if (flags.per !== 'frame' && flags.per !== 'chunk') throw new UsageError(`--per must be frame or chunk, not ${JSON.stringify(flags.per)}`);
         const loaded = await loadCapture(file, hexImportOptionsFrom(flags));
         await writeFile(flags.pcapng, captureToPcapng(loaded, { unit: flags.per }));
       } catch (e) {
@@ -42,6 +44,7 @@ protocol (see protocol/capture/CAPTURE-FORMAT.md for a Lua dissector sketch).`)
     .option('--h2d <names...>', 'tty names/aliases carrying host → device bytes')
     .option('--d2h <names...>', 'tty names/aliases carrying device → host bytes')
     .option('--direction <dir>', 'direction of lines that name none (h2d|d2h)')
+    .option('--format <fmt>', FORMAT_OPTION_HELP)
     .option('--note <text>', 'note for the capture header')
     .action(async (file: string, flags: HexDirectionFlags & { output?: string; note?: string }) => {
       try {
@@ -62,6 +65,7 @@ protocol (see protocol/capture/CAPTURE-FORMAT.md for a Lua dissector sketch).`)
     .option('--h2d <names...>', 'hex dumps: tty names/aliases carrying host → device bytes')
     .option('--d2h <names...>', 'hex dumps: tty names/aliases carrying device → host bytes')
     .option('--direction <dir>', 'hex dumps: direction of lines that name none (h2d|d2h)')
+    .option('--format <fmt>', FORMAT_OPTION_HELP)
     .action(async (file: string, flags: HexDirectionFlags) => {
       try {
         const loaded = await loadCapture(file, hexImportOptionsFrom(flags));

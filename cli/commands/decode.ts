@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadCapture } from '../../protocol/capture/load-capture.js';
 import { isCapturedFrame, timelineOfRecords } from '../../protocol/capture/capture-frames.js';
 import { formatFrameLine, formatLinkEventLine, frameToJson, linkEventToJson } from '../../protocol/capture/frame-listing.js';
-import { hexImportOptionsFrom, reportCliError, type HexDirectionFlags } from '../capture/cli-support.js';
+import { FORMAT_OPTION_HELP, hexImportOptionsFrom, reportCliError, type HexDirectionFlags } from '../capture/cli-support.js';
 
 interface DecodeFlags extends HexDirectionFlags {
   json?: boolean;
@@ -12,9 +12,10 @@ interface DecodeFlags extends HexDirectionFlags {
 export function registerDecodeCommand(program: Command): void {
   program
     .command('decode')
-    .description('decode a capture (.jsonl) or hex dump (jpnevulator / plain hex): one line per frame')
+    .description('decode a capture (.jsonl), hex dump (jpnevulator / plain hex) or raw dump: one line per frame')
     .argument('[file]', 'capture or hex dump; "-" for stdin', '-')
     .option('--json', 'one JSON object per line instead of text')
+    .option('--format <fmt>', FORMAT_OPTION_HELP)
     .option('--h2d <names...>', 'hex dumps: tty names/aliases carrying host → device bytes')
     .option('--d2h <names...>', 'hex dumps: tty names/aliases carrying device → host bytes')
     .option('--direction <dir>', 'hex dumps: direction of lines that name none (h2d|d2h)')

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadCapture } from '../../protocol/capture/load-capture.js';
 import { replayCapture } from '../capture/replay.js';
 import { formatReplayReport } from '../capture/replay-report.js';
+import { UsageError } from '../usage-error.js';
 import { reportCliError } from '../capture/cli-support.js';
 
 interface ReplayFlags {
@@ -24,19 +25,23 @@ export function registerReplayCommand(program: Command): void {
     .option('--speed <n>', 'real time, N times faster than recorded (1 = as recorded)')
     .addHelpText('after', `
 Exit status: 0 everything matched, 1 differences (listed frame by frame), 2 the capture cannot be replayed
-this way (e.g. no HELLO for --against host, no scenario.keys for --against device) or bad usage.
+this way (unreadable, corrupt or empty; no HELLO for --against host, no scenario.keys for --against device)
+or bad usage.
 Random values (session ids, nonces, ciphertext, KSN counter) are compared as described in
-protocol/capture/CAPTURE-FORMAT.md, "Replay".`)
+protocol/capture/CAPTURE-FORMAT.md, "Replay".
+--instant still waits in real time in two places: up to 250 ms per step for I/O in flight to arrive (about
+1 ms when all is well), and up to 2 s for the frames recorded before a step. Past those 2 s the run has
+diverged: the replay stops there and reports the differences up to that step.`)
     .action(async (file: string, flags: ReplayFlags) => {
       try {
         if (flags.against !== 'host' && flags.against !== 'device') {
-          throw new TypeError(`--against must be host or device, not ${JSON.stringify(flags.against)}`);
+          throw new UsageError(`--against must be host or device, not ${JSON.stringify(flags.against)}`);
         }
-        if (flags.instant && flags.speed !== undefined) throw new TypeError('--instant and --speed exclude each other');
+        if (flags.instant && flags.speed !== undefined) throw new UsageError('--instant and --speed exclude each other');
         let timing: { instant: true } | { speed: number } = { instant: true };
         if (flags.speed !== undefined) {
           const speed = Number(flags.speed);
-          if (!(speed > 0) || !Number.isFinite(speed)) throw new TypeError(`--speed must be a positive number, not ${flags.speed}`);
+          if (!(speed > 0) || !Number.isFinite(speed)) throw new UsageError(`--speed must be a positive number, not ${flags.speed}`);
           timing = { speed };
         }
         const capture = await loadCapture(file);
@@ -44,7 +49,8 @@ protocol/capture/CAPTURE-FORMAT.md, "Replay".`)
         process.stdout.write(formatReplayReport(report, file).join('\n') + '\n');
         process.exitCode = report.ok ? 0 : report.unreplayable ? 2 : 1;
       } catch (e) {
-        reportCliError('replay', e);
+        // Anything that stops the replay before its report (an unreadable, corrupt or empty capture) is 2.
+        reportCliError('replay', e, 2);
       }
     });
 }

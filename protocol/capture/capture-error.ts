@@ -20,6 +20,10 @@ export const CaptureErrorCode = {
   UNKNOWN_DIRECTION: 'UNKNOWN_DIRECTION',
   /** The input holds no header and no data at all. */
   EMPTY: 'EMPTY',
+  /** The input is binary, neither a capture nor a hex dump (a raw byte dump is read with format "raw"). */
+  NOT_TEXT: 'NOT_TEXT',
+  /** An input format name that is not one of auto, jsonl, hex, raw. */
+  UNKNOWN_FORMAT: 'UNKNOWN_FORMAT',
 } as const;
 export type CaptureErrorCodeName = keyof typeof CaptureErrorCode;
 

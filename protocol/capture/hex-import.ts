@@ -50,7 +50,7 @@ const WELL_KNOWN_NAMES: Readonly<Record<string, Direction>> = {
 };
 
 /** A chunk before its direction is known: `source` is the tty name/alias or marker, '' when none. */
-interface RawChunk {
+export interface RawChunk {
   source: string;
   t: number;
   bytes: number[];
@@ -108,7 +108,7 @@ export function importJpnevulator(text: string, options: HexImportOptions = {}):
     }
     current.bytes.push(...bytes);
   }
-  return assemble(chunks, options, options.tool ?? 'jpnevulator (imported)', startedAt);
+  return assembleImportedChunks(chunks, options, options.tool ?? 'jpnevulator (imported)', startedAt);
 }
 
 /** Hex bytes of a jpnevulator data line, or undefined if the line is not one. */
@@ -145,10 +145,11 @@ export function importPlainHex(text: string, options: HexImportOptions = {}): Ca
     }
     chunks.push({ source, t, bytes: [...Buffer.from(hex, 'hex')], line: lineNo });
   }
-  return assemble(chunks, options, options.tool ?? 'plain hex (imported)', undefined);
+  return assembleImportedChunks(chunks, options, options.tool ?? 'plain hex (imported)', undefined);
 }
 
-function assemble(chunks: RawChunk[], options: HexImportOptions, tool: string, startedAt: string | undefined): Capture {
+/** Turns chunks read from a dump into a capture, settling each source's direction. */
+export function assembleImportedChunks(chunks: RawChunk[], options: HexImportOptions, tool: string, startedAt: string | undefined): Capture {
   const nonEmpty = chunks.filter((c) => c.bytes.length > 0);
   if (nonEmpty.length === 0) throw captureError('EMPTY', 'no hex bytes found');
   const directionOf = resolveDirections(nonEmpty, options);

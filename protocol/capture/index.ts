@@ -8,5 +8,6 @@ export * from './capture-frames.js';
 export * from './frame-listing.js';
 export * from './hex-import.js';
 export * from './load-capture.js';
+export * from './raw-import.js';
 export * from './pcapng-writer.js';
 export * from './frame-compare.js';

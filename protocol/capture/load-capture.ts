@@ -1,12 +1,23 @@
 import { readFile } from 'node:fs/promises';
 import type { Capture } from './capture-format.js';
+import { captureError } from './capture-error.js';
 import { parseCapture } from './capture-reader.js';
 import { importHexDump, type HexImportOptions } from './hex-import.js';
+import { importRawBytes, looksBinary } from './raw-import.js';
 
-async function readAllStdin(): Promise<string> {
+/** What an input file is: told from its content (auto), or said by the user. */
+export type CaptureInputFormat = 'auto' | 'jsonl' | 'hex' | 'raw';
+export const CAPTURE_INPUT_FORMATS: readonly CaptureInputFormat[] = ['auto', 'jsonl', 'hex', 'raw'];
+
+export interface LoadCaptureOptions extends HexImportOptions {
+  /** Default auto: a capture if it starts with "{", else a hex dump; binary input is refused with a hint. */
+  format?: CaptureInputFormat;
+}
+
+async function readAllStdin(): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /** A tenkey capture (JSON Lines) or a hex dump (jpnevulator / plain), told apart by the first character. */
@@ -15,8 +26,24 @@ export function parseCaptureOrHex(text: string, hexOptions: HexImportOptions = {
   return first === '{' ? parseCapture(text) : importHexDump(text, hexOptions);
 }
 
-/** Reads FILE ("-" = stdin) as a capture or a hex dump. Throws CaptureError on bad content. */
-export async function loadCapture(path: string, hexOptions: HexImportOptions = {}): Promise<Capture> {
-  const text = path === '-' ? await readAllStdin() : await readFile(path, 'utf8');
+/** Parses input bytes in the given (or detected) format. Throws CaptureError on bad content. */
+export function parseCaptureInput(bytes: Uint8Array, options: LoadCaptureOptions = {}): Capture {
+  const { format = 'auto', ...hexOptions } = options;
+  if (!CAPTURE_INPUT_FORMATS.includes(format)) {
+    throw captureError('UNKNOWN_FORMAT', `format must be one of ${CAPTURE_INPUT_FORMATS.join(', ')}, not ${JSON.stringify(format)}`);
+  }
+  if (format === 'raw') return importRawBytes(bytes, hexOptions);
+  if (format === 'auto' && looksBinary(bytes)) {
+    throw captureError('NOT_TEXT', 'not a tenkey capture (.jsonl) nor a hex dump: looks like binary; for a raw byte dump use --format raw');
+  }
+  const text = Buffer.from(bytes).toString('utf8');
+  if (format === 'jsonl') return parseCapture(text);
+  if (format === 'hex') return importHexDump(text, hexOptions);
   return parseCaptureOrHex(text, hexOptions);
+}
+
+/** Reads FILE ("-" = stdin) as a capture, a hex dump or (format raw) raw bytes. Throws CaptureError on bad content. */
+export async function loadCapture(path: string, options: LoadCaptureOptions = {}): Promise<Capture> {
+  const bytes = path === '-' ? await readAllStdin() : await readFile(path);
+  return parseCaptureInput(bytes, options);
 }

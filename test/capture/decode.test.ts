@@ -1,11 +1,8 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { encodeFrame } from '../../protocol/frame.js';
 import { formatCapture } from '../../protocol/capture/capture-writer.js';
 import type { Capture, CaptureRecord } from '../../protocol/capture/capture-format.js';
-import { main } from '../../cli/main.js';
+import { useCliHarness } from './cli-harness.js';
 
 const keySetId = Uint8Array.from([0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0]);
 const hello = encodeFrame({ type: 'HELLO', minVersion: 1, maxVersion: 1 }, 0);
@@ -53,36 +50,7 @@ const golden = [
 ];
 
 describe('tenkey decode', () => {
-  let dir: string | undefined;
-  afterEach(() => {
-    vi.restoreAllMocks();
-    process.exitCode = undefined;
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    dir = undefined;
-  });
-
-  async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = '';
-    let err = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      out += String(chunk);
-      return true;
-    });
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      err += String(chunk);
-      return true;
-    });
-    const code = await main(['node', 'tenkey', ...args]);
-    vi.restoreAllMocks();
-    return { code, out, err };
-  }
-
-  function file(name: string, text: string): string {
-    dir ??= mkdtempSync(join(tmpdir(), 'tenkey-decode-'));
-    const path = join(dir, name);
-    writeFileSync(path, text);
-    return path;
-  }
+  const { run, file } = useCliHarness();
 
   it('prints one line per frame: time, direction, seq, message, CRC verdict; garbage and bad frames marked', async () => {
     const { code, out } = await run('decode', file('s.jsonl', formatCapture(capture)));
@@ -126,6 +94,31 @@ describe('tenkey decode', () => {
     expect(code).toBe(1);
     expect(out).toBe('');
     expect(err).toBe(`tenkey decode: line ${records.length + 2}: hex must be whole bytes of hex digits [BAD_HEX]\n`);
+  });
+
+  it('says what a raw binary dump is and how to read it, instead of a hex error', async () => {
+    const { code, out, err } = await run('decode', file('dump.bin', Buffer.concat([helloAck, info])));
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    expect(err).toBe('tenkey decode: not a tenkey capture (.jsonl) nor a hex dump: looks like binary; for a raw byte dump use --format raw [NOT_TEXT]\n');
+  });
+
+  it('--format raw decodes a raw byte dump of one direction (cat /dev/ttyUSB0 > dump.bin), told from its frames', async () => {
+    const dump = file('dump.bin', Buffer.concat([helloAck, info, Buffer.from([0xde, 0xad, 0x00]), result]));
+    const { code, out } = await run('decode', '--format', 'raw', dump);
+    expect(code).toBe(0);
+    const lines = out.trimEnd().split('\n');
+    expect(lines).toHaveLength(4);
+    [/^ +0\.000 d2h seq=0 +ACK {2}crc=ok$/, /^ +0\.000 d2h seq=0 +INFO /, /^ +0\.000 d2h seq=- +!! BAD_COBS 3B /, /^ +0\.000 d2h seq=2 +RESULT session=42 brand=visa /]
+      .forEach((pattern, i) => expect(lines[i]).toMatch(pattern));
+    const forced = await run('decode', '--format', 'raw', '--direction', 'h2d', dump);
+    expect(forced.out).toMatch(/^ +0\.000 h2d seq=0 +ACK/);
+  });
+
+  it('an unknown --format is a usage error: one line, exit 2', async () => {
+    const { code, err } = await run('decode', '--format', 'pcap', file('s.jsonl', formatCapture(capture)));
+    expect(code).toBe(2);
+    expect(err).toBe('tenkey decode: --format must be one of auto, jsonl, hex, raw, not "pcap"\n');
   });
 
   it('reports a missing file as one line, exit 1', async () => {

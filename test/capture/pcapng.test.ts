@@ -118,12 +118,14 @@ describe('pcapng export', () => {
 
   describe('read by tshark', () => {
     const tshark = spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status === 0;
+    // Without tshark these are skipped, and say why in their names (vitest lists skipped tests by name).
+    const needs = tshark ? '' : ' (SKIPPED: needs tshark on PATH)';
     let dir: string | undefined;
     afterEach(() => {
       if (dir) rmSync(dir, { recursive: true, force: true });
       dir = undefined;
     });
-    it.skipIf(!tshark)('reads a fixture exported by `tenkey capture export`: one packet per frame, directions intact', async () => {
+    it.skipIf(!tshark)(`reads a fixture exported by \`tenkey capture export\`: one packet per frame, directions intact${needs}`, async () => {
       const { main } = await import('../../cli/main.js');
       const { parseCapture } = await import('../../protocol/capture/capture-reader.js');
       const { framesOfCapture } = await import('../../protocol/capture/capture-frames.js');
@@ -141,7 +143,7 @@ describe('pcapng export', () => {
       expect(listed).toEqual(frames.map((f) => `${f.dir === 'd2h' ? '0x00000001' : '0x00000002'}\t${f.raw.toString('hex')}`));
     });
 
-    it.skipIf(!tshark)('decodes seq and type with the Lua dissector sketch from CAPTURE-FORMAT.md', () => {
+    it.skipIf(!tshark)(`decodes seq and type with the Lua dissector sketch from CAPTURE-FORMAT.md${needs}`, () => {
       const doc = readFileSync(new URL('../../protocol/capture/CAPTURE-FORMAT.md', import.meta.url), 'utf8');
       const lua = /```lua\n([\s\S]*?)```/.exec(doc)?.[1];
       expect(lua).toBeDefined();
@@ -155,7 +157,7 @@ describe('pcapng export', () => {
       expect(out.trim().split('\n')).toEqual(['h2d seq=1 type=0x06', 'd2h seq=1 type=0xf0']);
     });
 
-    it.skipIf(!tshark)('lists both frames with their direction, time and bytes', () => {
+    it.skipIf(!tshark)(`lists both frames with their direction, time and bytes${needs}`, () => {
       dir = mkdtempSync(join(tmpdir(), 'tenkey-pcapng-'));
       const file = join(dir, 'x.pcapng');
       writeFileSync(file, captureToPcapng(capture));

@@ -1,12 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
+import { readlinkSync, readdirSync } from 'node:fs';
 import { PtyPort } from '../../device-sim/transport/pty-port.js';
 import { startTap, TapError, type RunningTap } from '../../cli/capture/tap.js';
 import { parseCapture } from '../../protocol/capture/capture-reader.js';
 import { framesOfCapture } from '../../protocol/capture/capture-frames.js';
 import { encodeFrame } from '../../protocol/frame.js';
 import { isChunkRecord } from '../../protocol/capture/capture-format.js';
+import { closeSerial, openSerial, readBytes } from './serial-helpers.js';
 
 const hello = encodeFrame({ type: 'HELLO', minVersion: 1, maxVersion: 1 }, 1);
 const ack = encodeFrame({ type: 'ACK' }, 1, { fromDevice: true });
@@ -15,34 +17,6 @@ function collect(stream: PassThrough): () => string {
   const chunks: Buffer[] = [];
   stream.on('data', (c: Buffer) => chunks.push(c));
   return () => Buffer.concat(chunks).toString('utf8');
-}
-
-function openSerial(path: string): Promise<SerialPort> {
-  return new Promise((resolve, reject) => {
-    const port = new SerialPort({ path, baudRate: 115200, autoOpen: false });
-    port.open((e) => (e ? reject(e) : resolve(port)));
-  });
-}
-
-function closeSerial(port: SerialPort | undefined): Promise<void> {
-  return new Promise((resolve) => (port?.isOpen ? port.close(() => resolve()) : resolve()));
-}
-
-/** Resolves with the first `n` bytes read from `stream`. */
-function readBytes(stream: NodeJS.ReadableStream, n: number): Promise<Buffer> {
-  return new Promise((resolve) => {
-    const got: Buffer[] = [];
-    let length = 0;
-    const onData = (c: Buffer): void => {
-      got.push(c);
-      length += c.length;
-      if (length >= n) {
-        stream.off('data', onData);
-        resolve(Buffer.concat(got));
-      }
-    };
-    stream.on('data', onData);
-  });
 }
 
 describe('tenkey tap over real PTYs', () => {
@@ -70,11 +44,13 @@ describe('tenkey tap over real PTYs', () => {
     host.write(hello);
     expect(await atDevice).toEqual(hello);
 
-    const atHost = readBytes(host, ack.length);
+    // The ACK in two writes, the second only once the host has the first: the tap read (and recorded) two chunks.
+    const firstPart = readBytes(host, 2);
     device.write(ack.subarray(0, 2));
-    await new Promise((r) => setTimeout(r, 20));
+    expect(await firstPart).toEqual(ack.subarray(0, 2));
+    const rest = readBytes(host, ack.length - 2);
     device.write(ack.subarray(2));
-    expect(await atHost).toEqual(ack);
+    expect(await rest).toEqual(ack.subarray(2));
 
     await closeSerial(host);
     host = undefined;
@@ -86,7 +62,7 @@ describe('tenkey tap over real PTYs', () => {
     const chunks = capture.records.filter(isChunkRecord);
     expect(Buffer.concat(chunks.filter((c) => c.dir === 'h2d').map((c) => c.bytes))).toEqual(hello);
     expect(Buffer.concat(chunks.filter((c) => c.dir === 'd2h').map((c) => c.bytes))).toEqual(ack);
-    // The ACK arrived in two chunks 20 ms apart; decode still sees one frame.
+    // The ACK arrived in two chunks; decode still sees one frame.
     expect(chunks.filter((c) => c.dir === 'd2h').length).toBeGreaterThanOrEqual(2);
     expect(framesOfCapture(capture).map((f) => f.result.ok && f.result.frame.message.type)).toEqual(['HELLO', 'ACK']);
   });
@@ -99,8 +75,16 @@ describe('tenkey tap over real PTYs', () => {
     tap = await startTap({ device: device.path, output: out, reopenIntervalMs: 60_000, onLinkEvent: (e, side) => events.push(`${side} ${e}`) });
     host = await openSerial(tap.address);
     const hostClosed = new Promise<void>((resolve) => host!.once('close', () => resolve()));
-    host.on('data', () => {}); // a host always reads: that read is what learns of the hang-up
-    await new Promise((r) => setTimeout(r, 50)); // both serialport readers armed, as in a running session
+    // A host always reads: that read is what learns of the hang-up. One round trip each way, as in a running
+    // session, so both serialport readers (the host's and the tap's device side) have completed a read and
+    // armed the next one.
+    const atDevice = readBytes(device, hello.length);
+    host.write(hello);
+    expect(await atDevice).toEqual(hello);
+    const atHost = readBytes(host, ack.length);
+    device.write(ack);
+    expect(await atHost).toEqual(ack);
+    host.on('data', () => {});
     // A serial adapter pulled out: the tap's read side gets EIO/close from the kernel once the PTY is gone.
     await device.close();
     device = undefined;
@@ -108,7 +92,25 @@ describe('tenkey tap over real PTYs', () => {
     expect(events).toEqual(['device close']);
     await tap.close();
     tap = undefined;
-    expect(parseCapture(text()).records).toMatchObject([{ event: 'close', side: 'device' }]);
+    expect(parseCapture(text()).records.filter((r) => !isChunkRecord(r))).toMatchObject([{ event: 'close', side: 'device' }]);
+  });
+
+  it('closes the serial device for good: no fd of the tap is left on a device that stays plugged in', async () => {
+    device = PtyPort.open();
+    const fdsOn = (path: string): number => readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`) === path;
+      } catch {
+        return false;
+      }
+    }).length;
+    const before = fdsOn(device.path); // the simulator's own slave fd
+    tap = await startTap({ device: device.path });
+    expect(fdsOn(device.path)).toBe(before + 1);
+    await tap.close();
+    tap = undefined;
+    // serialport's destroy() alone would leave this fd open with its read armed: the process could never exit.
+    expect(fdsOn(device.path)).toBe(before);
   });
 
   it('refuses a device it cannot open with a typed error', async () => {
@@ -150,55 +152,5 @@ describe('tenkey tap between the real simulator and the real host driver', () =>
     expect(types.filter((t) => t === 'd2h KEY')).toHaveLength(16 + 1 + 4 + 1);
     expect(types).toContain('d2h RESULT');
     expect(findCardNumbers(text(), Object.values(TEST_CARDS))).toEqual([]);
-  });
-});
-
-describe('tenkey tap (the command)', () => {
-  it('prints the PTY first, forwards, and on SIGINT flushes the capture and exits 0', async () => {
-    const { spawn } = await import('node:child_process');
-    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join, resolve } = await import('node:path');
-    const device = PtyPort.open();
-    const dir = mkdtempSync(join(tmpdir(), 'tenkey-tap-'));
-    const file = join(dir, 'session.jsonl');
-    const mainPath = resolve(import.meta.dirname, '../../cli/main.ts');
-    const child = spawn(process.execPath, [
-      '--import', 'tsx', '--input-type=module', '-e',
-      `import { main } from ${JSON.stringify(mainPath)}; process.exitCode = await main(process.argv.slice(0, 1).concat(process.argv.slice(1)));`,
-      'tenkey', 'tap', '--device', device.path, '-o', file,
-    ], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let host: SerialPort | undefined;
-    try {
-      let stdout = '';
-      const firstLine = await new Promise<string>((resolveLine, reject) => {
-        child.stdout.on('data', (c: Buffer) => {
-          stdout += c.toString();
-          if (stdout.includes('\n')) resolveLine(stdout.split('\n')[0]!);
-        });
-        child.once('exit', (code) => reject(new Error(`tap exited early (${code}): ${stdout}`)));
-      });
-      expect(firstLine).toMatch(/^\/dev\/pts\/\d+$/);
-      host = await openSerial(firstLine);
-      const atDevice = readBytes(device, hello.length);
-      host.write(hello);
-      expect(await atDevice).toEqual(hello);
-      const atHost = readBytes(host, ack.length);
-      device.write(ack);
-      expect(await atHost).toEqual(ack);
-      // The decoded view follows the PTY line.
-      await new Promise((r) => setTimeout(r, 50));
-      expect(stdout).toMatch(/h2d seq=1 +HELLO versions=1\.\.1 {2}crc=ok/);
-      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-      child.kill('SIGINT');
-      expect(await exited).toBe(0);
-      const capture = parseCapture(readFileSync(file, 'utf8'));
-      expect(framesOfCapture(capture).map((f) => `${f.dir} ${f.result.ok && f.result.frame.message.type}`)).toEqual(['h2d HELLO', 'd2h ACK']);
-    } finally {
-      child.kill('SIGKILL');
-      await closeSerial(host);
-      await device.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });
