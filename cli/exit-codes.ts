@@ -3,10 +3,11 @@
  * mistakes, and one for cancellation (which is not an error: the person pressed cancel, or Ctrl-C here).
  */
 import type { TenkeyOutcome } from '../host-driver/index.js';
+import { USAGE_EXIT_CODE } from './usage-error.js';
 
 export const EXIT_CODES: Readonly<Record<'OK' | 'USAGE' | TenkeyOutcome, number>> = {
   OK: 0,
-  USAGE: 2,
+  USAGE: USAGE_EXIT_CODE,
   CARD_SERVICE: 3,
   CONNECTION: 4,
   ENTRY_TIMEOUT: 5,

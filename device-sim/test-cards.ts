@@ -27,7 +27,7 @@ export function isTestCardName(name: string): name is TestCardName {
 const NAMED_KEYS: ReadonlySet<string> = new Set(['backspace', 'clear', 'enter', 'cancel']);
 
 /** A scenario key-script item that cannot be expanded (unknown card, exp:… without deviceDate, not an item). */
-export class KeyScriptError extends CodedError<'BAD_ITEM'> {
+export class ScenarioKeysError extends CodedError<'BAD_ITEM'> {
   constructor(readonly item: string, message: string) {
     super('BAD_ITEM', message);
   }
@@ -36,7 +36,7 @@ export class KeyScriptError extends CodedError<'BAD_ITEM'> {
 /** Expiry as MMYY relative to the device's calendar date (YYYY-MM-DD): "valid" = in two years, "expired" = a year ago. */
 export function expiryFor(kind: 'valid' | 'expired', deviceDate: string): string {
   const match = /^(\d{4})-(\d{2})-\d{2}$/.exec(deviceDate);
-  if (!match) throw new KeyScriptError(`exp:${kind}`, `deviceDate ${JSON.stringify(deviceDate)} is not YYYY-MM-DD`);
+  if (!match) throw new ScenarioKeysError(`exp:${kind}`, `deviceDate ${JSON.stringify(deviceDate)} is not YYYY-MM-DD`);
   const year = Number(match[1]) + (kind === 'valid' ? 2 : -1);
   return `${match[2]}${String(year % 100).padStart(2, '0')}`;
 }
@@ -53,17 +53,17 @@ export function expandKeyScript(items: readonly string[], deviceDate?: string): 
   for (const item of items) {
     if (item.startsWith('pan:')) {
       const name = item.slice(4);
-      if (!isTestCardName(name)) throw new KeyScriptError(item, `unknown test card "${name}" (known: ${Object.keys(TEST_CARDS).join(', ')})`);
+      if (!isTestCardName(name)) throw new ScenarioKeysError(item, `unknown test card "${name}" (known: ${Object.keys(TEST_CARDS).join(', ')})`);
       digits(TEST_CARDS[name]);
     } else if (item === 'exp:valid' || item === 'exp:expired') {
-      if (deviceDate === undefined) throw new KeyScriptError(item, `${item} needs scenario.deviceDate`);
+      if (deviceDate === undefined) throw new ScenarioKeysError(item, `${item} needs scenario.deviceDate`);
       digits(expiryFor(item === 'exp:valid' ? 'valid' : 'expired', deviceDate));
     } else if (/^\d{1,4}$/.test(item)) {
       digits(item);
     } else if (NAMED_KEYS.has(item)) {
       keys.push(item as KeypadKey);
     } else {
-      throw new KeyScriptError(item, `"${item}" is not a key script item (pan:NAME, exp:valid|expired, up to 4 digits, enter, backspace, clear, cancel)`);
+      throw new ScenarioKeysError(item, `"${item}" is not a key script item (pan:NAME, exp:valid|expired, up to 4 digits, enter, backspace, clear, cancel)`);
     }
   }
   return keys;

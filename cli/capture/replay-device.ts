@@ -20,7 +20,7 @@ import type { ReplayTimebase } from './replay-timebase.js';
 import { buildReport, unreplayableReport, type ReplayReport } from './replay-report.js';
 import { CauseWaits, divergenceNote } from './replay-divergence.js';
 import { deviceOutcomeMismatch } from './device-outcome.js';
-import { expandKeyScript, KeyScriptError } from '../../device-sim/test-cards.js';
+import { expandKeyScript, ScenarioKeysError } from '../../device-sim/test-cards.js';
 import { toKeyClass } from '../../device-sim/entry/keys.js';
 
 /** One thing the replayer does at capture time `t`; `at` keeps the recording's order (see replay-host.ts). */
@@ -88,7 +88,7 @@ export async function replayAgainstDevice(capture: Capture, timebase: ReplayTime
   try {
     keys = expandKeyScript(scenario.keys ?? [], scenario.deviceDate);
   } catch (e) {
-    if (e instanceof KeyScriptError) return unreplayable(`scenario.keys: ${e.message}`);
+    if (e instanceof ScenarioKeysError) return unreplayable(`scenario.keys: ${e.message}`);
     throw e;
   }
   if (presses > 0 && scenario.keys === undefined) {

@@ -10,6 +10,7 @@ import { SerialPort } from 'serialport';
 import type { Duplex, Writable } from 'node:stream';
 import { PtyPort } from '../../device-sim/transport/pty-port.js';
 import { parseDeviceAddress, type DeviceAddress } from '../../device-sim/transport/address.js';
+import { CodedError } from '../../protocol/coded-error.js';
 import { CaptureWriter } from '../../protocol/capture/capture-writer.js';
 import type { CaptureScenario, Direction, LinkSide } from '../../protocol/capture/capture-format.js';
 
@@ -51,12 +52,7 @@ export interface RunningTap {
   close(): Promise<void>;
 }
 
-export class TapError extends Error {
-  override readonly name = 'TapError';
-  constructor(readonly code: 'DEVICE_OPEN_FAILED' | 'BAD_DEVICE_ADDRESS', message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+export class TapError extends CodedError<'DEVICE_OPEN_FAILED' | 'BAD_DEVICE_ADDRESS'> {}
 
 function openDevice(address: DeviceAddress, baudRate: number): Promise<Duplex> {
   if (address.kind === 'tcp') {

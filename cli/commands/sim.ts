@@ -14,6 +14,7 @@ import { startSimulator, type RunningSimulator, type SimulatorOptions } from '..
 import { findKeypadService, KEYPAD_SERVICES } from '../../device-sim/services.js';
 import { attachTerminalKeys } from '../../device-sim/terminal-input.js';
 import type { SessionEnd } from '../../device-sim/virtual-keypad.js';
+import { UsageError } from '../usage-error.js';
 
 interface SimCommandOptions {
   listen?: string;
@@ -25,8 +26,6 @@ interface SimCommandOptions {
   keyCounter?: string;
 }
 
-/** A bad option: reported as one line on stderr, exit code 2. */
-class UsageError extends Error {}
 
 export function registerSimCommand(program: Command): void {
   program

@@ -3,6 +3,8 @@
  * CaptureError with a stable `code` and, when it came from a file, the 1-based line it is on.
  * Tests assert `code` and `line`, not the message.
  */
+import { CodedError } from '../coded-error.js';
+
 export const CaptureErrorCode = {
   /** The line is not a JSON object. */
   BAD_JSON: 'BAD_JSON',
@@ -27,15 +29,14 @@ export const CaptureErrorCode = {
 } as const;
 export type CaptureErrorCodeName = keyof typeof CaptureErrorCode;
 
-export class CaptureError extends Error {
-  override readonly name = 'CaptureError';
+export class CaptureError extends CodedError<CaptureErrorCodeName> {
   constructor(
-    readonly code: CaptureErrorCodeName,
+    code: CaptureErrorCodeName,
     message: string,
     /** 1-based line number in the input, when the error is tied to one line. */
     readonly line?: number,
   ) {
-    super(line === undefined ? message : `line ${line}: ${message}`);
+    super(code, line === undefined ? message : `line ${line}: ${message}`);
   }
 }
 

@@ -3,7 +3,7 @@ import { CodedError, ProtocolError, protocolError, isProtocolError } from '../..
 import { DeviceAddressError, parseDeviceAddress } from '../../protocol/device-address.js';
 import { CryptoError } from '../../device-sim/crypto/errors.js';
 import { FaultSpecError, KeyScriptError, parseFaultSpec, parseKeyScript, SimulatorOptionsError, UnknownServiceError } from '../../device-sim/index.js';
-import { KeyScriptError as ItemKeyScriptError } from '../../device-sim/test-cards.js';
+import { ScenarioKeysError } from '../../device-sim/test-cards.js';
 import { NativeAddonMissingError } from '../../device-sim/transport/native-pty.js';
 import { PtyPortError } from '../../device-sim/transport/pty-port.js';
 import { TcpListenerError } from '../../device-sim/transport/tcp-listener.js';
@@ -40,7 +40,7 @@ describe('CodedError', () => {
     ['DeviceAddressError', () => thrown(() => parseDeviceAddress('')), 'EMPTY'],
     ['FaultSpecError', () => thrown(() => parseFaultSpec('')), 'EMPTY'],
     ['KeyScriptError', () => thrown(() => parseKeyScript('<nope>')), 'UNKNOWN_TAG'],
-    ['KeyScriptError', () => new ItemKeyScriptError('pan:x', 'unknown card'), 'BAD_ITEM'],
+    ['ScenarioKeysError', () => new ScenarioKeysError('pan:x', 'unknown card'), 'BAD_ITEM'],
     ['UnknownServiceError', () => new UnknownServiceError('nope'), 'UNKNOWN_SERVICE'],
     ['SimulatorOptionsError', () => new SimulatorOptionsError('bad'), 'BAD_OPTIONS'],
     ['NativeAddonMissingError', () => new NativeAddonMissingError('missing'), 'NATIVE_ADDON_MISSING'],
@@ -63,7 +63,7 @@ describe('CodedError', () => {
     expect((thrown(() => parseFaultSpec('')) as FaultSpecError).item).toBe('');
     const k = thrown(() => parseKeyScript('12x')) as KeyScriptError;
     expect([k.position, k.message]).toEqual([2, expect.stringMatching(/ at column 3$/)]);
-    expect(new ItemKeyScriptError('pan:x', 'unknown card').item).toBe('pan:x');
+    expect(new ScenarioKeysError('pan:x', 'unknown card').item).toBe('pan:x');
     expect(new UnknownServiceError('nope').service).toBe('nope');
   });
 });
