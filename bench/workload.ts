@@ -4,18 +4,9 @@
  * PING/PONG keepalives, an ACK for every message, the odd NAK and RESET), so every message type appears.
  */
 import { encodeFrame, type Brand, type Message } from '../protocol/index.js';
+// The fault injector's seeded PRNG: every run benchmarks the same bytes.
+import { mulberry32 as prng } from '../device-sim/faults/prng.js';
 
-/** mulberry32: a tiny seeded PRNG so every run benchmarks the same bytes. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BRANDS: Brand[] = ['visa', 'mastercard', 'jcb', 'american-express', 'diners-club'];
 

@@ -68,6 +68,8 @@ async function runDemo(options: DemoOptions): Promise<number> {
       return EXIT_CODES.USAGE;
     }
   }
+  // On a terminal a state's line is redrawn in place as keys arrive; piped output gets one line per change.
+  const redraw = process.stdout.isTTY === true;
   let sim: RunningSimulator | undefined;
   let keypad: TenkeyKeypad | undefined;
   let detachKeys: (() => void) | undefined;
@@ -80,8 +82,6 @@ async function runDemo(options: DemoOptions): Promise<number> {
     out(interactive
       ? 'type the card number on your keyboard, Enter, then the expiry as MMYY, Enter (Backspace, c = clear, Esc = cancel)'
       : options.keys !== undefined ? 'the virtual keypad types your --keys script' : 'the virtual keypad types a TEST Visa card by script');
-    // On a terminal a state's line is redrawn in place as keys arrive; piped output gets one line per change.
-    const redraw = process.stdout.isTTY === true;
     let last = '';
     let lastState = '';
     keypad.on('progress', (p) => {
@@ -117,10 +117,11 @@ async function runDemo(options: DemoOptions): Promise<number> {
     return 0;
   } catch (err) {
     if (isTenkeyCancelled(err)) {
-      out('entry cancelled (キャンセル)');
+      out(`${redraw ? '\n' : ''}entry cancelled (キャンセル)`);
       return 0;
     }
     const e = toTenkeyError(err);
+    if (redraw) process.stdout.write('\n'); // end the progress line being redrawn
     // The store's words, then code, cause and detail: enough to tell a wrong setting from a failed device.
     process.stderr.write(humanError(e.toJSON()));
     return EXIT_CODES[e.code];
