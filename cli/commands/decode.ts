@@ -22,7 +22,10 @@ export function registerDecodeCommand(program: Command): void {
     .addHelpText('after', `
 Columns: time (ms since capture start), direction, seq, R for a retransmission, the message,
 and the CRC verdict (ok, BAD, or n/a when the bytes never formed a checkable frame).
-Lines starting with "!!" are bytes that did not decode, with the reason and their raw hex.`)
+Lines starting with "!!" are bytes that did not decode, with the reason and their raw hex.
+
+Exit status: 0 decoded (bytes that do not decode are listed, not an error); 1 the input cannot be read
+(missing file, not a capture nor a hex dump, empty); 2 bad usage.`)
     .action(async (file: string, flags: DecodeFlags) => {
       try {
         const capture = await loadCapture(file, hexImportOptionsFrom(flags));
