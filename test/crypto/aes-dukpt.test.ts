@@ -11,6 +11,7 @@ import {
   BDK, DATA_ENCRYPT_KEYS_FIRST_EIGHT, hex, HOST_WORKING_KEYS, INITIAL_KEY, INITIAL_KEY_ID, INTERMEDIATE_KEYS,
   MOOV_DATA_CIPHERTEXTS, MOOV_DATA_PLAINTEXT, REGISTER_KEYS,
 } from './x9-24-3-vectors.js';
+import { expectCryptoError } from './expect-crypto-error.js';
 
 const bdk = hex(BDK);
 const initialKeyId = hex(INITIAL_KEY_ID);
@@ -18,16 +19,6 @@ const initialKey = hex(INITIAL_KEY);
 const ksnOf = (counter: number) => buildKsn(initialKeyId, counter);
 const upperHex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex').toUpperCase();
 
-function expectCryptoError(run: () => unknown, code: CryptoError['code']): void {
-  let thrown: unknown;
-  try {
-    run();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(CryptoError);
-  expect((thrown as CryptoError).code).toBe(code);
-}
 
 /** Smallest valid counter above `counter`, by brute force (gaps are at most 2^16). */
 function bruteNextValid(counter: number): number | null {

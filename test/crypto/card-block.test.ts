@@ -6,6 +6,7 @@ import { decryptCardBlock } from '../../device-sim/crypto/card-block-decrypt.js'
 import { encryptCardBlock, encryptCardEntry, type CardEntry } from '../../device-sim/crypto/card-block.js';
 import { CryptoError } from '../../device-sim/crypto/errors.js';
 import { BDK, hex, INITIAL_KEY, INITIAL_KEY_ID } from './x9-24-3-vectors.js';
+import { expectCryptoError } from './expect-crypto-error.js';
 
 const bdk = hex(BDK);
 const initialKeyId = hex(INITIAL_KEY_ID);
@@ -27,17 +28,6 @@ function fixedRandom() {
 function decryptRaw(key: Uint8Array, block: Uint8Array): Buffer {
   const decipher = createDecipheriv('aes-128-cbc', key, block.subarray(0, 16)).setAutoPadding(false);
   return Buffer.concat([decipher.update(block.subarray(16)), decipher.final()]);
-}
-function expectCryptoError(run: () => unknown, code: CryptoError['code']): CryptoError {
-  let thrown: unknown;
-  try {
-    run();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(CryptoError);
-  expect((thrown as CryptoError).code).toBe(code);
-  return thrown as CryptoError;
 }
 
 const panDigits = fc.uint8Array({ min: 0, max: 9, minLength: 12, maxLength: 19 });
