@@ -6,7 +6,6 @@ import {
   DukptDevice, hostDeriveWorkingKey, isValidCounter, MAX_COUNTER, nextValidCounter, parseKsn,
   type WorkingKeyUsage,
 } from '../../device-sim/crypto/aes-dukpt.js';
-import { CryptoError } from '../../device-sim/crypto/errors.js';
 import {
   BDK, DATA_ENCRYPT_KEYS_FIRST_EIGHT, hex, HOST_WORKING_KEYS, INITIAL_KEY, INITIAL_KEY_ID, INTERMEDIATE_KEYS,
   MOOV_DATA_CIPHERTEXTS, MOOV_DATA_PLAINTEXT, REGISTER_KEYS,
