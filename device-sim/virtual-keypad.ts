@@ -10,16 +10,19 @@
  * - Card digits stay inside the entry machine's buffers and the encryptor; nothing here logs, emits or
  *   displays them (the display shows dots and, once accepted, the last digits the host may see anyway).
  * - HELLO and RESET end a running session without a word (its host is gone or asked for a clean slate);
- *   so does losing the connection, or a message the host never acknowledged (NO_ACK: on a PTY, a host that
- *   closed the port looks exactly like that). Every other end of a session is reported: RESULT or ERROR.
- * - A host that stopped acknowledging gets nothing more: the session is wiped, queued frames are dropped and
- *   the bytes still waiting in the PTY are discarded, so the next host does not find stale frames.
+ *   so does losing the connection, or a host gone silent: a message it never acknowledged (NO_ACK) and nothing
+ *   valid heard from it for LINK_DEAD_AFTER_MS (on a PTY, a host that closed the port looks exactly like that).
+ *   Every other end of a session is reported: RESULT or ERROR.
+ * - One NO_ACK from a host still heard (a noisy line) loses that one frame only (KEY, STATUS: progress), and
+ *   the session and the frames queued after it go on; a RESULT or ERROR is sent again (ANSWER_RESENDS).
+ * - A host gone silent gets nothing more: the session is wiped, queued frames are dropped and the bytes still
+ *   waiting in the PTY are discarded, so the next host does not find stale frames.
  * - RESET is answered with a STATUS (IDLE) once the device is idle again.
  */
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import { systemClock, type Clock } from '../protocol/clock.js';
-import { PROTOCOL_VERSION, PROTOCOL_VERSION_MIN } from '../protocol/constants.js';
+import { LINK_DEAD_AFTER_MS, PROTOCOL_VERSION, PROTOCOL_VERSION_MIN } from '../protocol/constants.js';
 import { FrameDecoder } from '../protocol/frame-decoder.js';
 import type { Frame } from '../protocol/frame-types.js';
 import type { ProtocolError } from '../protocol/errors.js';
@@ -120,6 +123,13 @@ export interface KeypadAttachment {
 
 const ignore = (): void => {};
 
+/**
+ * How many more times a RESULT or ERROR that failed NO_ACK is sent while the host is still heard (PROTOCOL.md §6.4):
+ * it is what the host waits for, and a RESULT has spent a DUKPT counter. Bounded so that a host that hears but
+ * never acknowledges it cannot keep the device sending forever.
+ */
+export const ANSWER_RESENDS = 5;
+
 /** A stream that can drop the bytes neither side has read yet (PtyPort). */
 interface Discardable {
   discardPending(): void;
@@ -140,6 +150,8 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
   #lastState: EntryStateName = 'IDLE';
   /** Messages sent and not yet ACKed or failed: a HELLO with some pending means a new host, so the link starts over. */
   #pendingSends = 0;
+  /** The pending "has the host been silent for LINK_DEAD_AFTER_MS?" check after a NO_ACK. */
+  #hostCheck: { attachment: KeypadAttachment; timer: unknown } | undefined;
   #closed = false;
 
   constructor(options: VirtualKeypadOptions = {}) {
@@ -213,6 +225,7 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
       detach: () => {
         if (detached) return;
         detached = true;
+        if (this.#hostCheck?.attachment === attachment) this.#cancelHostCheck();
         stream.off('data', onData);
         stream.off('close', onClose);
         if (this.#attachment === attachment) {
@@ -451,8 +464,11 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
     this.#send({ type: 'ERROR', sessionId, code: report.code, detail: report.detail });
   }
 
-  /** Queues a message on the current connection; without one there is nobody to tell, so nothing is sent. */
-  #send(message: DeviceMessage): void {
+  /**
+   * Queues a message on the current connection; without one there is nobody to tell, so nothing is sent.
+   * `resends`: how many times this RESULT or ERROR was already sent again after a NO_ACK.
+   */
+  #send(message: DeviceMessage, resends = 0): void {
     const attachment = this.#attachment;
     if (attachment === undefined) return;
     this.#pendingSends++;
@@ -460,10 +476,45 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
       () => { this.#pendingSends--; },
       (error: ProtocolError) => {
         this.#pendingSends = Math.max(0, this.#pendingSends - 1);
-        // NAK or link closed: the host's to notice. NO_ACK: nobody is listening any more.
-        if (error.code === 'NO_ACK' && this.#attachment === attachment) this.#hostGone(attachment);
+        // NAK or link closed: the host's to notice. NO_ACK: this frame is lost; the host may be gone too.
+        if (error.code !== 'NO_ACK' || this.#attachment !== attachment) return;
+        if (this.#checkHost(attachment)) return;
+        // A host still heard is waiting for the answer that ends its request (§6.4): send it again, as a new message.
+        if ((message.type === 'RESULT' || message.type === 'ERROR') && resends < ANSWER_RESENDS) this.#send(message, resends + 1);
       },
     );
+  }
+
+  /**
+   * A message failed for lack of an ACK (PROTOCOL.md §6.4). On a noisy line a live host can miss one frame's
+   * every copy: that frame is lost (KEY and STATUS are progress only) and the rest still goes out. The host is
+   * gone only when nothing valid has come from it for LINK_DEAD_AFTER_MS (a live host PINGs every second):
+   * at once if that is so already, else as soon as that much silence has passed unless the host is heard first.
+   * True when the host is gone now.
+   */
+  #checkHost(attachment: KeypadAttachment): boolean {
+    const { link } = attachment;
+    const silentFor = this.#clock.now() - link.lastHeardAt;
+    if (silentFor >= LINK_DEAD_AFTER_MS) {
+      this.#hostGone(attachment);
+      return true;
+    }
+    if (this.#hostCheck !== undefined) return false; // already waiting for the same silence to run out
+    const heardAt = link.lastHeardAt;
+    const check = (): void => {
+      this.#hostCheck = undefined;
+      if (this.#attachment !== attachment || link.isClosed) return;
+      if (link.lastHeardAt !== heardAt) return; // the host spoke since: alive
+      this.#hostGone(attachment);
+    };
+    this.#hostCheck = { attachment, timer: this.#clock.setTimeout(check, LINK_DEAD_AFTER_MS - silentFor) };
+    return false;
+  }
+
+  #cancelHostCheck(): void {
+    if (this.#hostCheck === undefined) return;
+    this.#clock.clearTimeout(this.#hostCheck.timer);
+    this.#hostCheck = undefined;
   }
 
   /**
@@ -472,6 +523,7 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
    * away the bytes the host never read, so the next host to open the port starts clean.
    */
   #hostGone(attachment: KeypadAttachment): void {
+    this.#cancelHostCheck();
     this.#abortSession();
     attachment.link.reset();
     const { stream } = attachment;

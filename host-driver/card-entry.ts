@@ -3,7 +3,7 @@
  * session id, reports progress, and settles exactly once. Knows nothing of transports.
  */
 import {
-  ENTRY_SESSION_CAP_S, type Clock, type DeviceErrorName, type DeviceMessage, type EntryStateName, type KeyClassName,
+  ENTRY_SESSION_CAP_S, STATUS_PROBE_AFTER_MS, type Clock, type DeviceErrorName, type DeviceMessage, type EntryStateName, type KeyClassName,
 } from '../protocol/index.js';
 import { fromDeviceError, tenkeyError, TenkeyCancelledError, type TenkeyError } from './errors.js';
 import type { EntryProgress } from './events.js';
@@ -19,6 +19,11 @@ export interface CardEntryOptions extends ResolvedReadCardOptions {
   clock: Clock;
   device: () => DeviceInfo;
   onProgress: (progress: EntryProgress) => void;
+  /**
+   * Sends GET_STATUS (PROTOCOL.md §9.7); its failures are the caller's to swallow (a lost link ends the entry
+   * by other means). Called after STATUS_PROBE_AFTER_MS with nothing from the device for the session. Absent: no probes.
+   */
+  probe?: () => void;
 }
 
 export type CardEntryOutcome =
@@ -33,6 +38,13 @@ export class CardEntry {
   #settled = false;
   #progress: EntryProgress;
   #guard: unknown;
+  #probeTimer: unknown;
+  /** A GET_STATUS was sent and no STATUS has come since. */
+  #probing = false;
+  /** A GET_STATUS was sent during this entry. */
+  #probed = false;
+  /** A STATUS of ours in a final state arrived (DONE, FAILED, TIMEOUT, CANCELLED): its RESULT or ERROR comes next. */
+  #endSeen = false;
 
   constructor(private readonly options: CardEntryOptions) {
     this.sessionId = options.sessionId;
@@ -45,6 +57,7 @@ export class CardEntry {
       () => this.fail(tenkeyError('HOST_SESSION_LIMIT', `no result within ${ENTRY_SESSION_CAP_S + HOST_GUARD_SLACK_S} s`)),
       (ENTRY_SESSION_CAP_S + HOST_GUARD_SLACK_S) * 1000,
     );
+    this.#armProbe();
   }
 
   get settled(): boolean {
@@ -55,14 +68,35 @@ export class CardEntry {
   handle(message: DeviceMessage): void {
     if (this.#settled) return;
     switch (message.type) {
-      case 'STATUS':
-        if (message.sessionId !== this.sessionId) return;
+      case 'STATUS': {
+        if (message.sessionId !== this.sessionId) {
+          // Only an answer to our GET_STATUS says IDLE or names another session: the keypad has no entry of ours.
+          if (this.#probed) this.#resultLost(`keypad reports ${message.state} for session ${message.sessionId}`);
+          return;
+        }
+        this.#armProbe();
+        const answersProbe = this.#probing;
+        this.#probing = false;
+        if (FINAL_STATES.has(message.state)) {
+          // The keypad queues a final STATUS just before the RESULT or ERROR, and answers GET_STATUS in order:
+          // a second final STATUS means the one between them was given up (§9.7).
+          if (this.#endSeen) {
+            this.#resultLost(`keypad reports ${message.state} for this session, no RESULT or ERROR came`);
+            return;
+          }
+          this.#endSeen = true;
+          // Maybe the answer to our GET_STATUS, maybe the report before a RESULT still on its way: one more
+          // GET_STATUS is answered after that RESULT, so whatever comes next tells.
+          if (answersProbe) this.#probe();
+        }
         this.#report({
           state: message.state, field: message.field, digits: message.digits, secondsLeft: message.secondsLeft, notice: message.notice,
         });
         return;
+      }
       case 'KEY':
         if (message.sessionId !== this.sessionId) return;
+        this.#armProbe();
         this.#report({
           state: stateAfterKey(message.field, message.keyClass, this.#progress.state),
           field: message.field,
@@ -109,10 +143,38 @@ export class CardEntry {
     if (this.#settled) return;
     this.#settled = true;
     this.options.clock.clearTimeout(this.#guard);
+    this.options.clock.clearTimeout(this.#probeTimer);
     const { key: _key, ...rest } = this.#progress;
     this.#progress = { ...rest, state, field: 'NONE', secondsLeft: 0 };
     this.#settle(outcome);
     this.#emit();
+  }
+
+  /** (Re)starts the wait for the device to say something about this session (§9.7). */
+  #armProbe(): void {
+    if (this.options.probe === undefined || this.#settled) return;
+    const { clock } = this.options;
+    clock.clearTimeout(this.#probeTimer);
+    this.#probeTimer = clock.setTimeout(() => {
+      this.#probeTimer = undefined;
+      if (this.#settled) return;
+      this.#probe();
+      this.#armProbe();
+    }, STATUS_PROBE_AFTER_MS);
+  }
+
+  #probe(): void {
+    this.#probing = true;
+    this.#probed = true;
+    try {
+      this.options.probe?.();
+    } catch {
+      /* the caller's to report; the next probe or the guard still runs */
+    }
+  }
+
+  #resultLost(detail: string): void {
+    this.fail(tenkeyError('RESULT_LOST', detail));
   }
 
   #report(update: Omit<EntryProgress, 'sessionId'>): void {
@@ -129,6 +191,9 @@ export class CardEntry {
     }
   }
 }
+
+/** STATUS states an entry ends in (PROTOCOL.md §9.2). */
+const FINAL_STATES: ReadonlySet<EntryStateName> = new Set(['DONE', 'FAILED', 'TIMEOUT', 'CANCELLED']);
 
 /** PROTOCOL.md §5.12: sessionId 0 in an ERROR means "no session" (host session ids are never 0). */
 const NO_SESSION_ID = 0;

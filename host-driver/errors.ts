@@ -83,6 +83,8 @@ export const DriverCause = {
   INVALID_OPTIONS: 'INVALID_OPTIONS',
   /** The host's guard on one session (ENTRY_SESSION_CAP_S plus margin) ran out without an answer. */
   HOST_SESSION_LIMIT: 'HOST_SESSION_LIMIT',
+  /** The keypad's STATUS says the entry ended, but its RESULT or ERROR never arrived (lost on the link). */
+  RESULT_LOST: 'RESULT_LOST',
   /** The device sent something the session cannot use (e.g. RESULT for another session with nothing else). */
   UNEXPECTED_ANSWER: 'UNEXPECTED_ANSWER',
   /** A failure nothing else describes (a bug). */
@@ -179,6 +181,7 @@ export const ERROR_TABLE: readonly ErrorTableRow[] = [
   driver('ENTRY_IN_PROGRESS', 'TEMPORARY', 'another readCard is still running'),
   driver('INVALID_OPTIONS', 'TEMPORARY', 'openTenkey or readCard option of the wrong type or out of range (a caller bug)'),
   driver('HOST_SESSION_LIMIT', 'ENTRY_TIMEOUT', "the host's guard on one entry ran out"),
+  driver('RESULT_LOST', 'TEMPORARY', "the keypad's STATUS says the entry ended, but its RESULT or ERROR was lost on the link"),
   driver('UNEXPECTED_ANSWER', 'TEMPORARY', 'the device answered out of turn'),
   driver('UNKNOWN', 'TEMPORARY', 'anything unforeseen'),
 ];

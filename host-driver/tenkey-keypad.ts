@@ -92,6 +92,13 @@ export class TenkeyKeypad extends EventEmitter<TenkeyKeypadEvents> {
       clock: this.settings.clock,
       device: () => this.device,
       onProgress: (progress) => this.emit('progress', progress),
+      // Nothing about the entry for a while: ask, in case its RESULT or ERROR was lost (PROTOCOL.md §9.7).
+      probe: () => {
+        this.settings.logger.debug('entry quiet: GET_STATUS', { session: sessionId });
+        this.connection.send({ type: 'GET_STATUS' }).catch((e: unknown) => {
+          this.settings.logger.debug('GET_STATUS not delivered', { session: sessionId, cause: toTenkeyError(e).cause });
+        });
+      },
     });
     const onAbort = () => void this.cancel();
     const { logger } = this.settings;

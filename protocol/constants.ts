@@ -32,6 +32,12 @@ export const ACK_TIMEOUT_MS = 250;
 export const MAX_RETRANSMISSIONS = 3;
 export const PING_INTERVAL_MS = 1000;
 export const LINK_DEAD_AFTER_MS = 3000;
+/**
+ * Host, during an entry (PROTOCOL.md §9.7): after this long with nothing from the device for the session, ask
+ * GET_STATUS, to learn whether the entry ended with a RESULT or ERROR the link lost. Not a whole number of seconds,
+ * so that a probe does not fall on the instant the device's own whole-second timers end the entry.
+ */
+export const STATUS_PROBE_AFTER_MS = 5500;
 
 /** Entry defaults (PROTOCOL.md §5, START_ENTRY). */
 export const DEFAULT_INACTIVITY_TIMEOUT_S = 60;

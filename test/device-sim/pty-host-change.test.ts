@@ -8,6 +8,7 @@ import type { SerialPort } from 'serialport';
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { parseKsn } from '../../device-sim/crypto/aes-dukpt.js';
+import { LINK_DEAD_AFTER_MS } from '../../protocol/constants.js';
 import type { SessionEnd } from '../../device-sim/virtual-keypad.js';
 import { simulatorPool } from './simulators.js';
 import { startEntryMessage, type TestHost } from './test-host.js';
@@ -47,7 +48,7 @@ describe('a new host on the same PTY', () => {
 
   it('a host that leaves mid-entry: the entry ends silently, nothing waits in the port, no DUKPT counter is spent', async () => {
     const clock = new SimulatedClock();
-    const sim = await pool.sim({ listen: 'pty', clock, keys: '4111<wait:300>1111<wait:2000>11111111<enter>1230<enter>' });
+    const sim = await pool.sim({ listen: 'pty', clock, keys: '4111<wait:300>1111<wait:6000>11111111<enter>1230<enter>' });
     const ends: SessionEnd[] = [];
     sim.keypad.on('session-end', (end) => ends.push(end));
     const first = await pool.serialHost(sim);
@@ -57,8 +58,10 @@ describe('a new host on the same PTY', () => {
     await leave(first);
 
     clock.increment(300); // four more digits: their KEY frames go to a port nobody reads
-    for (let t = 0; t < 1000; t += 50) {
-      clock.increment(50); // every retransmission of the first of them, then NO_ACK
+    for (let t = 0; t < LINK_DEAD_AFTER_MS + 500; t += 50) {
+      // Every retransmission of the first of them, then NO_ACK; the host is gone once nothing was heard from it
+      // for LINK_DEAD_AFTER_MS (PROTOCOL.md §6.4), long before the script would finish the card.
+      clock.increment(50);
       await new Promise((resolve) => setImmediate(resolve));
     }
     expect(ends).toEqual([{ sessionId: 42, outcome: 'aborted', error: null, brand: null, last: '' }]);
@@ -73,7 +76,7 @@ describe('a new host on the same PTY', () => {
     await second.send(startEntryMessage(43));
     await second.next('STATUS');
     clock.increment(300);
-    clock.increment(2000);
+    clock.increment(6000);
     const end = await second.end();
     if (end.type !== 'RESULT') throw new Error(`expected RESULT, got ${end.type} ${end.type === 'ERROR' ? end.code : ''}`);
     expect(parseKsn(end.keySerialNumber).counter).toBe(1); // the first host's entry used no counter

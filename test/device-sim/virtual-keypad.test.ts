@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { MAX_COUNTER } from '../../device-sim/crypto/aes-dukpt.js';
 import { TEST_CARDS } from '../../device-sim/test-cards.js';
-import { VirtualKeypad, type VirtualKeypadOptions } from '../../device-sim/virtual-keypad.js';
+import { VirtualKeypad, type SessionEnd, type VirtualKeypadOptions } from '../../device-sim/virtual-keypad.js';
+import { ACK_TIMEOUT_MS, LINK_DEAD_AFTER_MS, MAX_RETRANSMISSIONS, PING_INTERVAL_MS } from '../../protocol/constants.js';
 import type { Brand, DeviceMessage, HostMessage } from '../../protocol/index.js';
 import { attachWireHost, type WireHost } from './wire-host.js';
 
@@ -122,5 +123,84 @@ describe('device calendar', () => {
       if (tz === undefined) delete process.env.TZ;
       else process.env.TZ = tz;
     }
+  });
+});
+
+describe('a message the host never acknowledged (NO_ACK, PROTOCOL.md §6.4)', () => {
+  /** Runs the virtual clock forward in small steps, letting the in-memory wire deliver between them. */
+  async function advance(clock: SimulatedClock, ms: number, step = 50): Promise<void> {
+    for (let t = 0; t < ms; t += step) {
+      clock.increment(step);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  it('from a host still heard loses that one frame only: the entry goes on and its RESULT arrives', async () => {
+    const { keypad, host, clock } = await keypadWithHost();
+    const ends: SessionEnd[] = [];
+    keypad.on('session-end', (end) => ends.push(end));
+    await host.send(start(7), 1);
+    await host.settle();
+    keypad.press('4'); // its KEY and every retransmission of it are lost on a noisy line ...
+    const lost = host.frames.at(-1)!;
+    expect(lost.message).toMatchObject({ type: 'KEY', sessionId: 7, digits: 1 });
+    await advance(clock, 500);
+    await host.send({ type: 'PING', nonce: 1 }, 2); // ... while the host's PINGs still get through
+    await advance(clock, (MAX_RETRANSMISSIONS + 1) * ACK_TIMEOUT_MS);
+    expect(host.frames.filter((f) => f.message.type === 'KEY' && f.seq === lost.seq)).toHaveLength(MAX_RETRANSMISSIONS + 1);
+    await host.settle(); // the PONG queued behind the lost KEY goes out after it
+    expect(host.messages().at(-1)).toEqual({ type: 'PONG', nonce: 1 });
+    await advance(clock, LINK_DEAD_AFTER_MS + 500);
+    expect(keypad.activeSessionId).toBe(7);
+    expect(ends).toEqual([]);
+
+    const end = await typeCard(keypad, host, TEST_CARDS.visa.slice(1));
+    expect(end).toMatchObject({ type: 'RESULT', sessionId: 7, brand: 'visa' });
+    expect(ends).toMatchObject([{ sessionId: 7, outcome: 'done' }]);
+  });
+
+  it('a RESULT lost to a host still heard is sent again, as a new message', async () => {
+    const { keypad, host, clock } = await keypadWithHost();
+    await host.send(start(10), 1);
+    await host.settle();
+    for (const key of TEST_CARDS.visa) keypad.press(key as '0');
+    keypad.press('enter');
+    await host.settle();
+    for (const key of '1230') keypad.press(key as '0');
+    keypad.press('enter'); // from here on nothing the device sends is acknowledged, but the host keeps PINGing
+    let seq = 2;
+    for (let round = 0; round < 20 && !host.messages().some((m) => m.type === 'RESULT'); round++) {
+      await host.send({ type: 'PING', nonce: seq }, seq);
+      seq++;
+      await advance(clock, PING_INTERVAL_MS);
+    }
+    const first = host.frames.find((f) => f.message.type === 'RESULT')!;
+    expect(first.message).toMatchObject({ type: 'RESULT', sessionId: 10, brand: 'visa' });
+    for (let round = 0; round < 4 && host.frames.filter((f) => f.message.type === 'RESULT' && !f.retransmission).length < 2; round++) {
+      await host.send({ type: 'PING', nonce: seq }, seq);
+      seq++;
+      await advance(clock, PING_INTERVAL_MS);
+    }
+    await host.settle();
+    const copies = host.frames.filter((f) => f.message.type === 'RESULT' && !f.retransmission);
+    expect(copies.length).toBeGreaterThanOrEqual(2);
+    expect(copies[1]!.seq).not.toBe(first.seq);
+    expect(copies[1]!.message).toEqual(first.message);
+  });
+
+  it('from a host silent for LINK_DEAD_AFTER_MS: the entry ends without a word and nothing queued goes out', async () => {
+    const { keypad, host, clock } = await keypadWithHost();
+    const ends: SessionEnd[] = [];
+    keypad.on('session-end', (end) => ends.push(end));
+    await host.send(start(8), 1);
+    await host.settle(); // the last thing heard from the host: its ACK of the STATUS
+    for (const key of '4111') keypad.press(key as '4'); // four KEYs queued; nobody answers any more
+    await advance(clock, LINK_DEAD_AFTER_MS - 50);
+    expect(keypad.activeSessionId).toBe(8); // NO_ACKs so far, but the host is not silent long enough yet
+    await advance(clock, 100);
+    expect(ends).toEqual([{ sessionId: 8, outcome: 'aborted', error: null, brand: null, last: '' }]);
+    const written = host.frames.length;
+    await advance(clock, 5000);
+    expect(host.frames).toHaveLength(written); // the KEYs still queued were dropped, not sent
   });
 });

@@ -4,7 +4,8 @@ import { CardEntry, HOST_GUARD_SLACK_S } from '../../host-driver/card-entry.js';
 import { TenkeyCancelledError, TenkeyError, tenkeyError } from '../../host-driver/errors.js';
 import type { EntryProgress } from '../../host-driver/events.js';
 import type { DeviceInfo } from '../../host-driver/results.js';
-import { ENTRY_SESSION_CAP_S } from '../../protocol/constants.js';
+import { ENTRY_SESSION_CAP_S, STATUS_PROBE_AFTER_MS } from '../../protocol/constants.js';
+import type { DeviceMessage, EntryFieldName, EntryStateName } from '../../protocol/index.js';
 
 const device: DeviceInfo = {
   address: 'tcp://127.0.0.1:7780', model: 'SIM', firmwareVersion: '1', serialNumber: 'S1', keySetId: '00'.repeat(8), protocolVersion: 1, acceptedBrands: [],
@@ -110,5 +111,85 @@ describe('CardEntry', () => {
     expect(e.settled).toBe(false);
     clock.increment(1);
     expect(await e.outcome).toMatchObject({ ok: false, error: { code: 'ENTRY_TIMEOUT', cause: 'HOST_SESSION_LIMIT' } });
+  });
+});
+
+describe('CardEntry: an entry whose RESULT or ERROR the link lost (PROTOCOL.md §9.7)', () => {
+  const status = (state: EntryStateName, sessionId = 7, field: EntryFieldName = 'NONE'): DeviceMessage => ({
+    type: 'STATUS', state, sessionId, field, digits: 0, secondsLeft: 0, notice: 'NONE',
+  });
+  const result: DeviceMessage = {
+    type: 'RESULT', sessionId: 7, brand: 'mastercard', last: '444', keySerialNumber: new Uint8Array(12), encryptedBlock: new Uint8Array(16),
+  };
+
+  function probedEntry() {
+    const clock = new SimulatedClock();
+    let probes = 0;
+    const e = new CardEntry({
+      sessionId: 7, timeoutSeconds: 30, reveal: 3, expiryRequired: true, clock, device: () => device, onProgress: () => {},
+      probe: () => { probes++; },
+    });
+    return { e, clock, probes: () => probes };
+  }
+
+  it('asks GET_STATUS only after STATUS_PROBE_AFTER_MS with nothing about the session, and again while it stays quiet', () => {
+    const { e, clock, probes } = probedEntry();
+    e.handle(status('PAN', 7, 'PAN'));
+    clock.increment(STATUS_PROBE_AFTER_MS - 1);
+    e.handle({ type: 'KEY', sessionId: 7, keyClass: 'DIGIT', field: 'PAN', digits: 1, notice: 'NONE' }); // restarts the wait
+    clock.increment(STATUS_PROBE_AFTER_MS - 1);
+    expect(probes()).toBe(0);
+    clock.increment(1);
+    expect(probes()).toBe(1);
+    e.handle(status('PAN', 7, 'PAN')); // the answer: still typing, nothing lost
+    clock.increment(STATUS_PROBE_AFTER_MS);
+    expect(probes()).toBe(2);
+    expect(e.settled).toBe(false);
+  });
+
+  it('the final STATUS came, its RESULT did not: the answer to GET_STATUS ends the entry TEMPORARY, RESULT_LOST', async () => {
+    const { e, clock, probes } = probedEntry();
+    e.handle(status('PROCESSING'));
+    e.handle(status('DONE')); // the RESULT queued behind it failed on the line
+    clock.increment(STATUS_PROBE_AFTER_MS);
+    expect(probes()).toBe(1);
+    expect(e.settled).toBe(false);
+    e.handle(status('DONE')); // the answer: the keypad's entry is over
+    expect(await e.outcome).toMatchObject({ ok: false, error: { code: 'TEMPORARY', cause: 'RESULT_LOST' } });
+  });
+
+  it('final STATUS and RESULT both lost: the answer is confirmed by one more GET_STATUS, then RESULT_LOST', async () => {
+    const { e, clock, probes } = probedEntry();
+    e.handle(status('PROCESSING'));
+    clock.increment(STATUS_PROBE_AFTER_MS);
+    e.handle(status('DONE')); // answer, or the report just before a RESULT still on its way?
+    expect(probes()).toBe(2); // asked again at once: that answer comes after any such RESULT
+    expect(e.settled).toBe(false);
+    e.handle(status('DONE'));
+    expect(await e.outcome).toMatchObject({ ok: false, error: { code: 'TEMPORARY', cause: 'RESULT_LOST' } });
+  });
+
+  it('a final STATUS while asking, then the RESULT: the entry succeeds', async () => {
+    const { e, clock } = probedEntry();
+    e.handle(status('EXPIRY', 7, 'EXPIRY'));
+    clock.increment(STATUS_PROBE_AFTER_MS);
+    e.handle(status('DONE')); // queued before our GET_STATUS reached the keypad
+    e.handle(result);
+    e.handle(status('DONE')); // the answers, after the entry settled: ignored
+    e.handle(status('DONE'));
+    expect(await e.outcome).toMatchObject({ ok: true, result: { brand: 'mastercard', last: '444' } });
+  });
+
+  it.each([
+    ['IDLE', 0],
+    ['PAN', 8],
+  ] as const)('the keypad answers %s for session %d (our entry ended without a word): RESULT_LOST', async (state, sessionId) => {
+    const { e, clock } = probedEntry();
+    e.handle(status('PAN', 7, 'PAN'));
+    e.handle(status(state, sessionId)); // before any GET_STATUS: not an answer, ignored
+    expect(e.settled).toBe(false);
+    clock.increment(STATUS_PROBE_AFTER_MS);
+    e.handle(status(state, sessionId));
+    expect(await e.outcome).toMatchObject({ ok: false, error: { code: 'TEMPORARY', cause: 'RESULT_LOST' } });
   });
 });
