@@ -28,3 +28,18 @@ export function readBytes(stream: NodeJS.ReadableStream, n: number): Promise<Buf
     stream.on('data', onData);
   });
 }
+
+/** One round trip through a tap: `request` written by the host arrives at the device, `reply` back at the host. */
+export async function roundTrip(
+  host: NodeJS.WritableStream & NodeJS.ReadableStream,
+  device: NodeJS.WritableStream & NodeJS.ReadableStream,
+  request: Uint8Array,
+  reply: Uint8Array,
+): Promise<{ atDevice: Buffer; atHost: Buffer }> {
+  const atDevicePromise = readBytes(device, request.length);
+  host.write(request);
+  const atDevice = await atDevicePromise;
+  const atHostPromise = readBytes(host, reply.length);
+  device.write(reply);
+  return { atDevice, atHost: await atHostPromise };
+}

@@ -9,7 +9,7 @@ import { PtyPort } from '../../device-sim/transport/pty-port.js';
 import { parseCapture } from '../../protocol/capture/capture-reader.js';
 import { framesOfCapture } from '../../protocol/capture/capture-frames.js';
 import { encodeFrame } from '../../protocol/frame.js';
-import { closeSerial, openSerial, readBytes } from './serial-helpers.js';
+import { closeSerial, openSerial, readBytes, roundTrip } from './serial-helpers.js';
 import { spawnTap, type TapProcess } from './tap-cli.js';
 
 const hello = encodeFrame({ type: 'HELLO', minVersion: 1, maxVersion: 1 }, 1);
@@ -45,12 +45,7 @@ describe('tenkey tap (the command)', () => {
     const address = await tap.waitForLine(/./);
     expect(address).toMatch(/^\/dev\/pts\/\d+$/);
     const port = await host(address);
-    const atDevice = readBytes(device, hello.length);
-    port.write(hello);
-    expect(await atDevice).toEqual(hello);
-    const atHost = readBytes(port, ack.length);
-    device.write(ack);
-    expect(await atHost).toEqual(ack);
+    expect(await roundTrip(port, device, hello, ack)).toEqual({ atDevice: hello, atHost: ack });
     // The decoded view follows the PTY line.
     await tap.waitForLine(/h2d seq=1 +HELLO versions=1\.\.1 {2}crc=ok/);
     await tap.waitForLine(/d2h seq=1 +ACK {2}crc=ok/);

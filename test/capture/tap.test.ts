@@ -8,7 +8,7 @@ import { parseCapture } from '../../protocol/capture/capture-reader.js';
 import { framesOfCapture } from '../../protocol/capture/capture-frames.js';
 import { encodeFrame } from '../../protocol/frame.js';
 import { isChunkRecord } from '../../protocol/capture/capture-format.js';
-import { closeSerial, openSerial, readBytes } from './serial-helpers.js';
+import { closeSerial, openSerial, readBytes, roundTrip } from './serial-helpers.js';
 
 const hello = encodeFrame({ type: 'HELLO', minVersion: 1, maxVersion: 1 }, 1);
 const ack = encodeFrame({ type: 'ACK' }, 1, { fromDevice: true });
@@ -78,12 +78,7 @@ describe('tenkey tap over real PTYs', () => {
     // A host always reads: that read is what learns of the hang-up. One round trip each way, as in a running
     // session, so both serialport readers (the host's and the tap's device side) have completed a read and
     // armed the next one.
-    const atDevice = readBytes(device, hello.length);
-    host.write(hello);
-    expect(await atDevice).toEqual(hello);
-    const atHost = readBytes(host, ack.length);
-    device.write(ack);
-    expect(await atHost).toEqual(ack);
+    expect(await roundTrip(host, device, hello, ack)).toEqual({ atDevice: hello, atHost: ack });
     host.on('data', () => {});
     // A serial adapter pulled out: the tap's read side gets EIO/close from the kernel once the PTY is gone.
     await device.close();
