@@ -4,6 +4,7 @@
  * Two more records show where the decoder's time goes: the same decoding without a stream (a loop over
  * decodeFrameOrError), and an object-mode Transform that only pushes a constant per 0x00 (the floor).
  */
+import type { Transform } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { DelimiterParser } from '@serialport/parser-delimiter';
 import { decodeFrameOrError, FrameDecoder, FrameScratch, isDecodeFailure } from '../../protocol/index.js';
@@ -14,6 +15,16 @@ import { buildWorkload, chunked } from '../workload.js';
 const STREAM_BYTES = 32 * 1024 * 1024;
 /** A typical socket/serial read size. */
 const CHUNK_BYTES = 64 * 1024;
+
+/** Writes every chunk into `stream` and resolves with how many objects (frames) came out of it. */
+async function objectsOut(stream: Transform, chunks: readonly Buffer[]): Promise<number> {
+  let count = 0;
+  stream.on('data', () => { count++; });
+  for (const chunk of chunks) stream.write(chunk);
+  stream.end();
+  await finished(stream);
+  return count;
+}
 
 export const frameDecodeCase: BenchCase = {
   name: 'frame-decode',
@@ -27,22 +38,13 @@ export const frameDecodeCase: BenchCase = {
     const timings = await timeInRounds(repetitions, {
       decoder: async () => {
         const decoder = new FrameDecoder();
-        let frames = 0;
-        decoder.on('data', () => { frames++; });
-        for (const chunk of chunks) decoder.write(chunk);
-        decoder.end();
-        await finished(decoder);
+        const frames = await objectsOut(decoder, chunks);
         if (frames !== workload.frames || decoder.stats.droppedBytes !== 0) {
           throw new Error(`FrameDecoder decoded ${frames}/${workload.frames} frames, dropped ${decoder.stats.droppedBytes} bytes`);
         }
       },
       delimiter: async () => {
-        const parser = new DelimiterParser({ delimiter: [0] });
-        let frames = 0;
-        parser.on('data', () => { frames++; });
-        for (const chunk of chunks) parser.write(chunk);
-        parser.end();
-        await finished(parser);
+        const frames = await objectsOut(new DelimiterParser({ delimiter: [0] }), chunks);
         if (frames < workload.frames) throw new Error(`DelimiterParser split ${frames}/${workload.frames}`);
       },
       scan: () => {
@@ -63,12 +65,7 @@ export const frameDecodeCase: BenchCase = {
         if (frames !== workload.frames) throw new Error(`decodeFrameOrError decoded ${frames}/${workload.frames}`);
       },
       pushOnly: async () => {
-        const stream = new PushOnlyTransform();
-        let frames = 0;
-        stream.on('data', () => { frames++; });
-        for (const chunk of chunks) stream.write(chunk);
-        stream.end();
-        await finished(stream);
+        const frames = await objectsOut(new PushOnlyTransform(), chunks);
         if (frames !== workload.frames) throw new Error(`push-only Transform pushed ${frames}/${workload.frames}`);
       },
     });
