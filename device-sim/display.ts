@@ -5,6 +5,7 @@
  */
 import { clearScreenDown, cursorTo, moveCursor } from 'node:readline';
 import type { Writable } from 'node:stream';
+import { NO_SESSION_ID } from '../protocol/constants.js';
 import type {
   Brand, DeviceErrorName, EntryFieldName, EntryNoticeName, EntryStateName,
 } from '../protocol/messages.js';
@@ -57,7 +58,7 @@ export function maskExpiry(count: number): string {
 
 export const IDLE_DISPLAY: Readonly<DisplaySnapshot> = Object.freeze({
   state: 'IDLE',
-  sessionId: 0,
+  sessionId: NO_SESSION_ID,
   field: 'NONE',
   panDigits: 0,
   expiryDigits: 0,
@@ -74,7 +75,7 @@ export const IDLE_DISPLAY: Readonly<DisplaySnapshot> = Object.freeze({
 /** The screen as text lines (no trailing newline on any). */
 export function renderDisplay(snapshot: DisplaySnapshot): string[] {
   const host = snapshot.connected ? 'host connected' : 'no host';
-  const session = snapshot.sessionId === 0 ? '' : `  session ${snapshot.sessionId}`;
+  const session = snapshot.sessionId === NO_SESSION_ID ? '' : `  session ${snapshot.sessionId}`;
   const countdown = snapshot.secondsLeft > 0 ? `  ${snapshot.secondsLeft}s left` : '';
   const cursor = (field: EntryFieldName): string => (snapshot.field === field ? '▶' : ' ');
   const brand = snapshot.brand === null ? '' : `  ${snapshot.brand}`;

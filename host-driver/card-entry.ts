@@ -3,7 +3,7 @@
  * session id, reports progress, and settles exactly once. Knows nothing of transports.
  */
 import {
-  ENTRY_SESSION_CAP_S, STATUS_PROBE_AFTER_MS, type Clock, type DeviceErrorName, type DeviceMessage, type EntryStateName, type KeyClassName,
+  ENTRY_SESSION_CAP_S, NO_SESSION_ID, STATUS_PROBE_AFTER_MS, type Clock, type DeviceErrorName, type DeviceMessage, type EntryStateName, type KeyClassName,
 } from '../protocol/index.js';
 import { fromDeviceError, tenkeyError, TenkeyCancelledError, type TenkeyError } from './errors.js';
 import type { EntryProgress } from './events.js';
@@ -194,9 +194,6 @@ export class CardEntry {
 
 /** STATUS states an entry ends in (PROTOCOL.md §9.2). */
 const FINAL_STATES: ReadonlySet<EntryStateName> = new Set(['DONE', 'FAILED', 'TIMEOUT', 'CANCELLED']);
-
-/** PROTOCOL.md §5.12: sessionId 0 in an ERROR means "no session" (host session ids are never 0). */
-const NO_SESSION_ID = 0;
 
 /**
  * An ERROR for session 0 while our entry runs. Session 0 is "no session" (§5.12): such an ERROR is about the

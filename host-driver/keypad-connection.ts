@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import {
-  FrameDecoder, LinkEndpoint, PROTOCOL_VERSION, PROTOCOL_VERSION_MIN, isDeviceMessage,
+  FrameDecoder, LinkEndpoint, NO_SESSION_ID, PROTOCOL_VERSION, PROTOCOL_VERSION_MIN, isDeviceMessage,
   type Clock, type DeviceErrorName, type DeviceMessage, type HostMessage, type InfoMessage, type Message,
 } from '../protocol/index.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
@@ -271,7 +271,7 @@ export class KeypadConnection extends EventEmitter<KeypadConnectionEvents> {
     if (session.onInfo) {
       if (message.type === 'INFO') session.onInfo(message);
       // Session 0 is no entry: an ERROR for it answers HELLO (UNSUPPORTED_VERSION) or refuses us (BUSY: another host).
-      else if (message.type === 'ERROR' && message.sessionId === 0) session.onRefused?.(message.code, message.detail);
+      else if (message.type === 'ERROR' && message.sessionId === NO_SESSION_ID) session.onRefused?.(message.code, message.detail);
       else this.options.logger.debug('stale message discarded before HELLO was answered', { type: message.type });
       return;
     }

@@ -40,6 +40,8 @@ export const LINK_DEAD_AFTER_MS = 3000;
 export const STATUS_PROBE_AFTER_MS = 5500;
 
 /** Entry defaults (PROTOCOL.md §5, START_ENTRY). */
+/** sessionId 0 in STATUS and ERROR means "no session" (PROTOCOL.md §5.4, §5.10, §5.12); hosts never choose it. */
+export const NO_SESSION_ID = 0;
 export const DEFAULT_INACTIVITY_TIMEOUT_S = 60;
 export const DEFAULT_REVEAL_DIGITS = 3;
 export const MAX_REVEAL_DIGITS = 4;

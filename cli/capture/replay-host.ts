@@ -13,6 +13,7 @@ import type { TenkeyKeypad } from '../../host-driver/tenkey-keypad.js';
 import { openTenkey } from '../../host-driver/open-tenkey.js';
 import { isTenkeyCancelled, isTenkeyError } from '../../host-driver/errors.js';
 import { listenTcp, type TcpListener } from '../../device-sim/transport/tcp-listener.js';
+import { NO_SESSION_ID } from '../../protocol/constants.js';
 import { encodeFrame } from '../../protocol/frame.js';
 import type { Message } from '../../protocol/messages.js';
 import type { Capture, CaptureOutcome } from '../../protocol/capture/capture-format.js';
@@ -98,7 +99,7 @@ function rewriteForHost(frame: CapturedFrame, bindings: ReplayBindings): Buffer 
   if (!frame.result.ok) return frame.raw;
   const { message, seq, retransmission, fromDevice, version } = frame.result.frame;
   let changed: Message | undefined;
-  if ('sessionId' in message && message.sessionId !== 0) {
+  if ('sessionId' in message && message.sessionId !== NO_SESSION_ID) {
     const actual = bindings.session.actualFor(message.sessionId);
     if (actual !== undefined && actual !== message.sessionId) changed = { ...message, sessionId: actual } as Message;
   }
