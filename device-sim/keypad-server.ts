@@ -10,6 +10,7 @@ import { PtyPort } from './transport/pty-port.js';
 import { listenTcp, type TcpListener } from './transport/tcp-listener.js';
 import type { FaultSpec } from './faults/fault-spec.js';
 import { busyRefusalFrame, VirtualKeypad, type VirtualKeypadOptions } from './virtual-keypad.js';
+import { seededRandomBytes } from './crypto/seeded-random-bytes.js';
 
 export interface SimulatorOptions {
   /** 'pty' (default), or `tcp://HOST:PORT` to listen on (port 0 = any free port; `tcp://` alone = 127.0.0.1:7780). */
@@ -31,6 +32,8 @@ export interface SimulatorOptions {
    * repeat across runs unless the next unused counter is passed (`tenkey sim --key-counter`). TEST keys only.
    */
   keyCounter?: number;
+  /** Seed for the card block's IV and fill (seededRandomBytes): RESULT bytes repeat. Captures and replays only. */
+  cardBlockSeed?: number;
 }
 
 export interface RunningSimulator {
@@ -80,6 +83,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   if (options.service !== undefined) keypadOptions.service = options.service;
   if (options.faults !== undefined) keypadOptions.faults = options.faults;
   if (options.keyCounter !== undefined) keypadOptions.keyCounter = options.keyCounter;
+  if (options.cardBlockSeed !== undefined) keypadOptions.cardBlockRandom = seededRandomBytes(options.cardBlockSeed);
   const keypad = new VirtualKeypad(keypadOptions);
 
   let simulator: PtySimulator | TcpSimulator;

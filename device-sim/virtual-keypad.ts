@@ -22,7 +22,7 @@
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import { systemClock, type Clock } from '../protocol/clock.js';
-import { LINK_DEAD_AFTER_MS, PROTOCOL_VERSION, PROTOCOL_VERSION_MIN } from '../protocol/constants.js';
+import { LINK_DEAD_AFTER_MS, NO_SESSION_ID, PROTOCOL_VERSION, PROTOCOL_VERSION_MIN } from '../protocol/constants.js';
 import { FrameDecoder } from '../protocol/frame-decoder.js';
 import type { Frame } from '../protocol/frame-types.js';
 import type { ProtocolError } from '../protocol/errors.js';
@@ -33,7 +33,7 @@ import type {
 import { encodeFrame } from '../protocol/frame.js';
 import type { DukptDevice } from './crypto/aes-dukpt.js';
 import { MAX_COUNTER } from './crypto/aes-dukpt.js';
-import { encryptCardEntry } from './crypto/card-block.js';
+import { encryptCardEntry, type RandomBytes } from './crypto/card-block.js';
 import { createTestDukptDevice } from './crypto/test-keys.js';
 import { IDLE_DISPLAY, maskExpiry, maskPan, type DisplaySnapshot } from './display.js';
 import type { EncryptCardInput, EncryptCardOutput, EntryOutput } from './entry/entry-machine.js';
@@ -77,6 +77,11 @@ export interface VirtualKeypadOptions {
    * passes the next unused counter (`tenkey sim --key-counter`). Harmless with the TEST keys, wrong for anything else.
    */
   keyCounter?: number;
+  /**
+   * The card block's IV and fill (device-sim/crypto/card-block.ts); default node:crypto. Captures and replays pass
+   * a seeded source (seededRandomBytes) so RESULT bytes repeat; nothing else should.
+   */
+  cardBlockRandom?: RandomBytes;
   /** The key register to encrypt with; default a device loaded with the TEST-ONLY keys. */
   dukpt?: DukptDevice;
   identity?: Partial<DeviceIdentity>;
@@ -143,6 +148,7 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
   readonly #now: () => Date;
   readonly #script: readonly KeyScriptStep[] | undefined;
   readonly #dukpt: DukptDevice;
+  readonly #cardBlockRandom: RandomBytes | undefined;
   #attachment: KeypadAttachment | undefined;
   #session: EntrySession | undefined;
   #scriptRun: KeyScriptRun | undefined;
@@ -163,6 +169,7 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
     this.#now = options.now ?? (() => new Date());
     this.identity = { ...DEFAULT_DEVICE_IDENTITY, ...options.identity };
     if (this.faults.exhaustKey && options.dukpt !== undefined) throw new TypeError('"exhaust-key" uses its own key register: leave "dukpt" out');
+    this.#cardBlockRandom = options.cardBlockRandom;
     this.#dukpt = this.faults.exhaustKey ? exhaustedTestDevice() : options.dukpt ?? createTestDukptDevice(options.keyCounter);
   }
 
@@ -393,7 +400,7 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
   }
 
   async #encrypt(card: EncryptCardInput): Promise<EncryptCardOutput> {
-    const { keySerialNumber, encryptedBlock } = encryptCardEntry(this.#dukpt, { panDigits: card.pan, expiry: card.expiry });
+    const { keySerialNumber, encryptedBlock } = encryptCardEntry(this.#dukpt, { panDigits: card.pan, expiry: card.expiry }, this.#cardBlockRandom);
     return { keySerialNumber, encryptedBlock };
   }
 
@@ -449,7 +456,7 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
   #status(): DeviceMessage {
     const session = this.#session;
     if (session === undefined) {
-      return { type: 'STATUS', state: 'IDLE', sessionId: 0, field: 'NONE', digits: 0, secondsLeft: 0, notice: 'NONE' };
+      return { type: 'STATUS', state: 'IDLE', sessionId: NO_SESSION_ID, field: 'NONE', digits: 0, secondsLeft: 0, notice: 'NONE' };
     }
     const snapshot = session.snapshot();
     const { context } = snapshot;
@@ -559,5 +566,5 @@ function exhaustedTestDevice(): DukptDevice {
 
 /** The refusal a second host gets on a busy TCP keypad (it never reaches the firmware). */
 export function busyRefusalFrame(): Buffer {
-  return encodeFrame({ type: 'ERROR', sessionId: 0, code: 'BUSY', detail: 'another host is connected' }, 0);
+  return encodeFrame({ type: 'ERROR', sessionId: NO_SESSION_ID, code: 'BUSY', detail: 'another host is connected' }, 0);
 }

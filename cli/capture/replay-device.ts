@@ -101,6 +101,7 @@ export async function replayAgainstDevice(capture: Capture, timebase: ReplayTime
     clock: timebase.clock,
     ...(deviceDate !== undefined ? { now: () => new Date(`${deviceDate}T12:00:00Z`) } : {}),
     ...(scenario.keyCounter !== undefined ? { keyCounter: scenario.keyCounter } : {}),
+    ...(scenario.cardBlockSeed !== undefined ? { cardBlockSeed: scenario.cardBlockSeed } : {}),
     ...(scenario.deviceService !== undefined ? { service: scenario.deviceService } : {}),
     ...(scenario.faults !== undefined ? { faults: scenario.faults } : {}),
   });

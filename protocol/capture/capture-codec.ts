@@ -100,12 +100,13 @@ function parseScenario(value: unknown, line: number): CaptureScenario {
     }
     scenario.keyTimes = times as number[];
   }
-  if (obj['keyCounter'] !== undefined) {
-    const c = obj['keyCounter'];
+  for (const field of ['keyCounter', 'cardBlockSeed'] as const) {
+    const c = obj[field];
+    if (c === undefined) continue;
     if (typeof c !== 'number' || !Number.isSafeInteger(c) || c < 0) {
-      throw captureError('BAD_HEADER', 'scenario.keyCounter must be a non-negative integer', line);
+      throw captureError('BAD_HEADER', `scenario.${field} must be a non-negative integer`, line);
     }
-    scenario.keyCounter = c;
+    scenario[field] = c;
   }
   if (obj['outcome'] !== undefined) scenario.outcome = parseOutcome(obj['outcome'], line);
   return scenario;

@@ -70,6 +70,11 @@ export interface CaptureScenario {
   deviceService?: string;
   /** DUKPT transaction counter the device started from (simulator `keyCounter`). */
   keyCounter?: number;
+  /**
+   * Seed of the simulator's card-block IV and fill (simulator `cardBlockSeed`), when it recorded with one: a
+   * replay with the same seed sends the same RESULT bytes, so seeded byte faults damage them the same way.
+   */
+  cardBlockSeed?: number;
   /** Fault injection applied on the link while recording (simulator `faults` spec string). */
   faults?: string;
   /** What the host application got, for a replay against the host to check. */

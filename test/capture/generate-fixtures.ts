@@ -28,6 +28,8 @@ export const FIXTURE_DIR = join(here, '../../fixtures/captures');
 
 /** The device calendar of every fixture: expiries are relative to it. */
 const DEVICE_DATE = '2026-11-26';
+/** Seed of the simulator's card-block IV and fill in every fixture (scenario.cardBlockSeed). */
+const CARD_BLOCK_SEED = 1;
 
 interface FixturePlan {
   name: string;
@@ -152,6 +154,8 @@ export async function recordFixture(plan: FixturePlan, path: string): Promise<{ 
   if (plan.deviceService) scenario.deviceService = plan.deviceService;
   if (plan.faults) scenario.faults = plan.faults;
   if (plan.keyCounter !== undefined) scenario.keyCounter = plan.keyCounter;
+  // Every fixture's RESULT bytes repeat on replay, so faults that hit them do the same damage (CAPTURE-FORMAT.md §4).
+  scenario.cardBlockSeed = CARD_BLOCK_SEED;
   const keys = expandKeyScript(plan.keys ?? [], DEVICE_DATE);
 
   let sim: RunningSimulator | undefined;
@@ -165,6 +169,7 @@ export async function recordFixture(plan: FixturePlan, path: string): Promise<{ 
       clock,
       now: () => new Date(`${DEVICE_DATE}T12:00:00Z`),
       ...(plan.keyCounter !== undefined ? { keyCounter: plan.keyCounter } : {}),
+      cardBlockSeed: CARD_BLOCK_SEED,
       ...(plan.deviceService !== undefined ? { service: plan.deviceService } : {}),
       ...(plan.faults !== undefined ? { faults: plan.faults } : {}),
     });
