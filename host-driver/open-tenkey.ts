@@ -1,5 +1,4 @@
 import { systemClock, type Brand } from '../protocol/index.js';
-import { resolveLinkOptions } from '../protocol/link-options.js';
 import { tenkeyError, toTenkeyError } from './errors.js';
 import { KeypadConnection } from './keypad-connection.js';
 import { silentLogger } from './logger.js';
@@ -42,12 +41,6 @@ export async function openTenkey(options: OpenTenkeyOptions = {}): Promise<Tenke
   const logger = options.logger ?? silentLogger;
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const link = options.link ?? {};
-  // The link layer's own checks, run once on a throwaway write so its TypeError never meets an open port.
-  try {
-    resolveLinkOptions({ role: 'host', write: () => {}, clock, ...link });
-  } catch (e) {
-    throw tenkeyError('INVALID_OPTIONS', `link: ${e instanceof Error ? e.message : String(e)}`);
-  }
 
   const connection = new KeypadConnection({
     address: addressText,

@@ -4,8 +4,9 @@
  */
 import {
   DEFAULT_INACTIVITY_TIMEOUT_S, DEFAULT_REVEAL_DIGITS, DEFAULT_TCP_HOST, DEFAULT_TCP_PORT, ENTRY_SESSION_CAP_S, MAX_REVEAL_DIGITS,
-  type Clock,
+  MAX_TIMER_MS, type Clock,
 } from '../protocol/index.js';
+import { resolveLinkOptions } from '../protocol/link-options.js';
 import type { BackoffOptions } from './backoff.js';
 import type { TenkeyLogger } from './logger.js';
 
@@ -87,15 +88,11 @@ export function resolveReadCardOptions(options: unknown): (ResolvedReadCardOptio
   return { timeoutSeconds, reveal, expiryRequired, signal };
 }
 
-/** The longest delay a Node timer honours (a longer one fires after 1 ms with a TimeoutOverflowWarning). */
-export const MAX_TIMER_MS = 2_147_483_647;
-
 const isDuration = (value: unknown, min: number): value is number =>
   typeof value === 'number' && Number.isFinite(value) && value >= min && value <= MAX_TIMER_MS;
 
 const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const;
 const CLOCK_METHODS = ['now', 'setTimeout', 'clearTimeout'] as const;
-const LINK_DURATIONS = ['ackTimeoutMs', 'pingIntervalMs', 'deadAfterMs'] as const;
 
 /**
  * Checks every openTenkey option's type and range before anything is opened: the description of the first
@@ -125,16 +122,11 @@ export function invalidOpenTenkeyOption(options: unknown): string | undefined {
   if (baudRate !== undefined && !(typeof baudRate === 'number' && Number.isSafeInteger(baudRate) && baudRate > 0)) return 'baudRate must be a positive integer';
   if (link !== undefined) {
     if (!isObject(link)) return 'link must be an object';
-    for (const name of LINK_DURATIONS) {
-      const value = link[name];
-      if (value === undefined || (value === false && name !== 'ackTimeoutMs')) continue;
-      if (!(isDuration(value, Number.MIN_VALUE))) {
-        return `link.${name} must be a positive number of ms up to ${MAX_TIMER_MS}${name === 'ackTimeoutMs' ? '' : ', or false'}`;
-      }
-    }
-    const { maxRetransmissions } = link;
-    if (maxRetransmissions !== undefined && !(typeof maxRetransmissions === 'number' && Number.isSafeInteger(maxRetransmissions) && maxRetransmissions >= 0)) {
-      return 'link.maxRetransmissions must be a non-negative integer';
+    // The link layer's own checks, run on a throwaway write so its TypeError never meets an open port.
+    try {
+      resolveLinkOptions({ ...link, role: 'host', write: () => {}, ...(clock !== undefined ? { clock: clock as unknown as Clock } : {}) });
+    } catch (e) {
+      return `link: ${e instanceof Error ? e.message : String(e)}`;
     }
   }
   return undefined;

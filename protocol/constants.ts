@@ -32,6 +32,8 @@ export const ACK_TIMEOUT_MS = 250;
 export const MAX_RETRANSMISSIONS = 3;
 export const PING_INTERVAL_MS = 1000;
 export const LINK_DEAD_AFTER_MS = 3000;
+/** The longest delay a Node timer honours (a longer one fires after 1 ms with a TimeoutOverflowWarning). */
+export const MAX_TIMER_MS = 2_147_483_647;
 /**
  * Host, during an entry (PROTOCOL.md §9.7): after this long with nothing from the device for the session, ask
  * GET_STATUS, to learn whether the entry ended with a RESULT or ERROR the link lost. Not a whole number of seconds,

@@ -3,7 +3,7 @@
  * Bad options are a programming error, so they throw TypeError at once, like the serialport parsers.
  */
 import { systemClock, type Clock } from './clock.js';
-import { ACK_TIMEOUT_MS, LINK_DEAD_AFTER_MS, MAX_RETRANSMISSIONS, PING_INTERVAL_MS } from './constants.js';
+import { ACK_TIMEOUT_MS, LINK_DEAD_AFTER_MS, MAX_RETRANSMISSIONS, MAX_TIMER_MS, PING_INTERVAL_MS } from './constants.js';
 
 export type LinkRole = 'host' | 'device';
 
@@ -35,8 +35,8 @@ export interface ResolvedLinkOptions {
 }
 
 function positiveDuration(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new TypeError(`"${name}" must be a positive number of milliseconds`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
+    throw new TypeError(`"${name}" must be a positive number of milliseconds up to ${MAX_TIMER_MS}`);
   }
   return value;
 }

@@ -8,6 +8,8 @@ import { open, rejectionOf, simulator } from './harness.js';
 
 const BAD_OPTIONS: [string, Record<string, unknown>][] = [
   ['a negative ACK timeout', { link: { ackTimeoutMs: -1 } }],
+  ['an ACK timeout past what a timer can wait', { link: { ackTimeoutMs: 2 ** 31 } }],
+  ['a keepalive of false for the ACK timeout', { link: { ackTimeoutMs: false } }],
   ['a NaN connect timeout', { connectTimeoutMs: Number.NaN }],
   ['a zero connect timeout', { connectTimeoutMs: 0 }],
   ['a connect timeout past what a timer can wait', { connectTimeoutMs: 2 ** 31 }],

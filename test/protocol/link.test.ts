@@ -622,6 +622,7 @@ describe('LinkEndpoint options', () => {
     ['a zero ackTimeoutMs', { role: 'host', write, ackTimeoutMs: 0 }],
     ['a fractional maxRetransmissions', { role: 'host', write, maxRetransmissions: 1.5 }],
     ['a negative deadAfterMs', { role: 'host', write, deadAfterMs: -1 }],
+    ['a pingIntervalMs past what a Node timer can wait', { role: 'host', write, pingIntervalMs: 2 ** 31 }],
     ['a device that pings', { role: 'device', write, pingIntervalMs: 1000 }],
     ['a clock without setTimeout', { role: 'host', write, clock: { now: () => 0 } }],
   ])('throws TypeError for %s', (_what, options) => {
