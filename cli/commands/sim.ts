@@ -10,7 +10,7 @@ import { isValidCounter, MAX_COUNTER } from '../../device-sim/crypto/aes-dukpt.j
 import { TerminalDisplay } from '../../device-sim/display.js';
 import { parseFaultSpec } from '../../device-sim/faults/fault-spec.js';
 import { parseKeyScript } from '../../device-sim/key-script.js';
-import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../device-sim/keypad-server.js';
+import { parseListen, startSimulator, type RunningSimulator, type SimulatorOptions } from '../../device-sim/keypad-server.js';
 import { findKeypadService, KEYPAD_SERVICES } from '../../device-sim/services.js';
 import { attachTerminalKeys } from '../../device-sim/terminal-input.js';
 import type { SessionEnd } from '../../device-sim/virtual-keypad.js';
@@ -102,6 +102,12 @@ async function toSimulatorOptions(options: SimCommandOptions): Promise<Simulator
     const listen = options.listen.trim();
     if (listen !== 'pty' && !/^tcp:\/\//i.test(listen)) {
       throw new UsageError(`--listen must be "pty" or tcp://HOST:PORT, got "${options.listen}"`);
+    }
+    // A bad host or port is the user's typo too (exit 2), not a failure to start.
+    try {
+      parseListen(listen);
+    } catch (error) {
+      throw new UsageError(`--listen: ${messageOf(error)}`);
     }
     simOptions.listen = listen as SimulatorOptions['listen'];
   }

@@ -1,0 +1,126 @@
+/**
+ * Bad arguments to the `tenkey` command, run in-process as a user would type them: usage mistakes are one line on
+ * stderr and exit 2 with nothing on stdout; a setting or keypad the driver cannot use exits with its store error.
+ */
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
+import { expect } from 'vitest';
+import { EXIT_CODES } from '../../cli/exit-codes.js';
+import { STORE_MESSAGES } from '../../host-driver/index.js';
+import { runCliInProcess, type CliRun } from '../host-driver/cli-runner.js';
+import type { BadInputRow } from './bad-input-row.js';
+
+/** Exit 2, nothing on stdout, exactly one line on stderr matching `line`. */
+function expectUsageError(run: CliRun, line: RegExp | string): void {
+  expect(run.code).toBe(EXIT_CODES.USAGE);
+  expect(run.stdout).toBe('');
+  expect(run.stderr).toMatch(/^[^\n]+\n$/);
+  if (typeof line === 'string') expect(run.stderr).toBe(`${line}\n`);
+  else expect(run.stderr).toMatch(line);
+}
+
+/** The `error` object `tenkey read --json` printed. */
+const jsonError = (run: CliRun): unknown => (JSON.parse(run.stdout) as { error?: unknown }).error;
+
+/** A TCP port on this machine that nothing listens on (bound once, then released). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export const cliRows: BadInputRow[] = [
+  {
+    area: 'cli',
+    input: 'an unknown command',
+    answer: 'exit 2, one line naming it and where help is: `tenkey: error: unknown command \'frobnicate\' (see tenkey --help)`',
+    check: async () => {
+      expectUsageError(await runCliInProcess(['frobnicate']), "tenkey: error: unknown command 'frobnicate' (see tenkey --help)");
+    },
+  },
+  {
+    area: 'cli',
+    input: 'an unknown option',
+    answer: 'exit 2, one line naming the option and the command\'s help',
+    check: async () => {
+      expectUsageError(await runCliInProcess(['read', '--frob']), "tenkey: error: unknown option '--frob' (see tenkey read --help)");
+    },
+  },
+  {
+    area: 'cli',
+    input: '`sim --listen` with a port out of range (`tcp://127.0.0.1:99999`)',
+    answer: 'exit 2 before anything listens: `--listen: port "99999" is not a number from 0 to 65535`',
+    check: async () => {
+      expectUsageError(await runCliInProcess(['sim', '--listen', 'tcp://127.0.0.1:99999']), 'tenkey sim: --listen: port "99999" is not a number from 0 to 65535');
+    },
+  },
+  {
+    area: 'cli',
+    input: '`sim --listen` with another scheme (`udp://x:1`)',
+    answer: 'exit 2 before anything listens: `--listen must be "pty" or tcp://HOST:PORT`',
+    check: async () => {
+      expectUsageError(await runCliInProcess(['sim', '--listen', 'udp://x:1']), 'tenkey sim: --listen must be "pty" or tcp://HOST:PORT, got "udp://x:1"');
+    },
+  },
+  {
+    area: 'cli',
+    input: '`read --device` as HOST:PORT without `tcp://`',
+    answer: 'exit 4 (`CONNECTION` / `BAD_ADDRESS`, nothing opened), with the fix in the detail: `write it as tcp://…`',
+    check: async () => {
+      const run = await runCliInProcess(['read', '--device', '192.168.0.50:7780', '--json']);
+      expect(run.code).toBe(EXIT_CODES.CONNECTION);
+      expect(jsonError(run)).toMatchObject({ code: 'CONNECTION', cause: 'BAD_ADDRESS', detail: expect.stringContaining('write it as tcp://192.168.0.50:7780') });
+    },
+  },
+  {
+    area: 'cli',
+    input: '`read --timeout` of 0, 301 or a word',
+    answer: 'exit 2: `--timeout must be an integer from 1 to 300`',
+    check: async () => {
+      for (const value of ['0', '301', 'soon']) {
+        expectUsageError(await runCliInProcess(['read', '--timeout', value]), /--timeout must be an integer from 1 to 300\./);
+      }
+    },
+  },
+  {
+    area: 'cli',
+    input: '`sim --keys` with a character that is no key',
+    answer: 'exit 2 before anything listens, naming the character and its column',
+    check: async () => {
+      expectUsageError(await runCliInProcess(['sim', '--keys', '12x']), /^tenkey sim: unexpected "x" .* at column 3\n$/);
+    },
+  },
+  {
+    area: 'cli',
+    input: '`sim --fault` with an unknown fault or a rate above 1',
+    answer: 'exit 2: the unknown name with the known ones listed, or how to write a rate (`0.01` or `1%`)',
+    check: async () => {
+      expectUsageError(await runCliInProcess(['sim', '--fault', 'bogus']), /^tenkey sim: unknown fault "bogus" \(known: drop, corrupt, .*\)\n$/);
+      expectUsageError(await runCliInProcess(['sim', '--fault', 'drop=2']), /^tenkey sim: "2" is not a probability: use 0–1 \(0\.01\) or 0–100% \(1%\)\n$/);
+    },
+  },
+  {
+    area: 'cli',
+    input: 'a capture file that does not exist, for `decode` and `replay`',
+    answer: 'one line naming `ENOENT`; `decode` exits 1, `replay` exits 2 (cannot be replayed)',
+    check: async () => {
+      const decode = await runCliInProcess(['decode', '/nonexistent/tenkey.jsonl']);
+      expect([decode.code, decode.stderr]).toEqual([1, expect.stringMatching(/^tenkey decode: ENOENT[^\n]*\n$/)]);
+      const replay = await runCliInProcess(['replay', '/nonexistent/tenkey.jsonl']);
+      expect([replay.code, replay.stderr]).toEqual([2, expect.stringMatching(/^tenkey replay: ENOENT[^\n]*\n$/)]);
+    },
+  },
+  {
+    area: 'cli',
+    input: '`read` from an address where nothing listens',
+    answer: 'exit 4: `CONNECTION` / `ECONNREFUSED` with the store\'s message (`--json`: one `error` object on stdout)',
+    check: async () => {
+      const run = await runCliInProcess(['read', '--device', `tcp://127.0.0.1:${await closedPort()}`, '--json']);
+      expect(run.code).toBe(EXIT_CODES.CONNECTION);
+      expect(jsonError(run)).toMatchObject({ code: 'CONNECTION', cause: 'ECONNREFUSED', messageJa: STORE_MESSAGES.CONNECTION.ja });
+    },
+  },
+];
