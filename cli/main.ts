@@ -7,6 +7,8 @@ import { registerCaptureCommand } from './commands/capture.js';
 import { registerReplayCommand } from './commands/replay.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerBridgeCommand } from './commands/bridge.js';
+import { registerDemoStoreCommand } from './commands/demo-store.js';
 import { USAGE_EXIT_CODE } from './usage-error.js';
 
 /** Builds the `tenkey` program. Each command lives in its own file under cli/commands/. */
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
     registerReplayCommand,
     registerDoctorCommand,
     registerDemoCommand,
+    registerBridgeCommand,
+    registerDemoStoreCommand,
   ]) {
     register(program);
   }

@@ -20,6 +20,26 @@ export const TEST_CARDS = {
 } as const;
 export type TestCardName = keyof typeof TEST_CARDS;
 
+/**
+ * Test cards for the card service's 与信 (payment-sim/authorization-rules.ts gives each its outcome): Luhn-valid
+ * Visa numbers of the card networks' sandboxes that the keypad accepts like any card; only the mock
+ * authorization tells them apart. Kept out of TEST_CARDS, whose names are brands.
+ */
+export const AUTHORIZATION_TEST_CARDS = {
+  /** 与信 declined (DECLINED) → the store shows CARD_SERVICE. */
+  declined: '4000000000000002',
+  /** 与信 declined (INSUFFICIENT_FUNDS) → CARD_SERVICE. */
+  'insufficient-funds': '4000000000009995',
+  /** 与信 declined (EXPIRED_CARD) whatever expiry was typed → CARD_SERVICE. */
+  'expired-card': '4000000000000069',
+  /** The card service answers "service unavailable" → the store shows TEMPORARY. */
+  unavailable: '4000000000000119',
+} as const;
+export type AuthorizationTestCardName = keyof typeof AUTHORIZATION_TEST_CARDS;
+
+/** Every test card number above: what no-cleartext scans look for. */
+export const ALL_TEST_CARD_NUMBERS: readonly string[] = [...Object.values(TEST_CARDS), ...Object.values(AUTHORIZATION_TEST_CARDS)];
+
 export function isTestCardName(name: string): name is TestCardName {
   return Object.hasOwn(TEST_CARDS, name);
 }

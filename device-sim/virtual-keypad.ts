@@ -150,6 +150,8 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
   readonly #dukpt: DukptDevice;
   readonly #cardBlockRandom: RandomBytes | undefined;
   #attachment: KeypadAttachment | undefined;
+  /** Connections served so far: each gets its own fault seed. */
+  #attachCount = 0;
   #session: EntrySession | undefined;
   #scriptRun: KeyScriptRun | undefined;
   #lastError: DeviceErrorName | null = null;
@@ -194,10 +196,14 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
     this.detach();
     const clock = this.#clock;
     const byteFaults = altersBytes(this.faults);
-    const faultsOut = byteFaults ? new FaultStream({ faults: this.faults, clock }) : undefined;
+    // Each connection gets its own fault sequence (the first keeps the seed as given, so recorded captures
+    // replay byte for byte): with one sequence for all, a handshake the faults broke would break the same way
+    // on every reconnect.
+    const attachSeed = (this.faults.seed + Math.imul(this.#attachCount++, 0x9e3779b9)) >>> 0;
+    const faultsOut = byteFaults ? new FaultStream({ faults: { ...this.faults, seed: attachSeed }, clock }) : undefined;
     // The way in gets its own random sequence, and `silent` only mutes the device.
     const faultsIn = byteFaults
-      ? new FaultStream({ faults: { ...this.faults, silent: false, seed: (this.faults.seed ^ 0x5bd1e995) >>> 0 }, clock })
+      ? new FaultStream({ faults: { ...this.faults, silent: false, seed: (attachSeed ^ 0x5bd1e995) >>> 0 }, clock })
       : undefined;
     const decoder = new FrameDecoder();
     const writeWire = (bytes: Buffer): void => {

@@ -1,10 +1,10 @@
 import { systemClock, type Brand } from '../protocol/index.js';
-import { tenkeyError, toTenkeyError } from './errors.js';
-import { KeypadConnection } from './keypad-connection.js';
+import { tenkeyError } from './errors.js';
 import { silentLogger } from './logger.js';
 import { DEFAULT_DEVICE_ADDRESS, invalidOpenTenkeyOption, type OpenTenkeyOptions } from './options.js';
 import { acceptedBrandsOf, findCardService } from './services.js';
-import { TenkeyKeypad } from './tenkey-keypad.js';
+import { openTenkeyOverTransport } from './open-over-transport.js';
+import type { TenkeyKeypad } from './tenkey-keypad.js';
 import { openTransport, parseKeypadAddress } from './transport/open-transport.js';
 
 /** Default time allowed for opening the port and the HELLO → INFO handshake. */
@@ -42,23 +42,17 @@ export async function openTenkey(options: OpenTenkeyOptions = {}): Promise<Tenke
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const link = options.link ?? {};
 
-  const connection = new KeypadConnection({
+  return openTenkeyOverTransport({
     address: addressText,
     openTransport: () => openTransport(address, {
       connectTimeoutMs,
       ...(options.baudRate !== undefined ? { baudRate: options.baudRate } : {}),
     }),
+    acceptedBrands,
     clock,
     logger,
     reconnect: options.reconnect ?? {},
     connectTimeoutMs,
     link,
   });
-  await connection.connect();
-  try {
-    return new TenkeyKeypad(connection, { acceptedBrands, clock, logger });
-  } catch (e) {
-    await connection.close();
-    throw toTenkeyError(e);
-  }
 }

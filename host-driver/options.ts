@@ -58,9 +58,11 @@ export interface ReadCardOptions {
   expiryRequired?: boolean;
   /** Aborting cancels the entry (CANCEL to the keypad) and rejects with TenkeyCancelledError. */
   signal?: AbortSignal;
+  /** 利用サービス for this entry only (a card service id or name): overrides openTenkey's `service`. Unknown → CONNECTION / UNKNOWN_SERVICE. */
+  service?: string;
 }
 
-/** readCard options with defaults applied (the signal is validated but stays with the caller's object). */
+/** readCard options with defaults applied (the signal and service are checked for type and kept apart). */
 export type ResolvedReadCardOptions = { timeoutSeconds: number; reveal: number; expiryRequired: boolean };
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
@@ -70,13 +72,16 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
  * and JSON configs pass anything (null, a plain object as signal), and each such mistake must come back as one
  * clear INVALID_OPTIONS, not a TypeError from deep inside.
  */
-export function resolveReadCardOptions(options: unknown): (ResolvedReadCardOptions & { signal: AbortSignal | undefined }) | { invalid: string } {
+export function resolveReadCardOptions(
+  options: unknown,
+): (ResolvedReadCardOptions & { signal: AbortSignal | undefined; service: string | undefined }) | { invalid: string } {
   if (options === undefined) options = {};
   if (!isObject(options)) return { invalid: 'readCard options must be an object' };
   const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_INACTIVITY_TIMEOUT_S;
   const reveal = options.reveal ?? DEFAULT_REVEAL_DIGITS;
   const expiryRequired = options.expiryRequired ?? true;
   const signal = options.signal;
+  const service = options.service;
   if (typeof timeoutSeconds !== 'number' || !Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > ENTRY_SESSION_CAP_S) {
     return { invalid: `timeoutSeconds must be an integer from 1 to ${ENTRY_SESSION_CAP_S}` };
   }
@@ -85,7 +90,8 @@ export function resolveReadCardOptions(options: unknown): (ResolvedReadCardOptio
   }
   if (typeof expiryRequired !== 'boolean') return { invalid: 'expiryRequired must be a boolean' };
   if (signal !== undefined && !(signal instanceof AbortSignal)) return { invalid: 'signal must be an AbortSignal' };
-  return { timeoutSeconds, reveal, expiryRequired, signal };
+  if (service !== undefined && typeof service !== 'string') return { invalid: 'service must be a string (a card service id or name)' };
+  return { timeoutSeconds, reveal, expiryRequired, signal, service };
 }
 
 const isDuration = (value: unknown, min: number): value is number =>

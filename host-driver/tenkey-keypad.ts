@@ -6,11 +6,12 @@ import { randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Brand, Clock, DeviceMessage } from '../protocol/index.js';
 import { CardEntry, type CardEntryOutcome } from './card-entry.js';
-import { tenkeyError, TenkeyCancelledError, toTenkeyError } from './errors.js';
+import { isTenkeyError, tenkeyError, TenkeyCancelledError, toTenkeyError } from './errors.js';
 import type { ConnectionStatus, TenkeyKeypadEvents } from './events.js';
 import type { KeypadConnection } from './keypad-connection.js';
 import type { TenkeyLogger } from './logger.js';
 import { resolveReadCardOptions, type ReadCardOptions } from './options.js';
+import { acceptedBrandsOf, findCardService } from './services.js';
 import type { CardReadResult, DeviceInfo } from './results.js';
 
 /** What TenkeyKeypad needs besides the connection (built by openTenkey). */
@@ -19,6 +20,8 @@ export interface TenkeyKeypadSettings {
   acceptedBrands: readonly Brand[];
   clock: Clock;
   logger: TenkeyLogger;
+  /** Session id of the first entry; default random (the fault soak fixes it so a seed replays byte for byte). */
+  firstSessionId?: number;
 }
 
 /**
@@ -30,7 +33,7 @@ export interface TenkeyKeypadSettings {
  */
 export class TenkeyKeypad extends EventEmitter<TenkeyKeypadEvents> {
   #entry: CardEntry | undefined;
-  #nextSessionId = randomInt(1, 0x7fffffff);
+  #nextSessionId: number;
   #closed = false;
 
   /** @internal Built by openTenkey after the connection's first handshake. */
@@ -39,6 +42,7 @@ export class TenkeyKeypad extends EventEmitter<TenkeyKeypadEvents> {
     private readonly settings: TenkeyKeypadSettings,
   ) {
     super();
+    this.#nextSessionId = settings.firstSessionId ?? randomInt(1, 0x7fffffff);
     connection.on('message', (message) => this.#received(message));
     connection.on('connection', (event) => {
       if (event.status === 'disconnected' && this.#entry) {
@@ -73,7 +77,8 @@ export class TenkeyKeypad extends EventEmitter<TenkeyKeypadEvents> {
    *
    * Rejects with a {@link TenkeyError} (CARD_SERVICE, CONNECTION, ENTRY_TIMEOUT, TEMPORARY) or, when
    * cancelled by {@link cancel}, `options.signal` or the keypad's cancel key, a {@link TenkeyCancelledError}.
-   * A second call while one runs rejects at once with TEMPORARY, cause ENTRY_IN_PROGRESS.
+   * A second call while one runs rejects at once with TEMPORARY, cause ENTRY_IN_PROGRESS. `options.service`
+   * (利用サービス for this entry only) naming no card service rejects at once with CONNECTION, cause UNKNOWN_SERVICE.
    */
   async readCard(options: ReadCardOptions = {}): Promise<CardReadResult> {
     if (this.#closed) throw tenkeyError('CLOSED', 'keypad closed');
@@ -81,7 +86,8 @@ export class TenkeyKeypad extends EventEmitter<TenkeyKeypadEvents> {
     // Everything a caller can get wrong is checked before the keypad hears of the entry.
     const resolved = resolveReadCardOptions(options);
     if ('invalid' in resolved) throw tenkeyError('INVALID_OPTIONS', resolved.invalid);
-    const { signal, ...entryOptions } = resolved;
+    const { signal, service, ...entryOptions } = resolved;
+    const acceptedBrands = this.#acceptedBrandsFor(service);
     if (signal?.aborted) throw new TenkeyCancelledError('host');
     if (this.connection.state !== 'connected') throw tenkeyError('NOT_CONNECTED', `keypad at ${this.connection.device?.address ?? '?'} is reconnecting`);
 
@@ -113,9 +119,16 @@ export class TenkeyKeypad extends EventEmitter<TenkeyKeypadEvents> {
           inactivityTimeoutS: entryOptions.timeoutSeconds,
           reveal: entryOptions.reveal,
           expiryRequired: entryOptions.expiryRequired,
-          acceptedBrands: [...this.settings.acceptedBrands],
+          acceptedBrands: [...acceptedBrands],
         })
-        .catch((e: unknown) => entry.fail(toTenkeyError(e)));
+        .catch((e: unknown) => {
+          const error = toTenkeyError(e);
+          entry.fail(error);
+          // Every ACK lost is not every copy lost: the keypad may be running the entry; end it, or it refuses the next BUSY.
+          if (isTenkeyError(error) && error.cause === 'NO_ACK') {
+            this.connection.send({ type: 'CANCEL', sessionId }).catch(() => undefined);
+          }
+        });
     } catch (e) {
       // Nothing after the slot is taken should throw; if something does (a caller's logger), the entry ends here.
       entry.fail(toTenkeyError(e));
@@ -157,7 +170,11 @@ export class TenkeyKeypad extends EventEmitter<TenkeyKeypadEvents> {
     }
   }
 
-  /** PING → PONG round trip in ms (used by `tenkey doctor`). Rejects with a TenkeyError. */
+  /**
+   * Sends one PING and resolves with the PING → PONG round trip in ms of the driver's clock (`tenkey doctor`,
+   * `npm run bench`). Rejects with a {@link TenkeyError} CONNECTION: NOT_CONNECTED while reconnecting, CLOSED
+   * after close(), NO_ACK when the keypad acknowledges nothing, LINK_CLOSED when the link drops under it.
+   */
   ping(): Promise<number> {
     return this.connection.ping();
   }
@@ -181,6 +198,14 @@ export class TenkeyKeypad extends EventEmitter<TenkeyKeypadEvents> {
 
   #received(message: DeviceMessage): void {
     this.#entry?.handle(message);
+  }
+
+  /** The entry's own 利用サービス when it names one, else openTenkey's; an unknown name is a settings problem, as in openTenkey. */
+  #acceptedBrandsFor(service: string | undefined): readonly Brand[] {
+    if (service === undefined) return this.settings.acceptedBrands;
+    const found = findCardService(service);
+    if (!found) throw tenkeyError('UNKNOWN_SERVICE', `unknown card service "${service}"`);
+    return acceptedBrandsOf(found);
   }
 
   #takeSessionId(): number {

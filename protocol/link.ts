@@ -112,7 +112,7 @@ export class LinkEndpoint extends EventEmitter<LinkEndpointEvents> {
     this.sendAck(frame.seq);
     if (message.type === 'PING' && this.role === 'device') {
       // PONG goes through the reliable queue; its failure is the host's to notice (its ping() times out).
-      this.send({ type: 'PONG', nonce: message.nonce }).catch(ignore);
+      if (!this.supersedeQueuedPong(message.nonce)) this.send({ type: 'PONG', nonce: message.nonce }).catch(ignore);
     } else if (message.type === 'PONG' && this.role === 'host') {
       this.pings.answer(message.nonce);
     } else {
@@ -199,6 +199,19 @@ export class LinkEndpoint extends EventEmitter<LinkEndpointEvents> {
     if (last === undefined || last.seq !== frame.seq) return false;
     if (frame.message.type !== 'HELLO') return true;
     return frame.retransmission && last.type === 'HELLO';
+  }
+
+  /**
+   * A PONG still waiting in the queue (not yet on the wire) answers this newer PING instead: on a line where a
+   * message takes longer than the host's PING interval, a PONG per PING would pile up without bound ahead of
+   * the entry's own frames (found by the fault soak). The host only waits for the newest; older pings time out.
+   */
+  private supersedeQueuedPong(nonce: number): boolean {
+    const queued = this.queue.find((q) => q.message.type === 'PONG');
+    if (queued === undefined) return false;
+    queued.message = { type: 'PONG', nonce };
+    queued.bytes = encodeFrame(queued.message, queued.seq);
+    return true;
   }
 
   private receiveAckOrNak(frame: Frame, fromPeer: boolean): void {

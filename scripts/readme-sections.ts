@@ -4,13 +4,15 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { renderErrorTableMarkdown } from '../host-driver/error-table-markdown.js';
+import { renderBadInputTableMarkdown } from '../test/bad-input/bad-input-table-markdown.js';
+import { BAD_INPUT_ROWS } from '../test/bad-input/rows.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const mainPath = resolve(root, 'cli/main.ts');
 
 /** Every command whose help README shows, in order ([] = the top-level help). */
 const HELP_PAGES: readonly (readonly string[])[] = [
-  [], ['demo'], ['sim'], ['read'], ['doctor'], ['tap'], ['decode'], ['capture', 'export'], ['capture', 'import'], ['replay'],
+  [], ['demo'], ['demo-store'], ['sim'], ['read'], ['doctor'], ['bridge'], ['tap'], ['decode'], ['capture', 'export'], ['capture', 'import'], ['replay'],
 ];
 
 /** `tenkey <args> --help` as a user sees it, run from the TypeScript sources (no build needed). */
@@ -27,6 +29,8 @@ export async function renderReadmeSections(): Promise<Record<string, string>> {
   const pages = await Promise.all(HELP_PAGES.map(async (args) => `$ tenkey ${[...args, '--help'].join(' ')}\n${await helpOf(args)}`));
   return {
     'error-table': renderErrorTableMarkdown().trimEnd(),
+    // The rows' words only: their checks are the tests in test/bad-input/ and never run here.
+    'bad-input-table': renderBadInputTableMarkdown(BAD_INPUT_ROWS).trimEnd(),
     'cli-help': ['```text', pages.join('\n\n'), '```'].join('\n'),
   };
 }

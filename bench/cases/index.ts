@@ -2,5 +2,9 @@
 import type { BenchCase } from '../record.js';
 import { frameDecodeCase } from './frame-decode.js';
 import { replayCase } from './replay.js';
+import { scaleCase } from './scale.js';
+import { ptyRoundTripCase } from './pty-round-trip.js';
+import { faultSoakCase } from './fault-soak.js';
+import { fuzzCase } from './fuzz.js';
 
-export const benchCases: BenchCase[] = [frameDecodeCase, replayCase];
+export const benchCases: BenchCase[] = [frameDecodeCase, replayCase, scaleCase, ptyRoundTripCase, faultSoakCase, fuzzCase];

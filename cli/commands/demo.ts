@@ -6,8 +6,7 @@
 import type { Command } from 'commander';
 import { KeyScriptError, parseKeyScript, startSimulator, type RunningSimulator } from '../../device-sim/index.js';
 import { attachTerminalKeys } from '../../device-sim/terminal-input.js';
-import { loadTestKeys } from '../../device-sim/crypto/test-keys.js';
-import { TestTokenService } from '../../device-sim/crypto/test-token-service.js';
+import { createTestPaymentServices } from '../../payment-sim/index.js';
 import { openTenkey, isTenkeyCancelled, toTenkeyError, type TenkeyKeypad, type EntryProgress } from '../../host-driver/index.js';
 import { DEFAULT_INACTIVITY_TIMEOUT_S, ENTRY_SESSION_CAP_S } from '../../protocol/index.js';
 import { humanError } from '../driver-output.js';
@@ -108,12 +107,11 @@ async function runDemo(options: DemoOptions): Promise<number> {
     out(`  encrypted block    ${result.encryptedBlock.slice(0, 32)}… (${result.encryptedBlock.length / 2} bytes)`);
     out('  the store PC saw only the above: no card number, no expiry (カード情報非保持化)');
     // The card service side (mocked here: the card networks cannot exist in a demo) holds the BDK.
-    const service = new TestTokenService(loadTestKeys().bdk);
-    const auth = service.authorize({
-      keySerialNumber: Buffer.from(result.keySerialNumber, 'hex'),
-      encryptedBlock: Buffer.from(result.encryptedBlock, 'hex'),
-    });
-    out(`与信 at the mock card service (TEST-ONLY BDK): ${auth.approved ? 'approved' : `declined (${auth.declineReason ?? 'unknown'})`}, token ${auth.token}, ${auth.brand ?? 'unknown brand'} 下3桁 ${auth.last3}`);
+    const { tokens, authorizations } = createTestPaymentServices();
+    const card = tokens.tokenize({ keySerialNumber: result.keySerialNumber, encryptedBlock: result.encryptedBlock });
+    out(`token service (TEST-ONLY BDK): one-time token ${card.token}, ${card.brand} 下3桁 ${card.last3}`);
+    const auth = authorizations.authorize(card.token, { amount: 1000 });
+    out(`与信 at the mock card service: ${auth.outcome === 'declined' ? `declined (${auth.reason})` : auth.outcome}`);
     return 0;
   } catch (err) {
     if (isTenkeyCancelled(err)) {

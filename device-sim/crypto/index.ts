@@ -1,4 +1,4 @@
-/** Device-side card crypto. The decrypt side (card-block-decrypt, test-token-service) is imported by path, on purpose. */
+/** Device-side card crypto. The decrypt side (card-block-decrypt, used by payment-sim/) is imported by path, on purpose. */
 export * from './aes-dukpt.js';
 export * from './card-block.js';
 export * from './card-block-layout.js';

@@ -1,4 +1,195 @@
-/** The bridge's bad-input rows (written by the bridge's own work; empty until then). */
+/**
+ * Bad requests to `tenkey bridge` (bridge/HTTP-API.md), over real HTTP: each gets one JSON error whose code names
+ * the problem, and nothing reaches the keypad. Requests that never reach the keypad use a bridge whose keypad
+ * address points nowhere; the rest a simulator on TCP.
+ */
+import { request as httpRequest } from 'node:http';
+import { expect } from 'vitest';
+import { startBridge, type BridgeOptions, type RunningBridge } from '../../bridge/index.js';
+import { startSimulator } from '../../device-sim/index.js';
 import type { BadInputRow } from './bad-input-row.js';
+import { withCleanup, type Defer } from './check-scope.js';
 
-export const bridgeRows: BadInputRow[] = [];
+/** Nothing listens on port 1: the bridge keeps "connecting" and answers every request itself. */
+const NOWHERE = 'tcp://127.0.0.1:1';
+const SHOP = 'https://shop.example.com';
+
+async function bridgeFor(defer: Defer, options: BridgeOptions = {}): Promise<RunningBridge> {
+  const bridge = await startBridge({ device: NOWHERE, listen: '127.0.0.1:0', allowOrigins: [SHOP], ...options });
+  defer(() => bridge.close());
+  return bridge;
+}
+
+/** A bridge in front of a simulator, once the keypad is connected. */
+async function connectedBridge(defer: Defer): Promise<RunningBridge> {
+  const sim = await startSimulator({ listen: 'tcp://127.0.0.1:0' });
+  defer(() => sim.close());
+  let connected!: () => void;
+  const ready = new Promise<void>((resolve) => (connected = resolve));
+  const bridge = await bridgeFor(defer, { device: sim.address, onKeypadChange: (h) => h.status === 'connected' && connected() });
+  if (bridge.health().status !== 'connected') await ready;
+  return bridge;
+}
+
+/** Status and error object of an answer. */
+async function answerOf(response: Response): Promise<{ status: number; error: Record<string, unknown> | undefined }> {
+  const body = (await response.json().catch(() => undefined)) as { error?: Record<string, unknown> } | undefined;
+  return { status: response.status, error: body?.error };
+}
+
+const postJson = (bridge: RunningBridge, body: string, headers: Record<string, string> = {}) =>
+  fetch(`${bridge.url}/entries`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body }).then(answerOf);
+
+/** A request problem: its status, its code (also the cause) and a detail. */
+function expectProblem(answer: { status: number; error: Record<string, unknown> | undefined }, status: number, code: string, detail?: RegExp): void {
+  expect(answer.status).toBe(status);
+  expect(answer.error).toMatchObject({ code, cause: code, detail: expect.any(String) });
+  if (detail) expect(answer.error?.detail).toMatch(detail);
+}
+
+/** An entry on a connected bridge: its id and token. */
+async function startedEntry(bridge: RunningBridge): Promise<{ id: string; token: string }> {
+  const response = await fetch(`${bridge.url}/entries`, { method: 'POST' });
+  expect(response.status).toBe(201);
+  return (await response.json()) as { id: string; token: string };
+}
+
+export const bridgeRows: BadInputRow[] = [
+  {
+    area: 'bridge', input: 'POST /entries with a body that is not JSON', answer: '400 BAD_REQUEST, detail "body is not valid JSON"; the body is not echoed',
+    check: () => withCleanup(async (defer) => {
+      expectProblem(await postJson(await bridgeFor(defer), 'timeoutSeconds=10'), 400, 'BAD_REQUEST', /not valid JSON/);
+    }),
+  },
+  {
+    area: 'bridge', input: 'POST /entries with an unknown field', answer: '400 BAD_REQUEST, detail names the field',
+    check: () => withCleanup(async (defer) => {
+      expectProblem(await postJson(await bridgeFor(defer), '{"reveal":4}'), 400, 'BAD_REQUEST', /unknown field "reveal"/);
+    }),
+  },
+  {
+    area: 'bridge', input: 'POST /entries with timeoutSeconds out of range (0, 301, 1.5, "60")', answer: '400 BAD_REQUEST, detail "timeoutSeconds must be an integer from 1 to 300"',
+    check: () => withCleanup(async (defer) => {
+      const bridge = await bridgeFor(defer);
+      for (const value of ['0', '301', '1.5', '"60"']) {
+        expectProblem(await postJson(bridge, `{"timeoutSeconds":${value}}`), 400, 'BAD_REQUEST', /timeoutSeconds must be an integer from 1 to 300/);
+      }
+    }),
+  },
+  {
+    area: 'bridge', input: 'POST /entries with a body that is not application/json', answer: '415 UNSUPPORTED_MEDIA_TYPE',
+    check: () => withCleanup(async (defer) => {
+      const bridge = await bridgeFor(defer);
+      const answer = await fetch(`${bridge.url}/entries`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: '{}' }).then(answerOf);
+      expectProblem(answer, 415, 'UNSUPPORTED_MEDIA_TYPE', /application\/json/);
+    }),
+  },
+  {
+    area: 'bridge', input: 'POST /entries with a body over 1 KiB', answer: '413 PAYLOAD_TOO_LARGE',
+    check: () => withCleanup(async (defer) => {
+      expectProblem(await postJson(await bridgeFor(defer), `{"timeoutSeconds":10}${' '.repeat(1024)}`), 413, 'PAYLOAD_TOO_LARGE', /1024 bytes/);
+    }),
+  },
+  {
+    area: 'bridge', input: 'POST /entries naming an unknown service', answer: '400 CONNECTION / UNKNOWN_SERVICE (a settings problem: the store message for CONNECTION)',
+    check: () => withCleanup(async (defer) => {
+      const answer = await postJson(await bridgeFor(defer), '{"service":"no-such-service"}');
+      expect(answer.status).toBe(400);
+      expect(answer.error).toMatchObject({ code: 'CONNECTION', cause: 'UNKNOWN_SERVICE' });
+    }),
+  },
+  {
+    area: 'bridge', input: 'POST /entries while no keypad is connected', answer: '503 CONNECTION, cause why (ECONNREFUSED, ENOENT, NOT_CONNECTED, …); GET /health 503',
+    check: () => withCleanup(async (defer) => {
+      let failed!: () => void;
+      const firstFailure = new Promise<void>((resolve) => (failed = resolve));
+      const bridge = await bridgeFor(defer, { onKeypadChange: (h) => h.error !== undefined && failed() });
+      await firstFailure;
+      const answer = await postJson(bridge, '{}');
+      expect(answer.status).toBe(503);
+      expect(answer.error).toMatchObject({ code: 'CONNECTION', cause: 'ECONNREFUSED' });
+      expect((await fetch(`${bridge.url}/health`)).status).toBe(503);
+    }),
+  },
+  {
+    area: 'bridge', input: 'a second POST /entries while an entry runs', answer: '409 TEMPORARY / ENTRY_IN_PROGRESS; the running entry goes on',
+    check: () => withCleanup(async (defer) => {
+      const bridge = await connectedBridge(defer);
+      await startedEntry(bridge);
+      const answer = await postJson(bridge, '{}');
+      expect(answer.status).toBe(409);
+      expect(answer.error).toMatchObject({ code: 'TEMPORARY', cause: 'ENTRY_IN_PROGRESS' });
+      expect(bridge.health().busy).toBe(true);
+    }),
+  },
+  {
+    area: 'bridge', input: 'a request from an Origin not given by --allow-origin', answer: '403 FORBIDDEN_ORIGIN, without CORS headers',
+    check: () => withCleanup(async (defer) => {
+      const bridge = await bridgeFor(defer);
+      const response = await fetch(`${bridge.url}/health`, { headers: { Origin: 'https://evil.example' } });
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
+      expectProblem(await answerOf(response), 403, 'FORBIDDEN_ORIGIN');
+    }),
+  },
+  {
+    area: 'bridge', input: 'a request whose Host names another site (DNS rebinding)', answer: '403 FORBIDDEN_HOST',
+    check: () => withCleanup(async (defer) => {
+      const bridge = await bridgeFor(defer);
+      // fetch always sends the URL's own Host: node:http sends the forged one.
+      const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port: bridge.port, path: '/health', headers: { Host: `evil.example:${bridge.port}` } }, (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expectProblem({ status: answer.status, error: (JSON.parse(answer.text) as { error: Record<string, unknown> }).error }, 403, 'FORBIDDEN_HOST');
+    }),
+  },
+  {
+    area: 'bridge', input: "an entry's events or DELETE without its token", answer: '401 BAD_TOKEN',
+    check: () => withCleanup(async (defer) => {
+      const bridge = await connectedBridge(defer);
+      const { id } = await startedEntry(bridge);
+      expectProblem(await fetch(`${bridge.url}/entries/${id}/events`).then(answerOf), 401, 'BAD_TOKEN');
+      expectProblem(await fetch(`${bridge.url}/entries/${id}`, { method: 'DELETE' }).then(answerOf), 401, 'BAD_TOKEN');
+      expect(bridge.health().busy).toBe(true);
+    }),
+  },
+  {
+    area: 'bridge', input: "an entry's events or DELETE with a wrong token (another entry's, or altered)", answer: '401 BAD_TOKEN (compared in constant time)',
+    check: () => withCleanup(async (defer) => {
+      const bridge = await connectedBridge(defer);
+      const { id, token } = await startedEntry(bridge);
+      const altered = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
+      expectProblem(await fetch(`${bridge.url}/entries/${id}/events?token=${altered}`).then(answerOf), 401, 'BAD_TOKEN');
+      expectProblem(await fetch(`${bridge.url}/entries/${id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${altered}` } }).then(answerOf), 401, 'BAD_TOKEN');
+    }),
+  },
+  {
+    area: 'bridge', input: 'an entry id the bridge never gave (or forgot 60 s after the entry ended)', answer: '404 NO_SUCH_ENTRY',
+    check: () => withCleanup(async (defer) => {
+      const bridge = await bridgeFor(defer);
+      expectProblem(await fetch(`${bridge.url}/entries/no-such-entry/events?token=x`).then(answerOf), 404, 'NO_SUCH_ENTRY');
+      expectProblem(await fetch(`${bridge.url}/entries/no-such-entry`, { method: 'DELETE' }).then(answerOf), 404, 'NO_SUCH_ENTRY');
+    }),
+  },
+  {
+    area: 'bridge', input: 'a path that is no endpoint', answer: '404 NOT_FOUND, detail lists the endpoints',
+    check: () => withCleanup(async (defer) => {
+      expectProblem(await fetch(`${(await bridgeFor(defer)).url}/admin`).then(answerOf), 404, 'NOT_FOUND', /POST \/entries/);
+    }),
+  },
+  {
+    area: 'bridge', input: 'a method an endpoint does not take (GET /entries, POST /health)', answer: '405 METHOD_NOT_ALLOWED with an Allow header',
+    check: () => withCleanup(async (defer) => {
+      const bridge = await bridgeFor(defer);
+      const response = await fetch(`${bridge.url}/entries`);
+      expect(response.headers.get('allow')).toBe('POST, OPTIONS');
+      expectProblem(await answerOf(response), 405, 'METHOD_NOT_ALLOWED');
+      expectProblem(await fetch(`${bridge.url}/health`, { method: 'POST' }).then(answerOf), 405, 'METHOD_NOT_ALLOWED');
+    }),
+  },
+];

@@ -1,9 +1,11 @@
 /** Every --fault behaviour, on a real TCP connection. */
+import { duplexPair } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { decryptCardBlock } from '../../device-sim/crypto/card-block-decrypt.js';
 import { loadTestKeys } from '../../device-sim/crypto/test-keys.js';
-import type { SessionEnd } from '../../device-sim/virtual-keypad.js';
+import { parseFaultSpec } from '../../device-sim/faults/fault-spec.js';
+import { VirtualKeypad, type SessionEnd } from '../../device-sim/virtual-keypad.js';
 import { simulatorPool } from './simulators.js';
 import { startEntryMessage } from './test-host.js';
 
@@ -91,5 +93,31 @@ describe('entry timeout on virtual time', () => {
     expect(await host.next('STATUS')).toMatchObject({ state: 'PAN', secondsLeft: 1 });
     clock.increment(1);
     expect(await host.end()).toMatchObject({ type: 'ERROR', sessionId: 11, code: 'TIMEOUT' });
+  });
+});
+
+describe('fault sequences across connections', () => {
+  /** What the keypad's way-in FaultStream makes of the same 256 bytes on one connection. */
+  function wayInPattern(keypad: VirtualKeypad): string {
+    const [deviceSide] = duplexPair();
+    const { faultsIn } = keypad.attach(deviceSide);
+    const out: Buffer[] = [];
+    faultsIn!.on('data', (bytes: Buffer) => out.push(bytes));
+    faultsIn!.write(Buffer.alloc(256, 0x55));
+    return Buffer.concat(out).toString('hex');
+  }
+
+  it('each connection draws its own faults; the first keeps the given seed, so recorded captures replay', () => {
+    const spec = parseFaultSpec('corrupt=0.1,drop=0.05,seed=7');
+    const keypad = new VirtualKeypad({ faults: spec, clock: new SimulatedClock() });
+    try {
+      const first = wayInPattern(keypad);
+      const second = wayInPattern(keypad);
+      // A handshake the faults broke on one connection must not break identically on every reconnect.
+      expect(second).not.toBe(first);
+      expect(wayInPattern(new VirtualKeypad({ faults: spec, clock: new SimulatedClock() }))).toBe(first);
+    } finally {
+      keypad.close();
+    }
   });
 });

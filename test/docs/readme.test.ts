@@ -7,9 +7,13 @@ import { renderReadmeSections, sectionOf } from '../../scripts/readme-sections.j
 const readme = readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), '../../README.md'), 'utf8');
 
 describe('README.md', () => {
-  it('shows the error table and CLI help exactly as the code produces them (run `npm run docs` to refresh)', async () => {
+  it('shows the error table, the bad-input table and CLI help exactly as the code produces them (run `npm run docs` to refresh)', async () => {
     const sections = await renderReadmeSections();
     for (const [name, body] of Object.entries(sections)) expect(sectionOf(readme, name), name).toBe(body);
+  });
+
+  it('puts the bad-input table under its own heading, right after the error table', () => {
+    expect(readme).toContain('<!-- error-table:end -->\n\n## Bad input, and what each gets\n\n<!-- bad-input-table:start -->\n');
   });
 
   it('keeps the quick start to the two commands a newcomer runs', () => {

@@ -53,3 +53,13 @@ describe("the protocol library's import graph", () => {
     },
   );
 });
+
+describe("the bridge's import graph", () => {
+  it.each(['bridge/index.ts', 'cli/commands/bridge.ts'])('%s imports only the driver and the protocol: nothing from device-sim', (entry) => {
+    const files = [...importGraph(entry)];
+    expect(files).toContain('bridge/bridge-server.ts');
+    expect(files).toContain('host-driver/open-tenkey.ts');
+    expect(files.filter((f) => f.startsWith('device-sim/'))).toEqual([]);
+    expect(files.filter((f) => !/^(bridge|host-driver|protocol|cli)\//.test(f))).toEqual([]);
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * startBridge's options, checked before anything listens or opens: the listen address, the allowed origins,
+ * and the keypad settings openTenkey would refuse (checked by the driver's own rules).
+ */
+import { DEFAULT_DEVICE_ADDRESS, tenkeyError, type TenkeyLogger } from '../host-driver/index.js';
+import type { BackoffOptions } from '../host-driver/backoff.js';
+import { invalidOpenTenkeyOption, type LinkTimingOptions } from '../host-driver/options.js';
+import { findCardService } from '../host-driver/services.js';
+import { CodedError } from '../protocol/coded-error.js';
+import { systemClock, type Clock } from '../protocol/clock.js';
+import { DeviceAddressError, parseDeviceAddress } from '../protocol/device-address.js';
+import type { KeypadHealth } from './keypad-holder.js';
+
+/** The bridge's default address: the store settings screen's defaults name it. */
+export const DEFAULT_BRIDGE_HOST = '127.0.0.1';
+export const DEFAULT_BRIDGE_PORT = 7781;
+export const DEFAULT_BRIDGE_LISTEN = `${DEFAULT_BRIDGE_HOST}:${DEFAULT_BRIDGE_PORT}`;
+/** HTTP-API.md: an ended entry is forgotten this long after it ended. */
+export const ENTRY_RETENTION_MS = 60_000;
+/** HTTP-API.md: a comment line on every open event stream this often. */
+export const KEEPALIVE_MS = 15_000;
+
+/** One request as the log line shows it: never a query string, a body or a token. */
+export interface RequestLogEntry {
+  method: string;
+  /** Path without the query string, long digit runs masked. */
+  path: string;
+  status: number;
+  durationMs: number;
+}
+
+export interface BridgeOptions {
+  /** The keypad: a serial path or tcp://HOST:PORT (as openTenkey's `device`). Default tcp://127.0.0.1:7780. */
+  device?: string;
+  /** HOST:PORT to listen on (port 0 = any free port). Default 127.0.0.1:7781. */
+  listen?: string;
+  /** Origins (scheme://host[:port]) whose pages may call the bridge. Default none: only requests without Origin. */
+  allowOrigins?: readonly string[];
+  /** 利用サービス for entries that name none (a card service id or name). Default: the keypad's own set. */
+  service?: string;
+  /** openTenkey's connectTimeoutMs for each attempt. */
+  connectTimeoutMs?: number;
+  /** Backoff between attempts while the keypad is absent at start, and the driver's reconnect after a loss. */
+  reconnect?: BackoffOptions;
+  /** Link timing overrides passed to openTenkey (tests). */
+  link?: LinkTimingOptions;
+  /** The bridge's own timers: start retries, keepalives, forgetting ended entries. Default systemClock. */
+  clock?: Clock;
+  /** One call per finished request (the CLI's log line). */
+  onRequest?: (entry: RequestLogEntry) => void;
+  /** The keypad's connection changed (connecting with a new cause, connected, reconnecting, disconnected). */
+  onKeypadChange?: (health: KeypadHealth) => void;
+  /** Driver log lines (openTenkey's logger). Default silent. */
+  logger?: TenkeyLogger;
+}
+
+export class BridgeOptionsError extends CodedError<'BAD_LISTEN' | 'BAD_ORIGIN'> {}
+
+export interface ResolvedBridgeOptions {
+  device: string;
+  host: string;
+  port: number;
+  allowOrigins: ReadonlySet<string>;
+  service: string | undefined;
+  clock: Clock;
+}
+
+/**
+ * Checks every option; throws BridgeOptionsError (listen, origins) or the TenkeyError openTenkey would reject
+ * with (BAD_ADDRESS, UNKNOWN_SERVICE, INVALID_OPTIONS), so a settings mistake is told at start, not per request.
+ */
+export function resolveBridgeOptions(options: BridgeOptions): ResolvedBridgeOptions {
+  const device = options.device ?? DEFAULT_DEVICE_ADDRESS;
+  const { host, port } = parseListenAddress(options.listen ?? DEFAULT_BRIDGE_LISTEN);
+  const allowOrigins = new Set((options.allowOrigins ?? []).map(parseAllowedOrigin));
+  const invalid = invalidOpenTenkeyOption({
+    device, service: options.service, connectTimeoutMs: options.connectTimeoutMs, reconnect: options.reconnect, link: options.link,
+    clock: options.clock, logger: options.logger,
+  });
+  if (invalid !== undefined) throw tenkeyError('INVALID_OPTIONS', invalid);
+  try {
+    parseDeviceAddress(device);
+  } catch (e) {
+    if (e instanceof DeviceAddressError) throw tenkeyError('BAD_ADDRESS', e.message);
+    throw e;
+  }
+  if (options.service !== undefined && !findCardService(options.service)) {
+    throw tenkeyError('UNKNOWN_SERVICE', `unknown card service "${options.service}"`);
+  }
+  return { device, host, port, allowOrigins, service: options.service, clock: options.clock ?? systemClock };
+}
+
+/** `HOST:PORT` (`[v6]:PORT` for IPv6), port 0–65535; the same host rules as a keypad's tcp:// address. */
+export function parseListenAddress(text: string): { host: string; port: number } {
+  try {
+    const address = parseDeviceAddress(`tcp://${text.trim()}`, { allowEphemeralPort: true });
+    if (address.kind === 'tcp') return { host: address.host, port: address.port };
+  } catch (e) {
+    if (!(e instanceof DeviceAddressError)) throw e;
+  }
+  throw new BridgeOptionsError('BAD_LISTEN', `listen address "${text}" is not HOST:PORT (e.g. ${DEFAULT_BRIDGE_LISTEN}; port 0 = any free port)`);
+}
+
+/** An allowed origin as browsers send it: scheme://host[:port], lower case, default port left out. */
+export function parseAllowedOrigin(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    throw new BridgeOptionsError('BAD_ORIGIN', `allowed origin "${text}" is not a URL like https://shop.example.com`);
+  }
+  const bare = url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !bare) {
+    throw new BridgeOptionsError('BAD_ORIGIN', `allowed origin "${text}" must be http(s)://HOST[:PORT] with nothing after it`);
+  }
+  return url.origin;
+}

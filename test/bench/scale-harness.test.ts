@@ -1,0 +1,69 @@
+/**
+ * The scale benchmark's harness, small: a few keypads on their own PTYs with one driver each, a few entries each.
+ * Every entry must come back with the brand and last digits of the TEST card its keypad typed, and the run must
+ * leave no file descriptor behind. No timing is asserted: speed lives in `npm run bench`.
+ */
+import { describe, expect, it } from 'vitest';
+import { openFdCount } from '../../bench/scale/fd-budget.js';
+import { percentile } from '../../bench/scale/percentile.js';
+import { expectedLast, runScale, SCALE_CARDS } from '../../bench/scale/scale-harness.js';
+
+describe('scale harness', () => {
+  it('runs every entry of every keypad to the right brand and last digits, and closes every fd it opened', async () => {
+    const fdsBefore = openFdCount();
+    const report = await runScale({ keypads: 3, entriesPerKeypad: 2, rounds: 2, warmupRounds: 1 });
+
+    expect(report.keypads).toBe(3);
+    expect(report.roundSeconds).toHaveLength(2);
+    expect(report.failures).toEqual([]);
+    expect(report.entries).toHaveLength(3 * 2 * 2);
+    for (const entry of report.entries) {
+      expect(entry.card).toBe(SCALE_CARDS[entry.keypad % SCALE_CARDS.length]);
+      expect(entry.brand).toBe(entry.card);
+      expect(entry.last).toBe(expectedLast(entry.card));
+      expect(entry.latencyMs).toBeGreaterThan(0);
+    }
+    const perKeypad = report.keypads * 2;
+    for (const round of [0, 1]) {
+      expect(report.entries.filter((e) => e.round === round)).toHaveLength(perKeypad);
+    }
+    expect(new Set(report.entries.map((e) => e.brand))).toEqual(new Set(SCALE_CARDS.slice(0, 3)));
+    expect(openFdCount()).toBe(fdsBefore);
+  });
+
+  it('paced: starts entries on a schedule instead of back to back, with the same right answers', async () => {
+    const fdsBefore = openFdCount();
+    const report = await runScale({ keypads: 2, entriesPerKeypad: 2, rounds: 1, warmupRounds: 0, paceEntriesPerSecond: 40 });
+
+    expect(report.failures).toEqual([]);
+    expect(report.entries.map((e) => [e.keypad, e.brand, e.last]).sort()).toEqual([
+      [0, 'visa', expectedLast('visa')], [0, 'visa', expectedLast('visa')],
+      [1, 'mastercard', expectedLast('mastercard')], [1, 'mastercard', expectedLast('mastercard')],
+    ]);
+    expect(openFdCount()).toBe(fdsBefore);
+  });
+
+  it('rejects a keypad count that is not a positive integer before opening anything', async () => {
+    const fdsBefore = openFdCount();
+    await expect(runScale({ keypads: 0, entriesPerKeypad: 1, rounds: 1 })).rejects.toThrow(RangeError);
+    await expect(runScale({ keypads: 2.5, entriesPerKeypad: 1, rounds: 1 })).rejects.toThrow('keypads must be a positive integer');
+    await expect(runScale({ keypads: 1, entriesPerKeypad: 1, rounds: 1, paceEntriesPerSecond: 0 })).rejects.toThrow(RangeError);
+    expect(openFdCount()).toBe(fdsBefore);
+  });
+
+  it('says which limit is in the way when the fd limit cannot hold that many keypads', async () => {
+    await expect(runScale({ keypads: 1_000_000, entriesPerKeypad: 1, rounds: 1 })).rejects.toThrow(/open files but the limit is \d+|PTYs but only/);
+  });
+});
+
+describe('percentile', () => {
+  it('is the nearest-rank sample: p50 of 1..100 is 50, p99 is 99, p100 is the maximum', () => {
+    const samples = Array.from({ length: 100 }, (_, i) => 100 - i);
+    expect(percentile(samples, 50)).toBe(50);
+    expect(percentile(samples, 99)).toBe(99);
+    expect(percentile(samples, 100)).toBe(100);
+    expect(percentile([7], 99)).toBe(7);
+    expect(percentile([], 50)).toBeNaN();
+    expect(() => percentile([1], 0)).toThrow(RangeError);
+  });
+});
