@@ -4,12 +4,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cobsEncode } from '../../protocol/cobs.js';
 import { formatCapture } from '../../protocol/capture/capture-writer.js';
-import { TEST_CARDS } from '../../device-sim/test-cards.js';
+import { ALL_TEST_CARD_NUMBERS, TEST_CARDS } from '../../device-sim/test-cards.js';
 import { bcd, findCardNumbers } from './pan-scan.js';
 
 const fixtureDir = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/captures');
 const fixtures = readdirSync(fixtureDir).filter((f) => f.endsWith('.jsonl')).sort();
-const pans = Object.values(TEST_CARDS);
+// The 与信 test cards too: the store stand-ins take them through the same keypad.
+const pans = ALL_TEST_CARD_NUMBERS;
 
 function captureWith(bytes: Uint8Array): string {
   return formatCapture({
