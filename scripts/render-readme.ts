@@ -1,6 +1,7 @@
 /**
- * `npm run docs`: regenerates the generated parts of README.md — the error table (from ERROR_TABLE) and the CLI
- * help (from the commands themselves) — between their `<!-- name:start -->` / `<!-- name:end -->` markers.
+ * `npm run docs`: regenerates the generated parts of README.md — the error table (from ERROR_TABLE), the bad-input
+ * table (from the rows in test/bad-input/, each a test) and the CLI help (from the commands themselves) — between
+ * their `<!-- name:start -->` / `<!-- name:end -->` markers.
  * test/docs/readme.test.ts fails when README.md and this output differ, so the README cannot drift.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { renderReadmeSections, replaceSection } from './readme-sections.js';
 
 const readmePath = resolve(dirname(fileURLToPath(import.meta.url)), '../README.md');
 let text = readFileSync(readmePath, 'utf8');
-for (const [name, body] of Object.entries(await renderReadmeSections())) text = replaceSection(text, name, body);
+const sections = await renderReadmeSections();
+for (const [name, body] of Object.entries(sections)) text = replaceSection(text, name, body);
 writeFileSync(readmePath, text);
-process.stderr.write('README.md: error table and CLI help regenerated\n');
+process.stderr.write(`README.md: regenerated ${Object.keys(sections).join(', ')}\n`);
