@@ -1,14 +1,16 @@
 /**
  * Bad arguments to the `tenkey` command, run in-process as a user would type them: usage mistakes are one line on
- * stderr and exit 2 with nothing on stdout; a setting or keypad the driver cannot use exits with its store error.
+ * stderr and exit 2 with nothing on stdout; a setting or keypad the driver cannot use exits with its store error;
+ * an address the bridge cannot listen on exits 1.
  */
 import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { expect } from 'vitest';
 import { EXIT_CODES } from '../../cli/exit-codes.js';
 import { STORE_MESSAGES } from '../../host-driver/index.js';
 import { runCliInProcess, type CliRun } from '../host-driver/cli-runner.js';
 import type { BadInputRow } from './bad-input-row.js';
+import { withCleanup, type Defer } from './check-scope.js';
 
 /** Exit 2, nothing on stdout, exactly one line on stderr matching `line`. */
 function expectUsageError(run: CliRun, line: RegExp | string): void {
@@ -31,6 +33,20 @@ async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
+
+/** A TCP listener held for the scope: its address, and how many connections it has taken so far. */
+async function watchedPort(defer: Defer): Promise<{ host: string; port: number; connections: () => number }> {
+  const sockets: Socket[] = [];
+  const server = createServer((socket) => sockets.push(socket));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  defer(() => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }));
+  return { host: '127.0.0.1', port: (server.address() as AddressInfo).port, connections: () => sockets.length };
+}
+
+/** commander's line for an option value its parser refused. */
+const invalidArgument = (command: string, option: string, value: string, why: string): string =>
+  `tenkey: error: option '${option}' argument '${value}' is invalid. ${why} (see tenkey ${command} --help)`;
 
 export const cliRows: BadInputRow[] = [
   {
@@ -121,6 +137,95 @@ export const cliRows: BadInputRow[] = [
       const run = await runCliInProcess(['read', '--device', `tcp://127.0.0.1:${await closedPort()}`, '--json']);
       expect(run.code).toBe(EXIT_CODES.CONNECTION);
       expect(jsonError(run)).toMatchObject({ code: 'CONNECTION', cause: 'ECONNREFUSED', messageJa: STORE_MESSAGES.CONNECTION.ja });
+    },
+  },
+  {
+    area: 'cli',
+    input: 'a missing required option (`bridge` without `--device`)',
+    answer: 'exit 2, one line naming the option: `tenkey: error: required option \'-d, --device <address>\' not specified (see tenkey bridge --help)`',
+    check: async () => {
+      expectUsageError(await runCliInProcess(['bridge']), "tenkey: error: required option '-d, --device <address>' not specified (see tenkey bridge --help)");
+    },
+  },
+  {
+    area: 'cli',
+    input: '`read --service` naming no known service',
+    answer: 'exit 4 (`CONNECTION` / `UNKNOWN_SERVICE`, the keypad never opened), detail `unknown card service "nope"`',
+    check: () => withCleanup(async (defer) => {
+      const keypad = await watchedPort(defer);
+      const run = await runCliInProcess(['read', '--device', `tcp://${keypad.host}:${keypad.port}`, '--service', 'nope', '--json']);
+      expect(run.code).toBe(EXIT_CODES.CONNECTION);
+      expect(jsonError(run)).toMatchObject({ code: 'CONNECTION', cause: 'UNKNOWN_SERVICE', detail: 'unknown card service "nope"', messageJa: STORE_MESSAGES.CONNECTION.ja });
+      expect(keypad.connections()).toBe(0);
+    }),
+  },
+  {
+    area: 'cli',
+    input: '`bridge --allow-origin` without a scheme (`shop.example.com`)',
+    answer: 'exit 2 before anything listens: `allowed origin "shop.example.com" is not a URL like https://shop.example.com`',
+    check: async () => {
+      const run = await runCliInProcess(['bridge', '--device', 'tcp://127.0.0.1:1', '--allow-origin', 'shop.example.com']);
+      expectUsageError(run, invalidArgument('bridge', '--allow-origin <url>', 'shop.example.com', 'allowed origin "shop.example.com" is not a URL like https://shop.example.com'));
+    },
+  },
+  {
+    area: 'cli',
+    input: '`bridge --listen` that is no HOST:PORT (`nowhere`, port 99999)',
+    answer: 'exit 2 before anything listens: `listen address "nowhere" is not HOST:PORT (e.g. 127.0.0.1:7781; port 0 = any free port)`',
+    check: async () => {
+      for (const value of ['nowhere', '127.0.0.1:99999']) {
+        const run = await runCliInProcess(['bridge', '--device', 'tcp://127.0.0.1:1', '--listen', value]);
+        expectUsageError(run, invalidArgument('bridge', '--listen <host:port>', value, `listen address "${value}" is not HOST:PORT (e.g. 127.0.0.1:7781; port 0 = any free port)`));
+      }
+    },
+  },
+  {
+    area: 'cli',
+    input: '`bridge --listen` on a port already in use',
+    answer: 'exit 1, nothing on stdout: `tenkey bridge: cannot listen on HOST:PORT: listen EADDRINUSE: …`',
+    check: () => withCleanup(async (defer) => {
+      const taken = await watchedPort(defer);
+      const run = await runCliInProcess(['bridge', '--device', 'tcp://127.0.0.1:1', '--listen', `${taken.host}:${taken.port}`]);
+      expect([run.code, run.stdout]).toEqual([1, '']);
+      expect(run.stderr).toBe(`tenkey bridge: cannot listen on ${taken.host}:${taken.port}: listen EADDRINUSE: address already in use ${taken.host}:${taken.port}\n`);
+    }),
+  },
+  {
+    area: 'cli',
+    input: '`demo-store --listen` that is no HOST:PORT',
+    answer: 'exit 2 before anything listens: `tenkey demo-store: --listen: listen address "nowhere" is not HOST:PORT …`',
+    check: async () => {
+      expectUsageError(await runCliInProcess(['demo-store', '--listen', 'nowhere']),
+        'tenkey demo-store: --listen: listen address "nowhere" is not HOST:PORT (e.g. 127.0.0.1:7781; port 0 = any free port)');
+    },
+  },
+  {
+    area: 'cli',
+    input: '`replay --against` neither host nor device',
+    answer: 'exit 2 before the capture is read: `tenkey replay: --against must be host or device, not "bogus"`',
+    check: async () => {
+      expectUsageError(await runCliInProcess(['replay', '/nonexistent/tenkey.jsonl', '--against', 'bogus']), 'tenkey replay: --against must be host or device, not "bogus"');
+    },
+  },
+  {
+    area: 'cli',
+    input: '`tap --baud-rate` that is no positive integer (a word, 0)',
+    answer: 'exit 2 before the keypad is opened: `tenkey tap: --baud-rate must be a positive integer, not fast`',
+    check: () => withCleanup(async (defer) => {
+      const keypad = await watchedPort(defer);
+      for (const value of ['fast', '0']) {
+        const run = await runCliInProcess(['tap', '--device', `tcp://${keypad.host}:${keypad.port}`, '--baud-rate', value]);
+        expectUsageError(run, `tenkey tap: --baud-rate must be a positive integer, not ${value}`);
+      }
+      expect(keypad.connections()).toBe(0);
+    }),
+  },
+  {
+    area: 'cli',
+    input: '`sim --script` naming a file that does not exist',
+    answer: 'exit 2 before anything listens: `tenkey sim: cannot read --script PATH: ENOENT`',
+    check: async () => {
+      expectUsageError(await runCliInProcess(['sim', '--script', '/nonexistent/keys.txt']), 'tenkey sim: cannot read --script /nonexistent/keys.txt: ENOENT');
     },
   },
 ];

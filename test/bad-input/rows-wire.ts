@@ -4,16 +4,17 @@
  */
 import { once } from 'node:events';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import { startSimulator } from '../../device-sim/index.js';
 import { TenkeyError } from '../../host-driver/index.js';
-import { cobsDecode, encodeFrame, FrameDecoder, MessageType, type Frame } from '../../protocol/index.js';
+import { cobsDecode, encodeFrame, FLAG_FROM_DEVICE, FrameDecoder, MessageType, type DeviceMessage, type Frame } from '../../protocol/index.js';
 import { rawFrame } from '../protocol/raw-frame.js';
 import { BAD_COBS_BYTES, badCrcFrame } from './bad-frames.js';
 import type { BadInputRow } from './bad-input-row.js';
 import { withCleanup } from './check-scope.js';
 import { driverOnSimulator, entryOpen, openFailure } from './driver-on-simulator.js';
 import { keypadOnWire } from './keypad-on-wire.js';
+import { BAD_FILL, GOOD_FILL, ksnOf, resultFor, ruleBreakingKeypad } from './rule-breaking-keypad.js';
 
 const getInfo = (seq: number, retransmission = false): Buffer => encodeFrame({ type: 'GET_INFO' }, seq, { retransmission });
 
@@ -34,6 +35,15 @@ function nakedRow(input: string, answer: string, frame: Buffer, drop: string, re
     }),
   };
 }
+
+/** A STATUS the keypad reports (the entry state, digit count, seconds left). */
+function statusOf(sessionId: number, state: 'IDLE' | 'PAN' | 'EXPIRY' | 'DONE', digits: number, secondsLeft: number): DeviceMessage {
+  const field = state === 'PAN' || state === 'EXPIRY' ? state : 'NONE';
+  return { type: 'STATUS', state, sessionId, field, digits, secondsLeft, notice: 'NONE' };
+}
+
+/** Lets the driver act on whatever it has just ACKed. */
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20));
 
 /** START_ENTRY whose reveal byte (payload offset 6, PROTOCOL.md §5.4) is 9, with a correct CRC. */
 function startEntryRevealing9(): Buffer {
@@ -189,6 +199,104 @@ export const wireRows: BadInputRow[] = [
       expect(error).toMatchObject({ code: 'CONNECTION' });
       expect(['EBADF', 'EIO']).toContain((error as TenkeyError).cause);
       expect((error as TenkeyError).original?.message).toMatch(/bad file descriptor|i\/o error/i);
+    }),
+  },
+  {
+    area: 'wire',
+    input: 'a RESULT from the keypad for another session id',
+    answer: 'ACKed and ignored (PROTOCOL.md §9.8): it never ends the entry, which goes on to its own RESULT',
+    check: () => withCleanup(async (defer) => {
+      const { link, startEntry } = await ruleBreakingKeypad(defer);
+      const read = await startEntry();
+      // link.send resolves on the driver's ACK.
+      for (const other of [read.sessionId + 1, read.sessionId ^ 0x8000_0000]) await link.send(resultFor(other >>> 0, BAD_FILL));
+      await settle();
+      expect(read.settled).toBe(false);
+      await link.send(resultFor(read.sessionId, GOOD_FILL));
+      expect((await read.done).keySerialNumber).toBe(ksnOf(GOOD_FILL));
+    }),
+  },
+  {
+    area: 'wire',
+    input: 'a RESULT from the keypad when no entry runs',
+    answer: 'ACKed and ignored: no progress event, the keypad stays free, the next readCard gets its own RESULT',
+    check: () => withCleanup(async (defer) => {
+      const { keypad, progress, link, startEntry } = await ruleBreakingKeypad(defer);
+      for (const sessionId of [0, 1, 0xffff_ffff]) await link.send(resultFor(sessionId, BAD_FILL));
+      await settle();
+      expect(progress).toEqual([]);
+      expect(keypad.busy).toBe(false);
+      const read = await startEntry();
+      await link.send(resultFor(read.sessionId, GOOD_FILL));
+      expect((await read.done).keySerialNumber).toBe(ksnOf(GOOD_FILL));
+    }),
+  },
+  {
+    area: 'wire',
+    input: 'a STATUS from the keypad for another session id',
+    answer: 'ACKed and ignored (§9.8), even one saying DONE or IDLE: progress keeps the entry\'s own state, the entry goes on to its own RESULT '
+      + '(only the answer to the driver\'s own GET_STATUS probe naming another session ends it, `TEMPORARY` / `RESULT_LOST`, §9.7)',
+    check: () => withCleanup(async (defer) => {
+      const { progress, link, startEntry } = await ruleBreakingKeypad(defer);
+      const read = await startEntry();
+      await link.send(statusOf(read.sessionId, 'PAN', 0, 60));
+      const other = (read.sessionId + 1) >>> 0;
+      for (const status of [statusOf(other, 'EXPIRY', 3, 7), statusOf(other, 'DONE', 0, 0), statusOf(0, 'IDLE', 0, 0)]) await link.send(status);
+      await settle();
+      expect(read.settled).toBe(false);
+      expect(progress.at(-1)).toMatchObject({ sessionId: read.sessionId, state: 'PAN', digits: 0, secondsLeft: 60 });
+      expect(progress.map((p) => p.state)).not.toContain('EXPIRY');
+      await link.send(resultFor(read.sessionId, GOOD_FILL));
+      expect((await read.done).keySerialNumber).toBe(ksnOf(GOOD_FILL));
+    }),
+  },
+  {
+    area: 'wire',
+    input: 'a host-only message from the keypad (RESET with the device\'s direction flag)',
+    answer: 'NAK `WRONG_DIRECTION`, not delivered; the running entry goes on',
+    check: () => withCleanup(async (defer) => {
+      const { link, socket, naks, startEntry } = await ruleBreakingKeypad(defer);
+      const read = await startEntry();
+      socket.write(rawFrame({ flags: FLAG_FROM_DEVICE, seq: 30, type: MessageType.RESET }));
+      await vi.waitFor(() => expect(naks()).toEqual([{ seq: 30, reason: 'WRONG_DIRECTION' }]), { timeout: 5000 });
+      expect(read.settled).toBe(false);
+      await link.send(resultFor(read.sessionId, GOOD_FILL));
+      expect((await read.done).keySerialNumber).toBe(ksnOf(GOOD_FILL));
+    }),
+  },
+  {
+    area: 'wire',
+    input: 'a flood of PINGs from the keypad (200 back to back)',
+    answer: 'each refused NAK `WRONG_DIRECTION`, none taken as a message; the driver stays usable (readCard, ping)',
+    check: () => withCleanup(async (defer) => {
+      const { keypad, link, socket, naks, acked, startEntry } = await ruleBreakingKeypad(defer);
+      const pings = 200;
+      socket.write(Buffer.concat(Array.from({ length: pings }, (_, i) => rawFrame({
+        flags: FLAG_FROM_DEVICE, seq: (i + 1) & 0xff, type: MessageType.PING, payload: [0, 0, 0, i],
+      }))));
+      await vi.waitFor(() => expect(naks()).toHaveLength(pings), { timeout: 5000 });
+      expect(new Set(naks().map((n) => n.reason))).toEqual(new Set(['WRONG_DIRECTION']));
+      expect(acked()).toEqual([0]); // INFO's only
+      const read = await startEntry();
+      await link.send(resultFor(read.sessionId, GOOD_FILL));
+      expect((await read.done).keySerialNumber).toBe(ksnOf(GOOD_FILL));
+      expect(await keypad.ping()).toBeGreaterThanOrEqual(0);
+    }),
+  },
+  {
+    area: 'wire',
+    input: 'PONGs from the keypad that answer no PING',
+    answer: 'ACKed and ignored (§6.4): no progress event; the running entry goes on to its own RESULT',
+    check: () => withCleanup(async (defer) => {
+      const { progress, link, startEntry } = await ruleBreakingKeypad(defer);
+      const read = await startEntry();
+      const seen = progress.length;
+      for (let nonce = 1; nonce <= 20; nonce++) await link.send({ type: 'PONG', nonce: 0x1000 + nonce });
+      await settle();
+      expect(progress).toHaveLength(seen);
+      expect(read.settled).toBe(false);
+      await link.send(resultFor(read.sessionId, GOOD_FILL));
+      expect((await read.done).keySerialNumber).toBe(ksnOf(GOOD_FILL));
     }),
   },
 ];
