@@ -5,7 +5,7 @@
  * clean cable, measured in the same run. Throws if any entry was lost, duplicated or wrong: a number measured
  * over a broken soak means nothing.
  */
-import { outcomesOf, runSoak, soakPassed, soakSeed } from '../../test/soak/soak-harness.js';
+import { outcomesOf, rowsBelowFloor, runSoak, soakPassed, soakSeed } from '../../test/soak/soak-harness.js';
 import { formatSoakTable } from '../../test/soak/soak-table.js';
 import type { BenchCase, BenchRecord } from '../record.js';
 
@@ -21,9 +21,11 @@ export const faultSoakCase: BenchCase = {
     const clean = await runSoak({ entries: BASELINE_ENTRIES, seed, rates: [0] });
     const report = await runSoak({ entries: ENTRIES, seed, log });
     log(formatSoakTable(report));
-    if (!soakPassed(report) || !soakPassed(clean)) {
+    const belowFloor = [...rowsBelowFloor(clean), ...rowsBelowFloor(report)];
+    if (!soakPassed(report) || !soakPassed(clean) || belowFloor.length > 0) {
       throw new Error(`fault soak failed (seed ${seed}): lost ${report.total.lost}, duplicated ${report.total.duplicated}, `
-        + `wrong card ${report.total.wrongCard}, wrong outcome ${report.total.wrongOutcome}, unhandled ${report.unhandled.length}`);
+        + `wrong card ${report.total.wrongCard}, wrong outcome ${report.total.wrongOutcome}, unhandled ${report.unhandled.length}, `
+        + `driver at end ${report.total.endStatus}, below the RESULT floor: ${belowFloor.join('; ') || 'none'}`);
     }
     const cleanRate = clean.total.entries / clean.wallSeconds;
     const rate = report.total.entries / report.wallSeconds;

@@ -48,15 +48,24 @@ export interface FuzzStats {
   drops: number;
   /** Largest number of bytes a decoder held for an incomplete frame. */
   maxBuffered: number;
+  /** The first MAX_PROBLEMS problems. */
   problems: string[];
+  /** Every problem, counted past the cap (a property compares it before and after one input). */
+  problemCount: number;
+  /** The latest problem, also past the cap (what a failing property reports). */
+  lastProblem: string | undefined;
 }
 
-const emptyStats = (): FuzzStats => ({ inputs: 0, bytes: 0, frames: 0, drops: 0, maxBuffered: 0, problems: [] });
+const emptyStats = (): FuzzStats => ({
+  inputs: 0, bytes: 0, frames: 0, drops: 0, maxBuffered: 0, problems: [], problemCount: 0, lastProblem: undefined,
+});
 
 /** Problems are kept up to this many (the first ones tell the story; a million copies would only cost memory). */
 const MAX_PROBLEMS = 20;
 
 function problem(stats: FuzzStats, text: string): void {
+  stats.problemCount++;
+  stats.lastProblem = text;
   if (stats.problems.length < MAX_PROBLEMS) stats.problems.push(text);
 }
 

@@ -6,6 +6,7 @@ const COLUMNS: { title: string; cell: (row: SoakRow) => string }[] = [
   { title: 'rate', cell: (r) => (Number.isNaN(r.rate) ? 'all' : `${+(r.rate * 100).toFixed(2)} %`) },
   { title: 'entries', cell: (r) => String(r.entries) },
   { title: 'RESULT ok', cell: (r) => String(r.results) },
+  { title: 'RESULT %', cell: (r) => (r.entries === 0 ? '-' : `${((100 * r.results) / r.entries).toFixed(1)} %`) },
   ...TENKEY_ERROR_CODES.map((code) => ({ title: code, cell: (r: SoakRow) => String(r.errors[code]) })),
   { title: 'cancelled', cell: (r) => String(r.cancelled) },
   { title: 'lost', cell: (r) => String(r.lost) },
@@ -13,6 +14,7 @@ const COLUMNS: { title: string; cell: (row: SoakRow) => string }[] = [
   { title: 'wrong card', cell: (r) => String(r.wrongCard) },
   { title: 'wrong outcome', cell: (r) => String(r.wrongOutcome) },
   { title: 'reconnects', cell: (r) => String(r.reconnects) },
+  { title: 'driver at end', cell: (r) => r.endStatus },
   { title: 'virtual s', cell: (r) => r.virtualSeconds.toFixed(0) },
 ];
 
