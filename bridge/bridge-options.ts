@@ -8,6 +8,7 @@ import { invalidOpenTenkeyOption, type LinkTimingOptions } from '../host-driver/
 import { findCardService } from '../host-driver/services.js';
 import { CodedError } from '../protocol/coded-error.js';
 import { systemClock, type Clock } from '../protocol/clock.js';
+import { MAX_TIMER_MS } from '../protocol/constants.js';
 import { DeviceAddressError, parseDeviceAddress } from '../protocol/device-address.js';
 import type { KeypadHealth } from './keypad-holder.js';
 
@@ -19,6 +20,8 @@ export const DEFAULT_BRIDGE_LISTEN = `${DEFAULT_BRIDGE_HOST}:${DEFAULT_BRIDGE_PO
 export const ENTRY_RETENTION_MS = 60_000;
 /** HTTP-API.md: a comment line on every open event stream this often. */
 export const KEEPALIVE_MS = 15_000;
+/** HTTP-API.md: a running entry with no event-stream subscriber this long is cancelled (an EventSource reconnects well within it). */
+export const UNWATCHED_ENTRY_GRACE_MS = 10_000;
 
 /** One request as the log line shows it: never a query string, a body or a token. */
 export interface RequestLogEntry {
@@ -44,7 +47,12 @@ export interface BridgeOptions {
   reconnect?: BackoffOptions;
   /** Link timing overrides passed to openTenkey (tests). */
   link?: LinkTimingOptions;
-  /** The bridge's own timers: start retries, keepalives, forgetting ended entries. Default systemClock. */
+  /**
+   * A running entry that has had no event-stream subscriber this long (from its start, or from its last
+   * subscriber leaving: the page was closed or reloaded) is cancelled by host. Default 10 000.
+   */
+  unwatchedEntryGraceMs?: number;
+  /** The bridge's own timers: start retries, keepalives, forgetting ended entries, the unwatched-entry grace. Default systemClock. */
   clock?: Clock;
   /** One call per finished request (the CLI's log line). */
   onRequest?: (entry: RequestLogEntry) => void;
@@ -62,6 +70,7 @@ export interface ResolvedBridgeOptions {
   port: number;
   allowOrigins: ReadonlySet<string>;
   service: string | undefined;
+  unwatchedEntryGraceMs: number;
   clock: Clock;
 }
 
@@ -87,7 +96,11 @@ export function resolveBridgeOptions(options: BridgeOptions): ResolvedBridgeOpti
   if (options.service !== undefined && !findCardService(options.service)) {
     throw tenkeyError('UNKNOWN_SERVICE', `unknown card service "${options.service}"`);
   }
-  return { device, host, port, allowOrigins, service: options.service, clock: options.clock ?? systemClock };
+  const grace = options.unwatchedEntryGraceMs ?? UNWATCHED_ENTRY_GRACE_MS;
+  if (!(Number.isSafeInteger(grace) && grace >= 1 && grace <= MAX_TIMER_MS)) {
+    throw tenkeyError('INVALID_OPTIONS', `unwatchedEntryGraceMs must be a whole number of ms from 1 to ${MAX_TIMER_MS}`);
+  }
+  return { device, host, port, allowOrigins, service: options.service, unwatchedEntryGraceMs: grace, clock: options.clock ?? systemClock };
 }
 
 /** `HOST:PORT` (`[v6]:PORT` for IPv6), port 0–65535; the same host rules as a keypad's tcp:// address. */

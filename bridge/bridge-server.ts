@@ -19,6 +19,7 @@ import { readJsonBody } from './request-body.js';
 import { allowedHosts, checkRequest, PREFLIGHT_HEADERS, type RequestPolicy } from './request-policy.js';
 import { isRequestProblem, RequestProblem } from './request-problem.js';
 import { EventStream } from './sse.js';
+import { UnwatchedEntryCanceller } from './unwatched-entries.js';
 
 /** GET /health's body. */
 export type BridgeHealth = Omit<KeypadHealth, 'address'> & { busy: boolean; address: string };
@@ -53,6 +54,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<RunningB
 
 class Bridge implements RunningBridge {
   readonly #registry: EntryRegistry;
+  readonly #unwatched: UnwatchedEntryCanceller;
   readonly #holder: KeypadHolder;
   // Our Host guard answers a missing Host too, in the contract's JSON, instead of Node's bare 400.
   readonly #server = createServer({ requireHostHeader: false }, (request, response) => void this.#handle(request, response));
@@ -65,6 +67,7 @@ class Bridge implements RunningBridge {
 
   constructor(private readonly settings: ResolvedBridgeOptions, private readonly options: BridgeOptions) {
     this.#registry = new EntryRegistry(settings.clock, ENTRY_RETENTION_MS);
+    this.#unwatched = new UnwatchedEntryCanceller(settings.clock, settings.unwatchedEntryGraceMs);
     this.#holder = new KeypadHolder({
       device: settings.device,
       service: settings.service,
@@ -119,6 +122,7 @@ class Bridge implements RunningBridge {
       await this.#holder.close();
       for (const stream of this.#streams) stream.end();
       this.#streams.clear();
+      this.#unwatched.clear();
       this.#registry.clear();
       this.#server.closeAllConnections();
       await closed;
@@ -198,7 +202,10 @@ class Bridge implements RunningBridge {
       return;
     }
     const entry = this.#registry.create();
-    this.#cancels.set(entry, startKeypadEntry(keypad, entry, { ...entryRequest, service }));
+    const cancel = startKeypadEntry(keypad, entry, { ...entryRequest, service });
+    this.#cancels.set(entry, cancel);
+    // The page that started it may be gone (closed, reloaded): nobody would ever cancel it, and the keypad stays busy.
+    this.#unwatched.track(entry, () => cancel.abort());
     sendJson(response, 201, { id: entry.id, token: entry.token, events: `/entries/${entry.id}/events` }, cors);
   }
 
@@ -225,8 +232,10 @@ class Bridge implements RunningBridge {
       stream.send(event);
       if (event.event !== 'progress') stream.end();
     });
+    const unwatch = this.#unwatched.watch(entry);
     response.once('close', () => {
       unsubscribe();
+      unwatch();
       this.#streams.delete(stream);
     });
   }

@@ -23,7 +23,8 @@ export const PREFLIGHT_HEADERS: Readonly<Record<string, string>> = {
 };
 
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1'];
-const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+/** Whether `host` (a listen address) is reachable from this machine only. */
+export const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 const isWildcard = (host: string): boolean => host === '0.0.0.0' || host === '::';
 
 /**

@@ -1,12 +1,13 @@
 /** JSON in and out for the store's API: bounded bodies, one error shape (the bridge's), never a body in a log. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STORE_MESSAGES, type TenkeyErrorCode } from '../host-driver/errors.js';
+import { redactDigits } from '../host-driver/redact.js';
 import { CodedError } from '../protocol/coded-error.js';
 
 /** Entry results and settings are a few hundred bytes. */
 export const MAX_BODY_BYTES = 4096;
 
-export type RequestProblemCode = 'BAD_REQUEST' | 'UNSUPPORTED_MEDIA_TYPE' | 'PAYLOAD_TOO_LARGE' | 'NOT_FOUND' | 'METHOD_NOT_ALLOWED';
+export type RequestProblemCode = 'BAD_REQUEST' | 'UNSUPPORTED_MEDIA_TYPE' | 'PAYLOAD_TOO_LARGE' | 'NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'FORBIDDEN_HOST';
 
 /** Answered as `{ error: { code, cause, message, messageJa, detail? } }` with `status`. */
 export class StoreApiError extends CodedError<TenkeyErrorCode | RequestProblemCode> {
@@ -16,7 +17,7 @@ export class StoreApiError extends CodedError<TenkeyErrorCode | RequestProblemCo
     readonly errorCause: string,
     readonly detail?: string,
   ) {
-    super(code, Object.hasOwn(STORE_MESSAGES, code) ? STORE_MESSAGES[code as TenkeyErrorCode].en : detail ?? code);
+    super(code, Object.hasOwn(STORE_MESSAGES, code) ? STORE_MESSAGES[code as TenkeyErrorCode].en : redactDigits(detail ?? code));
   }
 
   toJSON(): { error: Record<string, string> } {
@@ -25,7 +26,8 @@ export class StoreApiError extends CodedError<TenkeyErrorCode | RequestProblemCo
     return {
       error: {
         code: this.code, cause: this.errorCause, message: store.en, messageJa: store.ja,
-        ...(this.detail === undefined ? {} : { detail: this.detail }),
+        // A detail may quote what the client sent (a field name, a path): digit runs are masked as the bridge does.
+        ...(this.detail === undefined ? {} : { detail: redactDigits(this.detail) }),
       },
     };
   }
@@ -64,6 +66,6 @@ export async function readJsonObject(req: IncomingMessage): Promise<Record<strin
 /** Refuses fields outside `allowed` (so nothing else, a card number least of all, rides along unnoticed). */
 export function onlyFields(body: Record<string, unknown>, allowed: readonly string[]): void {
   for (const field of Object.keys(body)) {
-    if (!allowed.includes(field)) throw new StoreApiError(400, 'BAD_REQUEST', 'UNKNOWN_FIELD', `unknown field "${field}"`);
+    if (!allowed.includes(field)) throw new StoreApiError(400, 'BAD_REQUEST', 'UNKNOWN_FIELD', `unknown field "${field.slice(0, 60)}"`);
   }
 }

@@ -1,10 +1,13 @@
 /**
  * `tenkey demo-store`'s server: the reference admin store's pages and JSON API. node:http because a handful of
- * routes and static files need no framework (and no new dependency in a package shops install).
+ * routes and static files need no framework (and no new dependency in a package shops install). Every request
+ * passes the bridge's Host guard (bridge/HTTP-API.md "Host") first; what it echoes or logs has digit runs masked.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTestPaymentServices, type PaymentServices } from '../payment-sim/index.js';
+import { allowedHosts } from '../bridge/request-policy.js';
+import { redactDigits } from '../host-driver/redact.js';
 import { sendJson, StoreApiError } from './http-json.js';
 import { publicRoot } from './package-root.js';
 import { sendStaticFile } from './static-files.js';
@@ -23,7 +26,7 @@ export interface DemoStoreOptions {
   settings?: Partial<StoreSettings>;
   /** Token and authorization stand-ins (default: the TEST-ONLY BDK ones). */
   payments?: PaymentServices;
-  /** One line per request: method, path, status, duration. Never a body or a query string. */
+  /** One line per request: method, path (digit runs masked), status, duration. Never a body or a query string. */
   log?: (line: string) => void;
 }
 
@@ -32,8 +35,21 @@ export interface RunningDemoStore {
   readonly url: string;
   /** The settings now (the settings screen changes them). */
   readonly settings: Readonly<StoreSettings>;
+  /** Changes the settings as PUT /api/settings does; throws StoreSettingsError for a bad one. */
+  changeSettings(change: Partial<StoreSettings>): Readonly<StoreSettings>;
   /** Stops listening and drops open connections. Idempotent. */
   close(): Promise<void>;
+}
+
+/** The DNS-rebinding guard the bridge has: a page from another site that resolved its name to this PC is refused. */
+function hostNamesStore(req: IncomingMessage, hosts: ReadonlySet<string>): boolean {
+  const host = req.headers.host?.toLowerCase();
+  return host !== undefined && hosts.has(host);
+}
+
+function forbiddenHost(req: IncomingMessage): StoreApiError {
+  const host = req.headers.host;
+  return new StoreApiError(403, 'FORBIDDEN_HOST', 'FORBIDDEN_HOST', `Host ${host === undefined ? 'missing' : `"${host.slice(0, 100)}"`} does not name this store`);
 }
 
 async function route(state: StoreState, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -57,13 +73,16 @@ export async function startDemoStore(options: DemoStoreOptions = {}): Promise<Ru
     payments: options.payments ?? createTestPaymentServices(),
   };
   const log = options.log ?? (() => {});
-  const server: Server = createServer((req, res) => {
+  let hosts: ReadonlySet<string> = new Set();
+  const server: Server = createServer({ requireHostHeader: false }, (req, res) => {
     const started = performance.now();
     res.on('finish', () => {
-      const path = (req.url ?? '/').split('?')[0];
-      log(`${req.method ?? '?'} ${path} ${res.statusCode} ${Math.round(performance.now() - started)}ms`);
+      // Never the query string, and no digit run someone put in the path (the bridge logs the same way).
+      const path = redactDigits((req.url ?? '/').split('?')[0]!.slice(0, 200));
+      log(`${(req.method ?? '?').slice(0, 16)} ${path} ${res.statusCode} ${Math.round(performance.now() - started)}ms`);
     });
-    route(state, req, res).catch((error: unknown) => {
+    const checked = hostNamesStore(req, hosts) ? route(state, req, res) : Promise.reject(forbiddenHost(req));
+    checked.catch((error: unknown) => {
       const failure = error instanceof StoreApiError ? error : new StoreApiError(500, 'TEMPORARY', 'UNKNOWN', 'unexpected server error');
       if (res.headersSent) res.destroy();
       else sendJson(res, failure.status, failure.toJSON());
@@ -78,10 +97,15 @@ export async function startDemoStore(options: DemoStoreOptions = {}): Promise<Ru
     });
   });
   const { port } = server.address() as AddressInfo;
+  hosts = allowedHosts(host, port);
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     get settings() {
+      return state.settings;
+    },
+    changeSettings(change) {
+      state.settings = applySettingsChange(state.settings, change);
       return state.settings;
     },
     close() {

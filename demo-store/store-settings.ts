@@ -3,6 +3,7 @@
  * ポート番号 = where the page finds the bridge) plus the keypad's inactivity timeout. Held in memory by the server.
  */
 import { isIP } from 'node:net';
+import { redactDigits } from '../host-driver/redact.js';
 import { CARD_SERVICES, findCardService } from '../host-driver/services.js';
 import { CodedError } from '../protocol/coded-error.js';
 
@@ -54,7 +55,11 @@ export function applySettingsChange(current: Readonly<StoreSettings>, change: un
   if (typeof change !== 'object' || change === null || Array.isArray(change)) throw new StoreSettingsError('', 'settings must be a JSON object');
   const next: StoreSettings = { ...current };
   for (const [field, value] of Object.entries(change)) {
-    if (!Object.hasOwn(FIELD_CHECKS, field)) throw new StoreSettingsError(field, `unknown setting "${field}"`);
+    if (!Object.hasOwn(FIELD_CHECKS, field)) {
+      // The name is the client's: it may be anything, a card number included.
+      const shown = redactDigits(field.slice(0, 60));
+      throw new StoreSettingsError(shown, `unknown setting "${shown}"`);
+    }
     const problem = FIELD_CHECKS[field as keyof StoreSettings](value);
     if (problem !== undefined) throw new StoreSettingsError(field, `${field} ${problem}`);
     (next as unknown as Record<string, unknown>)[field] = field === 'service' ? findCardService(value as string)!.id : value;

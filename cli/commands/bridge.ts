@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import {
-  BridgeOptionsError, DEFAULT_BRIDGE_LISTEN, parseAllowedOrigin, parseListenAddress, startBridge, type KeypadHealth, type RequestLogEntry,
+  BridgeOptionsError, DEFAULT_BRIDGE_LISTEN, isLoopback, parseAllowedOrigin, parseListenAddress, startBridge, type KeypadHealth, type RequestLogEntry,
   type RunningBridge,
 } from '../../bridge/index.js';
 import { CARD_SERVICES, isTenkeyError, streamLogger } from '../../host-driver/index.js';
@@ -76,6 +76,10 @@ async function runBridge(options: BridgeCommandOptions): Promise<number> {
     return 1;
   }
   process.stdout.write(`${bridge.url}\n`);
+  const { host } = parseListenAddress(options.listen);
+  if (!isLoopback(host)) {
+    log(`warning: listening on ${host}: any machine on the network can reach the bridge (--allow-origin limits browser pages only; requests without Origin are unrestricted)`);
+  }
 
   let stop!: () => void;
   const stopped = new Promise<void>((resolve) => (stop = resolve));

@@ -1,27 +1,36 @@
 /**
  * `tenkey demo-store`: the reference admin store (Japanese UI) with the payment stand-ins. Prints its URL as the
- * first line of stdout and serves until SIGINT/SIGTERM (exit 0). With --with-keypad it also runs a virtual keypad
- * on a PTY (the PC keyboard types on it when stdin is a TTY) and a bridge at the settings' default address that
- * lets the store's pages in: one command, the whole chain to click through.
+ * first line of stdout once everything it runs has started, and serves until SIGINT/SIGTERM (exit 0). With
+ * --with-keypad it also runs a virtual keypad on a PTY (the PC keyboard types on it when stdin is a TTY) and a
+ * bridge at --bridge-listen that lets the store's pages in: one command, the whole chain to click through.
+ * --bridge-listen is also what the store's settings (プライベートIP / ポート番号) start with.
  */
 import type { Command } from 'commander';
 import { BridgeOptionsError, parseListenAddress, startBridge, type RunningBridge } from '../../bridge/index.js';
-import { DEFAULT_STORE_HOST, DEFAULT_STORE_PORT, DEFAULT_STORE_SETTINGS, startDemoStore, type RunningDemoStore } from '../../demo-store/index.js';
+import {
+  applySettingsChange, DEFAULT_STORE_HOST, DEFAULT_STORE_PORT, DEFAULT_STORE_SETTINGS, startDemoStore, StoreSettingsError, type RunningDemoStore,
+  type StoreSettings,
+} from '../../demo-store/index.js';
 import { startSimulator, type RunningSimulator } from '../../device-sim/index.js';
 import { attachTerminalKeys } from '../../device-sim/terminal-input.js';
 import { USAGE_EXIT_CODE } from '../usage-error.js';
 
 interface DemoStoreCommandOptions {
   listen: string;
+  bridgeListen: string;
   withKeypad: boolean;
 }
+
+const DEFAULT_BRIDGE_ADDRESS = `${DEFAULT_STORE_SETTINGS.bridgeHost}:${DEFAULT_STORE_SETTINGS.bridgePort}`;
+const isWildcard = (host: string): boolean => host === '0.0.0.0' || host === '::';
 
 export function registerDemoStoreCommand(program: Command): void {
   program
     .command('demo-store')
     .description('serve the reference admin store (Japanese UI, mock token and 与信 services); prints its URL as the first line of stdout')
     .option('--listen <host:port>', 'address to serve the store on (port 0 = any free port)', `${DEFAULT_STORE_HOST}:${DEFAULT_STORE_PORT}`)
-    .option('--with-keypad', `also run a virtual keypad (TEST keys only) on a PTY and a bridge on ${DEFAULT_STORE_SETTINGS.bridgeHost}:${DEFAULT_STORE_SETTINGS.bridgePort} for the store`, false)
+    .option('--with-keypad', 'also run a virtual keypad (TEST keys only) on a PTY and a bridge at --bridge-listen for the store', false)
+    .option('--bridge-listen <host:port>', "the bridge's address: where --with-keypad runs it (port 0 = any free port), and the store settings' プライベートIP / ポート番号", DEFAULT_BRIDGE_ADDRESS)
     .addHelpText('after', '\nWithout --with-keypad, run `tenkey bridge --allow-origin <store URL>` beside a keypad yourself.\nThe card numbers that work, are declined or make the card service unavailable are listed in the README.')
     .action(async (options: DemoStoreCommandOptions) => {
       process.exitCode = await runDemoStore(options);
@@ -34,14 +43,52 @@ function originsOf(url: string): string[] {
   return hostname === '127.0.0.1' || hostname === 'localhost' ? [`http://127.0.0.1:${port}`, `http://localhost:${port}`] : [url];
 }
 
+/** A usage error: one line, exit 2. */
+class DemoStoreUsageError extends Error {}
+
+/** The store's listen address and the settings naming the bridge, or a DemoStoreUsageError. */
+function checkedAddresses(options: DemoStoreCommandOptions): { listen: { host: string; port: number }; bridge: { host: string; port: number } } {
+  const parse = (flag: string, text: string) => {
+    try {
+      return parseListenAddress(text);
+    } catch (error) {
+      if (error instanceof BridgeOptionsError) throw new DemoStoreUsageError(`${flag}: ${error.message}`);
+      throw error;
+    }
+  };
+  const listen = parse('--listen', options.listen);
+  const bridge = parse('--bridge-listen', options.bridgeListen);
+  // The bridge lets in the store's origin, and no browser sends http://0.0.0.0:PORT as one.
+  if (options.withKeypad && isWildcard(listen.host)) {
+    throw new DemoStoreUsageError(`--listen ${listen.host} cannot go with --with-keypad: the bridge needs the address browsers open the store at (e.g. 127.0.0.1 or this PC's LAN address)`);
+  }
+  if (!options.withKeypad && bridge.port === 0) throw new DemoStoreUsageError('--bridge-listen: port 0 needs --with-keypad (it names your own bridge otherwise)');
+  return { listen, bridge };
+}
+
+/** The settings naming the bridge: a bridge on every interface is reached on loopback from the store's page on this PC. */
+function bridgeSettingsOf(bridge: { host: string; port: number }): Partial<StoreSettings> {
+  const settings = { bridgeHost: isWildcard(bridge.host) ? '127.0.0.1' : bridge.host, ...(bridge.port !== 0 ? { bridgePort: bridge.port } : {}) };
+  try {
+    applySettingsChange(DEFAULT_STORE_SETTINGS, settings);
+  } catch (error) {
+    if (error instanceof StoreSettingsError) throw new DemoStoreUsageError(`--bridge-listen: the host must be an IP address or localhost (${error.message})`);
+    throw error;
+  }
+  return settings;
+}
+
 async function runDemoStore(options: DemoStoreCommandOptions): Promise<number> {
   const err = (line: string): void => void process.stderr.write(`${line}\n`);
   let listen: { host: string; port: number };
+  let bridgeAddress: { host: string; port: number };
+  let settings: Partial<StoreSettings>;
   try {
-    listen = parseListenAddress(options.listen);
+    ({ listen, bridge: bridgeAddress } = checkedAddresses(options));
+    settings = bridgeSettingsOf(bridgeAddress);
   } catch (error) {
-    if (!(error instanceof BridgeOptionsError)) throw error;
-    err(`tenkey demo-store: --listen: ${error.message}`);
+    if (!(error instanceof DemoStoreUsageError)) throw error;
+    err(`tenkey demo-store: ${error.message}`);
     return USAGE_EXIT_CODE;
   }
   let store: RunningDemoStore | undefined;
@@ -51,17 +98,16 @@ async function runDemoStore(options: DemoStoreCommandOptions): Promise<number> {
   let stop!: () => void;
   const stopped = new Promise<void>((resolve) => { stop = resolve; });
   try {
-    store = await startDemoStore({ host: listen.host, port: listen.port, log: (line) => err(`store: ${line}`) });
-    process.stdout.write(`${store.url}/\n`);
+    store = await startDemoStore({ host: listen.host, port: listen.port, settings, log: (line) => err(`store: ${line}`) });
     if (options.withKeypad) {
       sim = await startSimulator({ listen: 'pty' });
-      const { bridgeHost, bridgePort } = store.settings;
       bridge = await startBridge({
         device: sim.address,
-        listen: `${bridgeHost}:${bridgePort}`,
+        listen: options.bridgeListen,
         allowOrigins: originsOf(store.url),
         onRequest: (entry) => err(`bridge: ${entry.method} ${entry.path} ${entry.status} ${Math.round(entry.durationMs)}ms`),
       });
+      store.changeSettings({ bridgePort: bridge.port }); // the port it got, when --bridge-listen asked for any
       err(`tenkey demo-store: virtual keypad (TEST keys only) on ${sim.address}, bridge on ${bridge.url}`);
       if (process.stdin.isTTY === true) {
         const keypad = sim;
@@ -74,9 +120,12 @@ async function runDemoStore(options: DemoStoreCommandOptions): Promise<number> {
         err('stdin is not a terminal: nothing types on the virtual keypad (run it in a terminal to type the card there)');
       }
     }
+    // Only now: a script that reads the first line must never get the URL of a store that then fails to start.
+    process.stdout.write(`${store.url}/\n`);
     err(`tenkey demo-store: open ${store.url}/ in a browser (Ctrl-C stops)`);
   } catch (error) {
     err(`tenkey demo-store: cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    detachKeys?.();
     await bridge?.close();
     await sim?.close();
     await store?.close();

@@ -39,6 +39,8 @@ describe('startBridge options', () => {
     ['a device that is no address', { device: 'keypad' }, 'CONNECTION', 'BAD_ADDRESS'],
     ['a connect timeout of 0', { connectTimeoutMs: 0 }, 'TEMPORARY', 'INVALID_OPTIONS'],
     ['a reconnect factor below 1', { reconnect: { factor: 0.5 } }, 'TEMPORARY', 'INVALID_OPTIONS'],
+    ['an unwatched-entry grace of 0 ms', { unwatchedEntryGraceMs: 0 }, 'TEMPORARY', 'INVALID_OPTIONS'],
+    ['an unwatched-entry grace that is not whole', { unwatchedEntryGraceMs: 1.5 }, 'TEMPORARY', 'INVALID_OPTIONS'],
   ])('refuses %s with the TenkeyError openTenkey would give', async (_name, options, code, cause) => {
     const error = await startBridge({ device: 'tcp://127.0.0.1:1', listen: '127.0.0.1:0', ...options }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TenkeyError);

@@ -1,52 +1,11 @@
 /** `tenkey bridge` as a user runs it: a child process in front of a real simulator, stopped by a signal. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { projectRoot, runCliInProcess } from '../host-driver/cli-runner.js';
 import { call, postEntry, simulator } from './bridge-harness.js';
+import { killAfterTest, RUN_CLI, runBridge } from './bridge-process.js';
 import { readEventStream } from './sse-client.js';
-
-const RUN_CLI = join(projectRoot, 'test/host-driver/fixtures/run-cli.ts');
-const children: ChildProcess[] = [];
-
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-});
-
-interface BridgeProcess {
-  child: ChildProcess;
-  url: string;
-  /** Everything on stderr so far. */
-  stderr(): string;
-  /** Resolves when stderr has a line matching `pattern`. */
-  stderrLine(pattern: RegExp): Promise<string>;
-}
-
-async function runBridge(args: string[]): Promise<BridgeProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', RUN_CLI, 'bridge', ...args], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  const lines: string[] = [];
-  const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
-  createInterface({ input: child.stderr! }).on('line', (line) => {
-    lines.push(line);
-    for (const waiter of waiters.filter((w) => w.pattern.test(line))) {
-      waiters.splice(waiters.indexOf(waiter), 1);
-      waiter.resolve(line);
-    }
-  });
-  const [url] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
-  return {
-    child,
-    url,
-    stderr: () => lines.join('\n'),
-    stderrLine: (pattern) => {
-      const seen = lines.find((l) => pattern.test(l));
-      return seen !== undefined ? Promise.resolve(seen) : new Promise((resolve) => waiters.push({ pattern, resolve }));
-    },
-  };
-}
 
 describe('tenkey bridge', () => {
   it.each(['SIGINT', 'SIGTERM'] as const)('prints its URL, answers /health, logs each request, and exits 0 on %s', async (signal) => {
@@ -65,6 +24,17 @@ describe('tenkey bridge', () => {
     const [code] = await once(bridge.child, 'exit');
     expect(code).toBe(0);
     expect(bridge.stderr()).toMatch(/tenkey bridge: stopped/);
+    expect(bridge.stderr()).not.toMatch(/warning/); // loopback: only this PC can reach it
+  });
+
+  it('warns in one stderr line that the network can reach it when listening beyond loopback', async () => {
+    const sim = await simulator('pty');
+    const bridge = await runBridge(['--device', sim.address, '--listen', '0.0.0.0:0']);
+    const warning = await bridge.stderrLine(/warning/);
+    expect(warning).toMatch(/^tenkey bridge: warning: listening on 0\.0\.0\.0: any machine on the network can reach the bridge .*requests without Origin are unrestricted\)$/);
+    expect(bridge.stderr().split('\n').filter((l) => l.includes('warning'))).toHaveLength(1);
+    bridge.child.kill('SIGTERM');
+    expect((await once(bridge.child, 'exit'))[0]).toBe(0);
   });
 
   it('on SIGINT during an entry, the open event stream gets its terminal error and ends; the process exits 0', async () => {
@@ -99,7 +69,7 @@ describe('tenkey bridge', () => {
     const first = await runBridge(['--device', sim.address, '--listen', '127.0.0.1:0']);
     const port = new URL(first.url).port;
     const second = spawn(process.execPath, ['--import', 'tsx', RUN_CLI, 'bridge', '--device', sim.address, '--listen', `127.0.0.1:${port}`], { cwd: projectRoot });
-    children.push(second);
+    killAfterTest(second);
     let stderr = '';
     second.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
     const [code] = await once(second, 'exit');

@@ -5,7 +5,7 @@
 import { SimulatedClock } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { STORE_MESSAGES } from '../../host-driver/index.js';
-import { ENTRY_RETENTION_MS, KEEPALIVE_MS } from '../../bridge/index.js';
+import { ENTRY_RETENTION_MS, KEEPALIVE_MS, UNWATCHED_ENTRY_GRACE_MS } from '../../bridge/index.js';
 import { call, cardKeys, deleteEntry, postEntry, simulator, startTestBridge, TEST_CARDS } from './bridge-harness.js';
 import { readEventStream, type ReceivedEvent } from './sse-client.js';
 
@@ -203,5 +203,57 @@ describe('entry lifetime on the bridge clock', () => {
     const gone = await deleteEntry(url, created.id, created.token);
     expect(gone.status).toBe(404);
     expect(gone.body.error).toMatchObject({ code: 'NO_SUCH_ENTRY', detail: expect.any(String) });
+  });
+
+  it(`cancels a running entry nobody subscribed to within ${UNWATCHED_ENTRY_GRACE_MS / 1000} s (by host), freeing the keypad`, async () => {
+    const clock = new SimulatedClock();
+    const sim = await simulator('pty');
+    const { url, bridge } = await startTestBridge({ device: sim.address, clock });
+    const created = (await postEntry(url, { timeoutSeconds: 30 })).body;
+    await expect.poll(() => sim.keypad.activeSessionId).toBeDefined();
+    clock.increment(UNWATCHED_ENTRY_GRACE_MS - 1);
+    expect(bridge.health().busy).toBe(true);
+    clock.increment(1);
+    await expect.poll(() => bridge.health().busy).toBe(false);
+    expect(sim.keypad.activeSessionId).toBeUndefined();
+    const late = await readEventStream(eventsUrl(url, created));
+    expect(late.events.at(-1)).toMatchObject({ event: 'cancelled', data: { code: 'CANCELLED', by: 'host' } });
+    expect((await postEntry(url)).status).toBe(201);
+  });
+
+  it('keeps an entry while a subscriber is back within the grace; cancels it once the last one has been gone that long', async () => {
+    const clock = new SimulatedClock();
+    const sim = await simulator('pty');
+    const { url, bridge, requests } = await startTestBridge({ device: sim.address, clock });
+    const created = (await postEntry(url, { timeoutSeconds: 30 })).body;
+    const closedStreams = () => requests.filter((r) => r.method === 'GET' && r.path.endsWith('/events')).length;
+    /** Opens the stream and resolves at its first event (the bridge counts it as watched by then) with the drop. */
+    const subscribe = async (): Promise<{ drop: () => Promise<void> }> => {
+      const controller = new AbortController();
+      let first!: () => void;
+      const gotEvent = new Promise<void>((resolve) => (first = resolve));
+      const done = readEventStream(eventsUrl(url, created), { signal: controller.signal, onEvent: () => first() });
+      await gotEvent;
+      return {
+        drop: async () => {
+          const before = closedStreams();
+          controller.abort();
+          await done;
+          await expect.poll(closedStreams).toBe(before + 1); // the bridge has seen the stream close
+        },
+      };
+    };
+    await (await subscribe()).drop();
+    clock.increment(UNWATCHED_ENTRY_GRACE_MS - 1);
+    const back = await subscribe(); // just in time, as an EventSource reconnecting
+    clock.increment(UNWATCHED_ENTRY_GRACE_MS * 3); // any length of time while someone watches
+    expect(bridge.health().busy).toBe(true);
+    await back.drop();
+    clock.increment(UNWATCHED_ENTRY_GRACE_MS - 1);
+    expect(bridge.health().busy).toBe(true);
+    expect(sim.keypad.activeSessionId).toBeDefined();
+    clock.increment(1);
+    await expect.poll(() => bridge.health().busy).toBe(false);
+    expect((await deleteEntry(url, created.id, created.token)).body).toEqual({ state: 'ended', outcome: 'cancelled' });
   });
 });

@@ -7,6 +7,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTHORIZATION_TEST_CARDS, TEST_CARDS } from '../../device-sim/test-cards.js';
 import { STORE_MESSAGES, type TenkeyErrorCode } from '../../host-driver/errors.js';
+import { runBridge } from '../bridge/bridge-process.js';
 import { launchChromium, startStoreRig, type StoreRig } from './store-rig.js';
 
 let browser: Browser;
@@ -45,10 +46,12 @@ describe('the store pages in Chromium, when things go wrong', () => {
     await openEntry(rig, 'customers');
     await rig.press(TEST_CARDS.visa.slice(0, 6), { pan: 6 });
     await rig.page.getByTestId('card-entry-backdrop').click({ position: { x: 20, y: 20 } });
-    await rig.page.waitForTimeout(200); // a close would have happened by now
-    await rig.snapshot('backdrop-click-ignored');
     expect(await rig.page.getByTestId('card-entry-popup').isVisible()).toBe(true);
-    await rig.press(`${TEST_CARDS.visa.slice(6)}E${EXPIRY}E`);
+    // The entry goes on right after the click: the next key is one more ● in the same popup.
+    await rig.press(TEST_CARDS.visa.slice(6, 7), { pan: 7 });
+    expect(await rig.page.getByTestId('pan-dots').textContent()).toBe('●●●● ●●●');
+    await rig.snapshot('backdrop-click-ignored');
+    await rig.press(`${TEST_CARDS.visa.slice(7)}E${EXPIRY}E`);
     await rig.page.getByTestId('card-entry-backdrop').waitFor({ state: 'detached' });
     await expect.poll(() => rig.page.getByTestId('masked-card').textContent()).toBe(`VISA●●●● ●●●● ●●●● ${TEST_CARDS.visa.slice(-3)}`);
   });
@@ -125,6 +128,39 @@ describe('the store pages in Chromium, when things go wrong', () => {
     expect(rig.requests.length).toBeGreaterThan(3);
     expect(rig.requests.filter((url) => url.startsWith(rig.bridge.url))).toEqual([]);
     expect(rig.bridge.requests).toEqual([]);
+  });
+
+  it('shows message 2 (CONNECTION) and closes the popup when the bridge dies mid-entry', async () => {
+    const rig = await startStoreRig(browser);
+    // A bridge process killed outright: no terminal event, the event stream just stops answering.
+    await rig.bridge.bridge.close();
+    const bridge = await runBridge(['--device', rig.sim.address, '--listen', '127.0.0.1:0', '--allow-origin', rig.store.url]);
+    await bridge.stderrLine(/keypad connected/);
+    await rig.configure({ bridgePort: Number(new URL(bridge.url).port) });
+    await openEntry(rig);
+    await rig.press(TEST_CARDS.visa.slice(0, 4), { pan: 4 });
+    bridge.child.kill('SIGKILL');
+    await expectStoreMessage(rig, 'CONNECTION');
+    expect(await rig.page.getByTestId('card-entry-backdrop').count()).toBe(0);
+    await rig.snapshot('bridge-killed');
+  });
+
+  it('frees the keypad when the page is reloaded mid-entry: the next entry starts (no message 4)', async () => {
+    const rig = await startStoreRig(browser);
+    await openEntry(rig);
+    await rig.press(TEST_CARDS.mastercard.slice(0, 4), { pan: 4 });
+    await rig.page.reload({ waitUntil: 'domcontentloaded' });
+    await rig.page.locator('body[data-ready="true"]').waitFor();
+    // At once, not after the bridge's unwatched-entry grace (10 s): the page told the bridge as it went.
+    await expect.poll(() => rig.bridge.bridge.health().busy, { timeout: 2000 }).toBe(false);
+    expect(rig.sim.keypad.display().state).toBe('CANCELLED');
+    expect(rig.bridge.requests).toContainEqual(expect.objectContaining({ method: 'DELETE', status: 200 }));
+    await openEntry(rig);
+    await rig.press(`${TEST_CARDS.mastercard}E${EXPIRY}E`);
+    await rig.page.getByTestId('card-entry-backdrop').waitFor({ state: 'detached' });
+    await expect.poll(() => rig.page.getByTestId('masked-card').textContent()).toContain(TEST_CARDS.mastercard.slice(-3));
+    expect(await rig.page.getByTestId('card-error').isHidden()).toBe(true);
+    expect(rig.bridge.requests.filter((r) => r.method === 'POST' && r.path === '/entries').map((r) => r.status)).toEqual([201, 201]);
   });
 
   it('shows message 2 (CONNECTION) when nothing answers at the プライベートIP and ポート番号', async () => {

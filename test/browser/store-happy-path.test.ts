@@ -70,7 +70,7 @@ describe('the store pages in Chromium, happy path', () => {
     await happyPath(rig, 'order-new', 'visa', 'VISA');
     const seen = await rig.everythingSeen();
     expect(seen.some((text) => text.includes('●●●●'))).toBe(true); // the scan did see the masked pages
-    expect(seen.some((text) => text.includes('encryptedBlock'))).toBe(true); // and the entry result's response
+    expect(seen.some((text) => text.includes('event: result') && text.includes('encryptedBlock'))).toBe(true); // and the event stream itself
     expect(rig.storeLog.length).toBeGreaterThan(3);
     expect(rig.bridge.requests.length).toBeGreaterThan(1);
     const everything = seen.join('\n');

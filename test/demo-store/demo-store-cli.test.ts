@@ -1,12 +1,13 @@
 /**
- * `tenkey demo-store` as a user runs it (a child process from source): prints the store URL first and serves
- * until SIGTERM (exit 0); with --with-keypad the bridge at the settings' address answers with a connected keypad
- * and lets the store's origin in. A bad --listen is one line and exit 2.
+ * `tenkey demo-store` as a user runs it (a child process from source): prints the store URL first — only once
+ * everything it runs has started — and serves until SIGTERM (exit 0); with --with-keypad the bridge at
+ * --bridge-listen answers with a connected keypad, lets the store's origin in, and is what the store's settings
+ * name. A bad --listen, or a wildcard one with --with-keypad, is one line and exit 2.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_STORE_SETTINGS } from '../../demo-store/index.js';
 import { USAGE_EXIT_CODE } from '../../cli/usage-error.js';
 import { projectRoot, runCliInProcess } from '../host-driver/cli-runner.js';
 
@@ -15,8 +16,8 @@ afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
 });
 
-/** Starts `tenkey demo-store …` and resolves once stderr has said `ready` (with the output so far). */
-function serve(args: string[], ready: RegExp): Promise<{ child: ChildProcess; stdout: () => string; stderr: () => string; exited: Promise<number | null> }> {
+/** Starts `tenkey demo-store …` and resolves at the first line of stdout, as a script reading it would. */
+function serve(args: string[]): Promise<{ child: ChildProcess; url: string; stdout: () => string; stderr: () => string; exited: Promise<number | null> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join('test', 'host-driver', 'fixtures', 'run-cli.ts'), 'demo-store', ...args], {
     cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -25,36 +26,41 @@ function serve(args: string[], ready: RegExp): Promise<{ child: ChildProcess; st
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready in time\nstdout: ${stdout}\nstderr: ${stderr}`)), 20_000);
-    child.stdout!.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
-    child.stderr!.on('data', (b: Buffer) => {
-      stderr += b.toString('utf8');
-      if (ready.test(stderr)) {
+    const timer = setTimeout(() => reject(new Error(`no URL in time\nstdout: ${stdout}\nstderr: ${stderr}`)), 20_000);
+    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
+    child.stdout!.on('data', (b: Buffer) => {
+      stdout += b.toString('utf8');
+      if (stdout.includes('\n')) {
         clearTimeout(timer);
-        resolve({ child, stdout: () => stdout, stderr: () => stderr, exited });
+        resolve({ child, url: stdout.split('\n')[0]!, stdout: () => stdout, stderr: () => stderr, exited });
       }
     });
-    void exited.then((code) => reject(new Error(`exited ${code} before ready\nstdout: ${stdout}\nstderr: ${stderr}`)));
+    void exited.then((code) => reject(new Error(`exited ${code} before printing its URL\nstdout: ${stdout}\nstderr: ${stderr}`)));
   });
 }
 
 describe('tenkey demo-store', () => {
   it('prints the store URL first, serves the pages and API, and exits 0 on SIGTERM', async () => {
-    const run = await serve(['--listen', '127.0.0.1:0'], /open http/);
-    const url = run.stdout().split('\n')[0]!;
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-    expect((await fetch(`${url}api/settings`)).status).toBe(200);
-    expect(await (await fetch(`${url}customers.html`)).text()).toContain('顧客一覧(検索)');
+    const run = await serve(['--listen', '127.0.0.1:0', '--bridge-listen', '10.1.2.3:7790']);
+    expect(run.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    // Without --with-keypad, --bridge-listen names the shop's own bridge in the settings.
+    expect(await (await fetch(`${run.url}api/settings`)).json()).toMatchObject({ bridgeHost: '10.1.2.3', bridgePort: 7790 });
+    expect(await (await fetch(`${run.url}customers.html`)).text()).toContain('顧客一覧(検索)');
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
     expect(run.stderr()).toMatch(/store: GET \/customers\.html 200 \d+ms/);
   });
 
-  it('with --with-keypad also runs a keypad on a PTY and a bridge at the default address for the store', async () => {
-    const run = await serve(['--listen', '127.0.0.1:0', '--with-keypad'], /open http/);
-    const storeOrigin = run.stdout().split('\n')[0]!.replace(/\/$/, '');
+  it('with --with-keypad, by the time the URL is printed a bridge at --bridge-listen answers, is in the settings and lets the store in', async () => {
+    const run = await serve(['--listen', '127.0.0.1:0', '--with-keypad', '--bridge-listen', '127.0.0.1:0']);
+    const storeOrigin = run.url.replace(/\/$/, '');
+    const settings = (await (await fetch(`${run.url}api/settings`)).json()) as { bridgeHost: string; bridgePort: number };
+    expect(settings.bridgeHost).toBe('127.0.0.1');
+    expect(settings.bridgePort).not.toBe(7781);
+    const bridge = `http://${settings.bridgeHost}:${settings.bridgePort}`;
+    // stderr is another pipe: its lines may arrive after the URL.
+    await expect.poll(run.stderr).toContain(`bridge on ${bridge}`);
     expect(run.stderr()).toMatch(/virtual keypad \(TEST keys only\) on \/dev\/pts\/\d+/);
-    const bridge = `http://${DEFAULT_STORE_SETTINGS.bridgeHost}:${DEFAULT_STORE_SETTINGS.bridgePort}`;
     await expect.poll(async () => (await fetch(`${bridge}/health`)).status, { timeout: 10_000 }).toBe(200);
     const allowed = await fetch(`${bridge}/health`, { headers: { Origin: storeOrigin } });
     expect(allowed.headers.get('access-control-allow-origin')).toBe(storeOrigin);
@@ -63,10 +69,31 @@ describe('tenkey demo-store', () => {
     expect(await run.exited).toBe(0);
   });
 
-  it('refuses a bad --listen with one line and exit 2', async () => {
-    const run = await runCliInProcess(['demo-store', '--listen', 'nowhere']);
+  it('prints no URL when the bridge cannot start (its port is taken): exit 1', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as { port: number };
+    try {
+      const run = await runCliInProcess(['demo-store', '--listen', '127.0.0.1:0', '--with-keypad', '--bridge-listen', `127.0.0.1:${port}`]);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(/cannot start: .*EADDRINUSE/);
+    } finally {
+      taken.close();
+    }
+  });
+
+  it.each([
+    ['a bad --listen', ['--listen', 'nowhere'], /--listen: listen address "nowhere" is not HOST:PORT/],
+    ['a bad --bridge-listen', ['--bridge-listen', '7781'], /--bridge-listen: listen address "7781" is not HOST:PORT/],
+    ['a --bridge-listen host that is no IP address', ['--bridge-listen', 'shop-pc:7781'], /--bridge-listen: the host must be an IP address/],
+    ['a wildcard --listen with --with-keypad', ['--listen', '0.0.0.0:0', '--with-keypad'], /--listen 0\.0\.0\.0 cannot go with --with-keypad/],
+    ['a wildcard IPv6 --listen with --with-keypad', ['--listen', '[::]:0', '--with-keypad'], /--listen :: cannot go with --with-keypad/],
+  ])('refuses %s with one line and exit 2', async (_what, args, message) => {
+    const run = await runCliInProcess(['demo-store', ...args]);
     expect(run.code).toBe(USAGE_EXIT_CODE);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toMatch(/--listen: listen address "nowhere" is not HOST:PORT/);
+    expect(run.stderr).toMatch(message);
+    expect(run.stdout).toBe('');
   });
 });

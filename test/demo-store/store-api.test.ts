@@ -9,6 +9,7 @@ import { ALL_TEST_CARD_NUMBERS, AUTHORIZATION_TEST_CARDS, TEST_CARDS } from '../
 import { STORE_MESSAGES, TENKEY_ERROR_CODES } from '../../host-driver/errors.js';
 import { DEFAULT_STORE_SETTINGS, startDemoStore, type RunningDemoStore, type StoreSettings } from '../../demo-store/index.js';
 import { findCardNumbers } from '../capture/pan-scan.js';
+import { rawRequest } from '../bridge/bridge-harness.js';
 
 const stores: RunningDemoStore[] = [];
 afterEach(async () => {
@@ -157,5 +158,50 @@ describe('the demo store pages', () => {
     await call(`${url}/api/cards?token=secret`, 'POST', entryResult(TEST_CARDS.visa));
     expect(log).toHaveLength(1);
     expect(log[0]).toMatch(/^POST \/api\/cards 201 \d+ms$/);
+  });
+});
+
+describe('what the demo store echoes and logs', () => {
+  const pan = TEST_CARDS.visa;
+  it.each([
+    ['a field name of POST /api/cards', '/api/cards', 'POST', { [pan]: 'x' }],
+    ['a field value of POST /api/cards', '/api/cards', 'POST', { keySerialNumber: pan, encryptedBlock: pan }],
+    ['a field name of PUT /api/settings', '/api/settings', 'PUT', { [pan]: 'x' }],
+    ['a field value of PUT /api/settings', '/api/settings', 'PUT', { bridgeHost: pan, service: pan }],
+    ['a path under /api', `/api/${pan}`, 'GET', undefined],
+    ['a page path', `/${pan}`, 'GET', undefined],
+    ['a spaced path', `/${pan.replace(/(\d{4})(?=\d)/g, '$1%20')}`, 'GET', undefined],
+  ])('never sends back or logs a TEST card number sent as %s', async (_what, path, method, body) => {
+    const { url, log } = await store();
+    const answer = await call(`${url}${path}`, method, body);
+    expect(answer.status).toBeGreaterThanOrEqual(400);
+    expect(answer.json.error.code).toMatch(/^(BAD_REQUEST|NOT_FOUND|TEMPORARY)$/);
+    expect(log).toHaveLength(1);
+    expect(findCardNumbers([answer.text, ...log].join('\n'), ALL_TEST_CARD_NUMBERS)).toEqual([]);
+    expect([answer.text, ...log].join('\n')).not.toMatch(/\d{6}/);
+  });
+
+  it('still names the unknown field, with its digits masked', async () => {
+    const { url } = await store();
+    const answer = await call(`${url}/api/cards`, 'POST', { [`pan${pan}`]: 'x' });
+    expect(answer.json.error).toMatchObject({ cause: 'UNKNOWN_FIELD', detail: 'unknown field "pan[redacted]"' });
+  });
+});
+
+describe('the Host guard (DNS rebinding)', () => {
+  it.each([['another name', 'evil.example:7782'], ['no Host at all', null]] as const)('refuses a request with %s: 403 FORBIDDEN_HOST', async (_what, host) => {
+    const { url, log } = await store();
+    for (const path of ['/api/settings', '/customers.html']) {
+      const answer = await rawRequest(url, { path, host });
+      expect(answer.status).toBe(403);
+      expect(JSON.parse(answer.text).error).toMatchObject({ code: 'FORBIDDEN_HOST', messageJa: STORE_MESSAGES.TEMPORARY.ja });
+    }
+    expect(log.every((line) => / 403 \d+ms$/.test(line))).toBe(true);
+  });
+
+  it('answers the names of its loopback address: 127.0.0.1 and localhost with its port', async () => {
+    const { url } = await store();
+    const { port } = new URL(url);
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) expect((await rawRequest(url, { path: '/api/settings', host })).status).toBe(200);
   });
 });

@@ -35,15 +35,21 @@ export function followEntry(bridgeUrl, entry, handlers) {
     over = true;
     source.close(); // the server ends the stream after a terminal event; EventSource would otherwise reconnect
   };
-  const on = (name, handler) => source.addEventListener(name, (event) => {
+  const lost = () => {
     if (over) return;
-    failures = 0;
+    end();
+    handlers.lost();
+  };
+  const on = (name, handler) => source.addEventListener(name, (event) => {
+    // The connection failing also fires `error`, as a plain Event: that is onerror's business, not the bridge's event.
+    if (over || !(event instanceof MessageEvent)) return;
     let data;
     try {
       data = JSON.parse(event.data);
     } catch {
       return;
     }
+    failures = 0;
     if (name !== 'progress') end();
     handler(data);
   });
@@ -51,16 +57,30 @@ export function followEntry(bridgeUrl, entry, handlers) {
   on('result', handlers.result);
   on('error', handlers.error);
   on('cancelled', handlers.cancelled);
-  // A plain `error` Event (no data) is the connection failing; EventSource retries on its own a few times first.
+  source.onopen = () => {
+    failures = 0;
+  };
+  // A plain `error` Event is the connection failing; EventSource retries on its own (every ~3 s in Chrome).
   source.onerror = (event) => {
     if (over || event instanceof MessageEvent) return;
     failures += 1;
-    if (source.readyState === EventSource.CLOSED || failures >= 3) {
-      end();
-      handlers.lost();
-    }
+    if (source.readyState === EventSource.CLOSED || failures >= 3) return lost();
+    // A bridge that no longer answers at all will not come back within an entry: say so now, not after the retries.
+    void bridgeAnswers(bridgeUrl).then((answers) => {
+      if (!answers) lost();
+    });
   };
   return end;
+}
+
+/** Whether anything answers HTTP at the bridge's address (any status: the keypad's state does not matter here). */
+async function bridgeAnswers(bridgeUrl) {
+  try {
+    await fetch(`${bridgeUrl}/health`, { cache: 'no-store' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** DELETE /entries/:id. Resolves true when the bridge answered 200. */
@@ -71,4 +91,13 @@ export async function cancelEntry(bridgeUrl, entry) {
   } catch {
     return false;
   }
+}
+
+/**
+ * DELETE /entries/:id from a page that is going away (pagehide, or its event stream failing as it unloads):
+ * keepalive lets the request, and its CORS preflight, outlive the page. Fire and forget.
+ */
+export function cancelEntryOnLeave(bridgeUrl, entry) {
+  const url = `${bridgeUrl}/entries/${encodeURIComponent(entry.id)}`;
+  fetch(url, { method: 'DELETE', keepalive: true, headers: { Authorization: `Bearer ${entry.token}` } }).catch(() => {});
 }

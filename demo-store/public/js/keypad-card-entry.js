@@ -1,6 +1,6 @@
 // One card entry on the keypad through the bridge, with the popup open while it runs.
 // Resolves to { kind: 'result', result } | { kind: 'cancelled' } | { kind: 'error', code } (never rejects).
-import { bridgeUrlOf, cancelEntry, followEntry, startEntry } from './bridge-client.js';
+import { bridgeUrlOf, cancelEntry, cancelEntryOnLeave, followEntry, startEntry } from './bridge-client.js';
 import { CardEntryPopup } from './card-entry-popup.js';
 
 export async function readCardOnKeypad(settings) {
@@ -22,12 +22,24 @@ export async function readCardOnKeypad(settings) {
     const started = await startEntry(bridgeUrl, { service: settings.service, timeoutSeconds: settings.entryTimeoutSeconds });
     if (!started.ok) return { kind: 'error', code: started.code, cause: started.cause };
     entry = started.entry;
+    const running = entry;
+    // Leaving or reloading the page mid-entry must not leave the keypad busy for the next try. Kept until the
+    // bridge says the entry ended: at unload the event stream may fail first, and that is no end on the bridge.
+    const cancelOnLeave = () => cancelEntryOnLeave(bridgeUrl, running);
+    window.addEventListener('pagehide', cancelOnLeave);
+    const ended = (outcomeOfEntry) => {
+      window.removeEventListener('pagehide', cancelOnLeave);
+      settle(outcomeOfEntry);
+    };
     const stop = followEntry(bridgeUrl, entry, {
       progress: (p) => popup.progress(p),
-      result: (result) => settle({ kind: 'result', result }),
-      error: (error) => settle({ kind: 'error', code: error.code, cause: error.cause }),
-      cancelled: () => settle({ kind: 'cancelled' }),
-      lost: () => settle({ kind: 'error', code: 'CONNECTION', cause: 'EVENTS_LOST' }),
+      result: (result) => ended({ kind: 'result', result }),
+      error: (error) => ended({ kind: 'error', code: error.code, cause: error.cause }),
+      cancelled: () => ended({ kind: 'cancelled' }),
+      lost: () => {
+        cancelEntryOnLeave(bridgeUrl, running); // the bridge may still run it, and the page may be unloading
+        settle({ kind: 'error', code: 'CONNECTION', cause: 'EVENTS_LOST' });
+      },
     });
     if (cancelRequested && !(await cancelEntry(bridgeUrl, entry))) settle({ kind: 'cancelled' });
     const end = await outcome;
