@@ -22,6 +22,13 @@ export interface LinkEndpointOptions {
   pingIntervalMs?: number | false;
   /** Emit 'dead' after this long with no valid frame from the peer; default LINK_DEAD_AFTER_MS (host), false (device). */
   deadAfterMs?: number | false;
+  /**
+   * Host only: each keepalive wait is shortened by a random share of up to this fraction (0 ≤ j < 1), so many links
+   * opened at once do not PING in phase (PROTOCOL.md §6.4). Only ever shorter: the peer's liveness budget holds. Default 0.
+   */
+  pingJitter?: number;
+  /** Uniform random numbers in [0, 1) for pingJitter; default Math.random. */
+  random?: () => number;
 }
 
 export interface ResolvedLinkOptions {
@@ -32,6 +39,8 @@ export interface ResolvedLinkOptions {
   maxRetransmissions: number;
   pingIntervalMs: number | false;
   deadAfterMs: number | false;
+  pingJitter: number;
+  random: () => number;
 }
 
 function positiveDuration(name: string, value: unknown): number {
@@ -64,6 +73,10 @@ export function resolveLinkOptions(options: LinkEndpointOptions): ResolvedLinkOp
   const pingIntervalMs = durationOrOff('pingIntervalMs', options.pingIntervalMs, isHost ? PING_INTERVAL_MS : false);
   // PING is a host message: a device that pinged would be refused with NAK WRONG_DIRECTION.
   if (!isHost && pingIntervalMs !== false) throw new TypeError('"pingIntervalMs" is for the host role only');
+  const pingJitter = options.pingJitter ?? 0;
+  if (typeof pingJitter !== 'number' || !(pingJitter >= 0 && pingJitter < 1)) throw new TypeError('"pingJitter" must be a number from 0 up to (not including) 1');
+  const random = options.random ?? Math.random;
+  if (typeof random !== 'function') throw new TypeError('"random" must be a function');
   return {
     role,
     write: options.write,
@@ -72,5 +85,7 @@ export function resolveLinkOptions(options: LinkEndpointOptions): ResolvedLinkOp
     maxRetransmissions,
     pingIntervalMs,
     deadAfterMs: durationOrOff('deadAfterMs', options.deadAfterMs, isHost ? LINK_DEAD_AFTER_MS : false),
+    pingJitter,
+    random,
   };
 }

@@ -333,16 +333,20 @@ export class LinkEndpoint extends EventEmitter<LinkEndpointEvents> {
     }, deadAfterMs);
   }
 
-  /** Keepalive counts from the last message first sent (not ACKs, not retransmissions), so PINGs keep an even cadence. */
+  /**
+   * Keepalive counts from the last message first sent (not ACKs, not retransmissions), so PINGs keep an even cadence;
+   * pingJitter shortens each wait at random, so links opened together drift apart instead of pinging in one burst.
+   */
   private armKeepalive(): void {
-    const { clock, pingIntervalMs } = this.options;
+    const { clock, pingIntervalMs, pingJitter, random } = this.options;
     clock.clearTimeout(this.keepaliveTimer);
     if (pingIntervalMs === false || this.closed) return;
+    const waitMs = pingJitter === 0 ? pingIntervalMs : pingIntervalMs * (1 - pingJitter * Math.min(1, Math.max(0, random())));
     this.keepaliveTimer = clock.setTimeout(() => {
       this.keepaliveTimer = undefined;
       // A frame already awaiting its ACK tests the line as well as a PING would.
       if (this.inFlight !== undefined || this.queue.length > 0) this.armKeepalive();
       else this.ping().catch(ignore);
-    }, pingIntervalMs);
+    }, waitMs);
   }
 }

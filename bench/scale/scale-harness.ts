@@ -1,8 +1,9 @@
 /**
  * The scale harness: N virtual keypads, each on its own PTY, and N drivers (serialport on each PTY path) in this
- * one process. Each driver runs entries back to back; each simulator types its TEST card the moment an entry
+ * one process. Each driver runs entries back to back or paced; each simulator types its TEST card the moment an entry
  * starts (a key script with no waits), so the run measures the protocol stack, not a typist.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startSimulator, type RunningSimulator } from '../../device-sim/index.js';
 import { expiryFor, TEST_CARDS } from '../../device-sim/test-cards.js';
 import { openTenkey, TenkeyError, type Brand, type TenkeyKeypad } from '../../host-driver/index.js';
@@ -20,8 +21,12 @@ const REVEAL = 3;
 const OPEN_BATCH = 32;
 /** Generous: 256 handshakes on a 2-core machine are slow, and this is a benchmark, not a liveness check. */
 const CONNECT_TIMEOUT_MS = 30_000;
+/** Sampling step of the event-loop delay histogram (ms): fine enough to see a 5 ms stall, cheap enough not to cause one. */
+const LOOP_DELAY_RESOLUTION_MS = 2;
 /** How long a keypad whose entry failed (link declared dead under overload) may take to reconnect before it gives up the round. */
 const RECOVERY_MS = 15_000;
+
+type EventLoopUtilization = ReturnType<typeof performance.eventLoopUtilization>;
 
 export interface ScaleOptions {
   keypads: number;
@@ -68,6 +73,8 @@ export interface ScaleReport {
   failures: ScaleFailure[];
   /** Wall time of each measured round (s). */
   roundSeconds: number[];
+  /** The event loop during the measured rounds: how late timers ran (ms) and the share of time it was busy. */
+  loop: { delayP50Ms: number; delayP99Ms: number; delayMaxMs: number; utilization: number };
   /** Bytes per keypad: the whole stack (simulator + driver) after the runs, and the driver alone once connected. */
   memoryPerKeypad: {
     total: { heapAndExternal: number; rss: number };
@@ -134,7 +141,13 @@ export async function runScale(options: ScaleOptions): Promise<ScaleReport> {
     const entries: ScaleEntry[] = [];
     const failures: ScaleFailure[] = [];
     const roundSeconds: number[] = [];
+    const delay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
+    let busy: EventLoopUtilization | undefined;
     for (let round = -warmupRounds; round < rounds; round++) {
+      if (round === 0) {
+        delay.enable();
+        busy = performance.eventLoopUtilization();
+      }
       const start = performance.now();
       const done = await Promise.all(keypads.map((keypad) => runEntries(keypad, entriesPerKeypad, round, {
         firstAt: start + (keypad.index * intervalMs) / count, intervalMs,
@@ -147,12 +160,16 @@ export async function runScale(options: ScaleOptions): Promise<ScaleReport> {
         }
       }
     }
+    delay.disable();
+    const utilization = performance.eventLoopUtilization(busy).utilization;
     const after = memorySnapshot();
+    const ms = (ns: number) => ns / 1e6;
     return {
       keypads: count,
       entries,
       failures,
       roundSeconds,
+      loop: { delayP50Ms: ms(delay.percentile(50)), delayP99Ms: ms(delay.percentile(99)), delayMaxMs: ms(delay.max), utilization },
       memoryPerKeypad: {
         total: perItem(base, after, count),
         driver: perItem(simsOnly, connected, count),

@@ -28,18 +28,9 @@ describe('scale harness', () => {
       expect(report.entries.filter((e) => e.round === round)).toHaveLength(perKeypad);
     }
     expect(new Set(report.entries.map((e) => e.brand))).toEqual(new Set(SCALE_CARDS.slice(0, 3)));
-    expect(openFdCount()).toBe(fdsBefore);
-  });
-
-  it('paced: starts entries on a schedule instead of back to back, with the same right answers', async () => {
-    const fdsBefore = openFdCount();
-    const report = await runScale({ keypads: 2, entriesPerKeypad: 2, rounds: 1, warmupRounds: 0, paceEntriesPerSecond: 40 });
-
-    expect(report.failures).toEqual([]);
-    expect(report.entries.map((e) => [e.keypad, e.brand, e.last]).sort()).toEqual([
-      [0, 'visa', expectedLast('visa')], [0, 'visa', expectedLast('visa')],
-      [1, 'mastercard', expectedLast('mastercard')], [1, 'mastercard', expectedLast('mastercard')],
-    ]);
+    expect(report.loop.utilization).toBeGreaterThan(0);
+    expect(report.loop.utilization).toBeLessThanOrEqual(1);
+    expect(report.loop.delayMaxMs).toBeGreaterThanOrEqual(report.loop.delayP99Ms);
     expect(openFdCount()).toBe(fdsBefore);
   });
 
