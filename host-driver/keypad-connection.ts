@@ -30,6 +30,8 @@ export interface KeypadConnectionOptions {
   reconnect: BackoffOptions | false;
   connectTimeoutMs: number;
   link: LinkTimingOptions;
+  /** Uniform [0, 1) source for the keepalive jitter; default Math.random (the soak passes a seeded one to replay). */
+  random?: () => number;
 }
 
 export interface KeypadConnectionEvents {
@@ -204,6 +206,7 @@ export class KeypadConnection extends EventEmitter<KeypadConnectionEvents> {
       write: (bytes) => transport.write(bytes),
       clock,
       pingJitter: KEEPALIVE_JITTER,
+      ...(this.options.random !== undefined ? { random: this.options.random } : {}),
       ...(timing.ackTimeoutMs !== undefined ? { ackTimeoutMs: timing.ackTimeoutMs } : {}),
       ...(timing.maxRetransmissions !== undefined ? { maxRetransmissions: timing.maxRetransmissions } : {}),
       ...(timing.pingIntervalMs !== undefined ? { pingIntervalMs: timing.pingIntervalMs } : {}),

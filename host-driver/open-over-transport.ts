@@ -26,12 +26,17 @@ export interface OverTransportSettings {
   link: LinkTimingOptions;
   /** Session id of the first entry (default random); the soak fixes it so a seed replays byte for byte. */
   firstSessionId?: number;
+  /** Uniform [0, 1) source for the keepalive jitter (default Math.random); the soak seeds it for the same reason. */
+  random?: () => number;
 }
 
 /** Connects (HELLO → INFO) and resolves with the keypad; every failure is a TenkeyError. */
 export async function openTenkeyOverTransport(settings: OverTransportSettings): Promise<TenkeyKeypad> {
   const { address, openTransport, acceptedBrands, clock, logger, reconnect, connectTimeoutMs, link } = settings;
-  const connection = new KeypadConnection({ address, openTransport, clock, logger, reconnect, connectTimeoutMs, link });
+  const connection = new KeypadConnection({
+    address, openTransport, clock, logger, reconnect, connectTimeoutMs, link,
+    ...(settings.random !== undefined ? { random: settings.random } : {}),
+  });
   await connection.connect();
   try {
     return new TenkeyKeypad(connection, {

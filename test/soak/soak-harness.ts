@@ -200,9 +200,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       const faults: FaultSpec = {
         ...NO_FAULTS, drop: third(rate), corrupt: third(rate), duplicate: third(rate), delayMs, seed: (options.seed + i * 0x9e3779b9) >>> 0,
       };
-      const row = await withSeededMathRandom((faults.seed ^ 0x2545f491) >>> 0, () => soakRow({
+      const row = await soakRow({
         faults, rate, entries, seed: faults.seed, reportSeed: options.seed, keyCounter, bdk, seen, trace: options.trace,
-      }));
+      });
       keyCounter += row.entries + 16; // a fresh keypad per row: no KSN is used twice across rows
       rows.push(row);
       options.log?.(`soak: ${row.faults}: ${outcomesOf(row)}/${row.entries} ended, ${row.results} results, `
@@ -216,20 +216,6 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     process.off('uncaughtException', onUnhandled);
   }
   return { seed: options.seed, rows, total: totalOf(rows), unhandled, wallSeconds: (performance.now() - started) / 1000 };
-}
-
-/**
- * Runs `run` with Math.random drawn from `seed`: the driver's keepalive jitter (and anything else that draws it
- * without a way to inject a source) then repeats with the seed, so a reported failure replays exactly.
- */
-async function withSeededMathRandom<T>(seed: number, run: () => Promise<T>): Promise<T> {
-  const original = Math.random;
-  Math.random = mulberry32(seed);
-  try {
-    return await run();
-  } finally {
-    Math.random = original;
-  }
 }
 
 interface RowSetup {
@@ -251,6 +237,7 @@ async function soakRow(setup: RowSetup): Promise<SoakRow> {
   const time = new VirtualTime();
   const { clock } = time;
   const planner = new SoakPlanner(setup.seed);
+  const keepaliveRandom = mulberry32((setup.seed ^ 0x2545f491) >>> 0);
   const keypadDevice = new VirtualKeypad({
     clock, now: () => SOAK_DEVICE_DATE, keyCounter: setup.keyCounter, cardBlockRandom: seededRandomBytes(setup.seed),
   });
@@ -304,6 +291,8 @@ async function soakRow(setup: RowSetup): Promise<SoakRow> {
     const opening = openTenkeyOverTransport({
       address: 'memory://soak', openTransport, acceptedBrands: [], clock, logger: silentLogger, reconnect: {},
       connectTimeoutMs: 3000, link: {}, firstSessionId: planner.int(1, 0x7fff_ffff),
+      // The keepalive jitter draws from the row's seed too, so a run replays exactly.
+      random: keepaliveRandom,
     });
     opening.catch(() => undefined);
     await time.runUntilSettled(opening, OPEN_BOUND_MS);
