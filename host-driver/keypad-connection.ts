@@ -17,9 +17,6 @@ import type { LinkTimingOptions } from './options.js';
 import type { DeviceInfo } from './results.js';
 import type { ByteTransport } from './transport/byte-transport.js';
 
-/** Keepalive waits are up to 20 % shorter at random: a store process opening many keypads at once never PINGs them all in one burst. */
-export const KEEPALIVE_JITTER = 0.2;
-
 export interface KeypadConnectionOptions {
   /** The address as configured (for events and DeviceInfo). */
   address: string;
@@ -205,7 +202,7 @@ export class KeypadConnection extends EventEmitter<KeypadConnectionEvents> {
       role: 'host',
       write: (bytes) => transport.write(bytes),
       clock,
-      pingJitter: KEEPALIVE_JITTER,
+      ...(timing.pingJitter !== undefined ? { pingJitter: timing.pingJitter } : {}),
       ...(this.options.random !== undefined ? { random: this.options.random } : {}),
       ...(timing.ackTimeoutMs !== undefined ? { ackTimeoutMs: timing.ackTimeoutMs } : {}),
       ...(timing.maxRetransmissions !== undefined ? { maxRetransmissions: timing.maxRetransmissions } : {}),

@@ -23,6 +23,12 @@ export interface LinkTimingOptions {
   pingIntervalMs?: number | false;
   /** Declare the link dead after this long with nothing valid heard (ms), or `false` never to. */
   deadAfterMs?: number | false;
+  /**
+   * Shorten each keepalive wait by a random share of up to this fraction (0 ≤ j < 1, e.g. 0.2; PROTOCOL.md §6.4), so a
+   * process that opens many keypads at once never PINGs them all in one burst. Default 0: PINGs keep the even
+   * cadence that `tenkey replay --against host` reproduces.
+   */
+  pingJitter?: number;
 }
 
 export interface OpenTenkeyOptions {

@@ -129,6 +129,8 @@ export async function runScale(options: ScaleOptions): Promise<ScaleReport> {
         // Production link timings and reconnect: the run measures the driver as a store would run it.
         const driver = await opening(index, count, () => openTenkey({
           device: simulator.address, logger: timing, connectTimeoutMs: CONNECT_TIMEOUT_MS,
+          // What a process opening many keypads should do: their keepalives drift apart instead of firing in phase.
+          link: { pingJitter: 0.2 },
         }));
         keypads.push({ index, card: SCALE_CARDS[index % SCALE_CARDS.length]!, driver, timing });
       });

@@ -17,6 +17,8 @@ const BAD_OPTIONS: [string, Record<string, unknown>][] = [
   ['a fractional retransmission count', { link: { maxRetransmissions: 1.5 } }],
   ['a keepalive of Infinity', { link: { pingIntervalMs: Number.POSITIVE_INFINITY } }],
   ['a link that is not an object', { link: 5 }],
+  ['a keepalive jitter of a whole interval', { link: { pingJitter: 1 } }],
+  ['a keepalive jitter that is not a number', { link: { pingJitter: '20%' } }],
   ['a reconnect factor below 1', { reconnect: { factor: 0.5 } }],
   ['a negative reconnect delay', { reconnect: { initialDelayMs: -5 } }],
   ['a logger without methods', { logger: {} }],
