@@ -9,7 +9,7 @@ import { createTestPaymentServices, type PaymentServices } from '../payment-sim/
 import { allowedHosts } from '../bridge/request-policy.js';
 import { redactDigits } from '../host-driver/redact.js';
 import { sendJson, StoreApiError } from './http-json.js';
-import { publicRoot } from './package-root.js';
+import { publicRoot } from './public-root.js';
 import { sendStaticFile } from './static-files.js';
 import { handleApi, type StoreState } from './store-api.js';
 import { applySettingsChange, DEFAULT_STORE_SETTINGS, type StoreSettings } from './store-settings.js';

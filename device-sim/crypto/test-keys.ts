@@ -2,9 +2,9 @@
  * The TEST-ONLY DUKPT keys in fixtures/keys/ (the public X9.24-3 sample BDK), for the simulator, the test
  * token service and tests. Found from the package root, so it works from source (tsx/vitest) and from dist/.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../../protocol/package-root.js';
 import { DukptDevice, DUKPT_KEY_SIZE, INITIAL_KEY_ID_SIZE } from './aes-dukpt.js';
 
 export const TEST_KEYS_FILE = join('fixtures', 'keys', 'TEST-ONLY-bdk.json');
@@ -17,20 +17,6 @@ export interface TestKeys {
   initialKeyId: Buffer;
   /** 16 bytes, derived from bdk + initialKeyId (test/crypto checks it). */
   initialKey: Buffer;
-}
-
-/** Nearest folder above this module whose package.json is named "tenkey" (source: repo root; built: same). */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === 'tenkey') {
-      return dir;
-    }
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('tenkey package root not found above device-sim/crypto');
-    dir = parent;
-  }
 }
 
 function hexField(json: Record<string, unknown>, field: string, size: number): Buffer {

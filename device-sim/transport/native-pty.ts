@@ -4,9 +4,9 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { CodedError } from '../../protocol/coded-error.js';
+import { findPackageRoot } from '../../protocol/package-root.js';
 
 /** One freshly opened pseudo-terminal pair, slave already in raw mode, master non-blocking. */
 export interface RawPty {
@@ -28,14 +28,6 @@ export interface NativePty {
 export class NativeAddonMissingError extends CodedError<'NATIVE_ADDON_MISSING'> {
   constructor(message: string, options?: { cause?: unknown }) {
     super('NATIVE_ADDON_MISSING', message, options);
-  }
-}
-
-/** The folder holding binding.gyp: the repository root, or the installed package root (code may run from dist/). */
-export function findPackageRoot(from: string = dirname(fileURLToPath(import.meta.url))): string | undefined {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'binding.gyp'))) return dir;
-    if (dirname(dir) === dir) return undefined;
   }
 }
 

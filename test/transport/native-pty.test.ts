@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import { isatty } from 'node:tty';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findPackageRoot, loadNativePty, NativeAddonMissingError, PtyQueue } from '../../device-sim/transport/native-pty.js';
+import { loadNativePty, NativeAddonMissingError, PtyQueue } from '../../device-sim/transport/native-pty.js';
+import { findPackageRoot } from '../../protocol/package-root.js';
 
 const fds: number[] = [];
 afterEach(() => {
