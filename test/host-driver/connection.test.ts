@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openTenkey, TenkeyError, type ConnectionEvent, type TenkeyKeypad } from '../../host-driver/index.js';
 import { blackholedAddress } from './blackhole.js';
-import { cardKeys, open, progressWhere, recordingLogger, rejectionOf, simulator, TEST_CARDS, type Transport } from './harness.js';
+import { cardKeys, nextConnection, open, progressWhere, recordingLogger, rejectionOf, simulator, TEST_CARDS, type Transport } from './harness.js';
 
 /** Fast reconnects for tests: the behaviour is the same, the waits shorter. */
 const QUICK_RECONNECT = { initialDelayMs: 20, maxDelayMs: 200 };
@@ -23,17 +23,6 @@ function connectionEvents(keypad: TenkeyKeypad): ConnectionEvent[] {
   const events: ConnectionEvent[] = [];
   keypad.on('connection', (e) => events.push(e));
   return events;
-}
-
-function nextConnection(keypad: TenkeyKeypad, status: ConnectionEvent['status']): Promise<ConnectionEvent> {
-  return new Promise((resolve) => {
-    const listener = (e: ConnectionEvent) => {
-      if (e.status !== status) return;
-      keypad.off('connection', listener);
-      resolve(e);
-    };
-    keypad.on('connection', listener);
-  });
 }
 
 describe('openTenkey settings (重要項目設定)', () => {

@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../device-sim/index.js';
-import { openTenkey, type EntryProgress, type LogFields, type OpenTenkeyOptions, type TenkeyKeypad, type TenkeyLogger } from '../../host-driver/index.js';
+import {
+  openTenkey, type ConnectionEvent, type EntryProgress, type LogFields, type OpenTenkeyOptions, type TenkeyKeypad, type TenkeyLogger,
+} from '../../host-driver/index.js';
 
 /** Public test card numbers (Luhn-valid, one per brand the store's services know, plus one Luhn failure): the simulator's table. */
 export { TEST_CARDS } from '../../device-sim/test-cards.js';
@@ -63,6 +65,18 @@ export function progressWhere(keypad: TenkeyKeypad, test: (p: EntryProgress) => 
       resolve(p);
     };
     keypad.on('progress', listener);
+  });
+}
+
+/** The keypad's next 'connection' event with this status. */
+export function nextConnection(keypad: TenkeyKeypad, status: ConnectionEvent['status']): Promise<ConnectionEvent> {
+  return new Promise((resolve) => {
+    const listener = (e: ConnectionEvent) => {
+      if (e.status !== status) return;
+      keypad.off('connection', listener);
+      resolve(e);
+    };
+    keypad.on('connection', listener);
   });
 }
 

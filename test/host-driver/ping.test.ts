@@ -4,19 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../protocol/index.js';
-import { TenkeyError, type ConnectionEvent, type TenkeyKeypad } from '../../host-driver/index.js';
-import { open, rejectionOf, simulator, type Transport } from './harness.js';
-
-function nextConnection(keypad: TenkeyKeypad, status: ConnectionEvent['status']): Promise<ConnectionEvent> {
-  return new Promise((resolve) => {
-    const listener = (e: ConnectionEvent) => {
-      if (e.status !== status) return;
-      keypad.off('connection', listener);
-      resolve(e);
-    };
-    keypad.on('connection', listener);
-  });
-}
+import { TenkeyError, type TenkeyKeypad } from '../../host-driver/index.js';
+import { nextConnection, open, rejectionOf, simulator, type Transport } from './harness.js';
 
 /** Nonces of the PINGs the keypad received and of the PONGs it sent. */
 function pingTraffic(frames: { in: Frame[]; out: Frame[] }): { pings: number[]; pongs: number[] } {
