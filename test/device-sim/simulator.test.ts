@@ -53,28 +53,25 @@ describe('virtual keypad over a PTY', () => {
 });
 
 describe('virtual keypad over TCP', () => {
-  it('serves a scripted entry to a net.Socket host', async () => {
-    const s = await sim({ listen: 'tcp://127.0.0.1:0', keys: `${PAN}<enter>1230<enter>` });
+  /** A scripted entry served to a net.Socket host: its RESULT, checked to decrypt to the typed card. */
+  async function scriptedResult(options: { cardBlockSeed?: number } = {}) {
+    const s = await sim({ listen: 'tcp://127.0.0.1:0', keys: `${PAN}<enter>1230<enter>`, ...options });
     const host = await tcpHost(s);
     await host.hello();
     await host.send(startEntryMessage(7));
     const end = await host.end();
     if (end.type !== 'RESULT') throw new Error(`expected RESULT, got ${end.type}`);
     expect(decryptCardBlock(loadTestKeys().bdk, end.keySerialNumber, end.encryptedBlock)).toEqual({ pan: PAN, expiry: '1230' });
+    return { host, end };
+  }
+
+  it('serves a scripted entry to a net.Socket host', async () => {
+    const { host } = await scriptedResult();
     expectNoPan(host, PAN);
   });
 
   it('with a cardBlockSeed sends the same RESULT bytes run after run (captures replay byte for byte); without, a fresh IV', async () => {
-    const blockOf = async (options: { cardBlockSeed?: number }) => {
-      const s = await sim({ listen: 'tcp://127.0.0.1:0', keys: `${PAN}<enter>1230<enter>`, ...options });
-      const host = await tcpHost(s);
-      await host.hello();
-      await host.send(startEntryMessage(7));
-      const end = await host.end();
-      if (end.type !== 'RESULT') throw new Error(`expected RESULT, got ${end.type}`);
-      expect(decryptCardBlock(loadTestKeys().bdk, end.keySerialNumber, end.encryptedBlock)).toEqual({ pan: PAN, expiry: '1230' });
-      return Buffer.from(end.encryptedBlock).toString('hex');
-    };
+    const blockOf = async (options: { cardBlockSeed?: number }) => Buffer.from((await scriptedResult(options)).end.encryptedBlock).toString('hex');
     expect(await blockOf({ cardBlockSeed: 1 })).toBe(await blockOf({ cardBlockSeed: 1 }));
     expect(await blockOf({ cardBlockSeed: 2 })).not.toBe(await blockOf({ cardBlockSeed: 1 }));
     expect(await blockOf({})).not.toBe(await blockOf({}));
