@@ -34,6 +34,8 @@ export interface SimulatorOptions {
   keyCounter?: number;
   /** Seed for the card block's IV and fill (seededRandomBytes): RESULT bytes repeat. Captures and replays only. */
   cardBlockSeed?: number;
+  /** VirtualKeypadOptions.mergeKeyReports: false sends a KEY for every key even when keys outrun the line. Default true. */
+  mergeKeyReports?: boolean;
 }
 
 export interface RunningSimulator {
@@ -84,6 +86,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   if (options.faults !== undefined) keypadOptions.faults = options.faults;
   if (options.keyCounter !== undefined) keypadOptions.keyCounter = options.keyCounter;
   if (options.cardBlockSeed !== undefined) keypadOptions.cardBlockRandom = seededRandomBytes(options.cardBlockSeed);
+  if (options.mergeKeyReports !== undefined) keypadOptions.mergeKeyReports = options.mergeKeyReports;
   const keypad = new VirtualKeypad(keypadOptions);
 
   let simulator: PtySimulator | TcpSimulator;

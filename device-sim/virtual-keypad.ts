@@ -28,7 +28,7 @@ import type { Frame } from '../protocol/frame-types.js';
 import type { ProtocolError } from '../protocol/errors.js';
 import { LinkEndpoint } from '../protocol/link.js';
 import type {
-  Brand, DeviceErrorName, DeviceMessage, EntryStateName, HostMessage, StartEntryMessage,
+  Brand, DeviceErrorName, DeviceMessage, EntryStateName, HostMessage, KeyMessage, StartEntryMessage,
 } from '../protocol/messages.js';
 import { encodeFrame } from '../protocol/frame.js';
 import type { DukptDevice } from './crypto/aes-dukpt.js';
@@ -44,6 +44,7 @@ import { altersBytes, toFaultSpec, type FaultSpec } from './faults/fault-spec.js
 import { FaultStream } from './faults/fault-stream.js';
 import { deviceErrorReport, outcomeErrorReport, type DeviceErrorReport } from './firmware/device-errors.js';
 import { EntrySession } from './firmware/entry-session.js';
+import { keyReportSupersedes } from './firmware/key-progress.js';
 import { parseKeyScript, runKeyScript, type KeyScriptRun, type KeyScriptStep } from './key-script.js';
 import { findKeypadService, infoBrandsOf, sessionBrandsOf, type KeypadService } from './services.js';
 
@@ -84,6 +85,11 @@ export interface VirtualKeypadOptions {
   cardBlockRandom?: RandomBytes;
   /** The key register to encrypt with; default a device loaded with the TEST-ONLY keys. */
   dukpt?: DukptDevice;
+  /**
+   * Merge DIGIT KEY reports that outrun the line into the newest count (PROTOCOL.md §5.11). Default true; false
+   * sends a KEY for every key however slow the line, as a device without that merging would (to test hosts against both).
+   */
+  mergeKeyReports?: boolean;
   identity?: Partial<DeviceIdentity>;
 }
 
@@ -149,6 +155,7 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
   readonly #script: readonly KeyScriptStep[] | undefined;
   readonly #dukpt: DukptDevice;
   readonly #cardBlockRandom: RandomBytes | undefined;
+  readonly #mergeKeyReports: boolean;
   #attachment: KeypadAttachment | undefined;
   /** Connections served so far: each gets its own fault seed. */
   #attachCount = 0;
@@ -172,6 +179,7 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
     this.identity = { ...DEFAULT_DEVICE_IDENTITY, ...options.identity };
     if (this.faults.exhaustKey && options.dukpt !== undefined) throw new TypeError('"exhaust-key" uses its own key register: leave "dukpt" out');
     this.#cardBlockRandom = options.cardBlockRandom;
+    this.#mergeKeyReports = options.mergeKeyReports ?? true;
     this.#dukpt = this.faults.exhaustKey ? exhaustedTestDevice() : options.dukpt ?? createTestDukptDevice(options.keyCounter);
   }
 
@@ -392,7 +400,7 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
     }
     this.#lastError = null;
     const session: EntrySession = new EntrySession(input, this.#clock, {
-      key: (report) => this.#send({ type: 'KEY', sessionId, ...report }),
+      key: (report) => this.#sendKey({ type: 'KEY', sessionId, ...report }),
       state: (report, secondsLeft) => this.#send({ type: 'STATUS', sessionId, secondsLeft, ...report }),
       changed: () => this.#changed(),
       end: (output) => this.#ended(session, output),
@@ -475,6 +483,16 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
 
   #sendError(sessionId: number, report: DeviceErrorReport): void {
     this.#send({ type: 'ERROR', sessionId, code: report.code, detail: report.detail });
+  }
+
+  /**
+   * A KEY report: while an earlier DIGIT report of the same field still waits behind a slow line (or keys come
+   * faster than round trips), the newer count takes its place instead of queueing behind it (§5.11).
+   */
+  #sendKey(message: KeyMessage): void {
+    const link = this.#mergeKeyReports ? this.#attachment?.link : undefined;
+    if (link?.replaceNewestQueued(message, (queued) => keyReportSupersedes(message, queued))) return;
+    this.#send(message);
   }
 
   /**

@@ -3,7 +3,10 @@ import type { EntryFieldName, EntryNoticeName, EntryStateName, KeyClassName } fr
 import type { TenkeyError } from './errors.js';
 import type { DeviceInfo } from './results.js';
 
-/** Progress of the running entry, after every STATUS and KEY from the keypad and when it ends. */
+/**
+ * Progress of the running entry, after every STATUS and KEY from the keypad and when it ends. Keys that outrun the
+ * line may arrive as one report with the newest count (PROTOCOL.md §5.11): draw `digits`, never count events.
+ */
 export interface EntryProgress {
   sessionId: number;
   /** PAN / EXPIRY while typing; PROCESSING while encrypting; DONE, TIMEOUT, CANCELLED or FAILED when over (close the popup). */

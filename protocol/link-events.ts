@@ -40,11 +40,13 @@ export interface LinkStats {
   noAck: number;
   /** write() threw; the frame counts as lost. */
   writeErrors: number;
+  /** Queued messages replaced by a newer one before they went out (a superseded PONG or progress KEY). */
+  replaced: number;
 }
 
 export function emptyLinkStats(): LinkStats {
   return {
     framesSent: 0, retransmissions: 0, framesReceived: 0, delivered: 0, duplicates: 0,
-    naksSent: 0, naksReceived: 0, stray: 0, noAck: 0, writeErrors: 0,
+    naksSent: 0, naksReceived: 0, stray: 0, noAck: 0, writeErrors: 0, replaced: 0,
   };
 }

@@ -202,15 +202,37 @@ export class LinkEndpoint extends EventEmitter<LinkEndpointEvents> {
   }
 
   /**
+   * Replaces the newest queued message (not yet on the wire) with `message` when `replaces` accepts it; the
+   * replacement keeps that message's seq, its place and its sender's promise. False when nothing was replaced
+   * (then the caller sends `message` as usual). For progress that only the latest value of matters (the device's
+   * DIGIT KEYs, PROTOCOL.md §5.11): a slow line then carries the newest count instead of a backlog of stale ones.
+   */
+  replaceNewestQueued(message: HostMessage | DeviceMessage, replaces: (queued: HostMessage | DeviceMessage) => boolean): boolean {
+    const queued = this.queue.at(-1);
+    if (this.closed || queued === undefined || !replaces(queued.message) || !this.isOutbound(message)) return false;
+    return this.replaceQueued(queued, message);
+  }
+
+  /**
    * A PONG still waiting in the queue (not yet on the wire) answers this newer PING instead: on a line where a
    * message takes longer than the host's PING interval, a PONG per PING would pile up without bound ahead of
    * the entry's own frames (found by the fault soak). The host only waits for the newest; older pings time out.
    */
   private supersedeQueuedPong(nonce: number): boolean {
     const queued = this.queue.find((q) => q.message.type === 'PONG');
-    if (queued === undefined) return false;
-    queued.message = { type: 'PONG', nonce };
-    queued.bytes = encodeFrame(queued.message, queued.seq);
+    return queued !== undefined && this.replaceQueued(queued, { type: 'PONG', nonce });
+  }
+
+  private replaceQueued(queued: QueuedSend, message: HostMessage | DeviceMessage): boolean {
+    let bytes: Buffer;
+    try {
+      bytes = encodeFrame(message, queued.seq);
+    } catch {
+      return false; // a message the encoder refuses replaces nothing; send() reports it to the caller
+    }
+    queued.message = message;
+    queued.bytes = bytes;
+    this.stats.replaced++;
     return true;
   }
 

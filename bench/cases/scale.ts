@@ -7,6 +7,8 @@
  * - paced (open loop at a realistic rate, the same for every size): where the target is judged:
  *   256 keypads with p99 under 50 ms. Beside each paced run an idle process measures the machine's own scheduling
  *   noise, so a p99 inflated by other work on the cores is flagged instead of blamed on the code.
+ * - beside the target: the same paced load on keypads that report every key (no merging of DIGIT reports that
+ *   outrun the line, PROTOCOL.md §5.11), and 256 keypads paced faster, for the headroom left under the target.
  * Ratios compare each size with the lone keypad of the same run and regime.
  */
 import type { BenchCase, BenchRecord } from '../record.js';
@@ -23,6 +25,8 @@ export const PACED_ENTRIES_PER_SECOND = 25;
 /** Paced rounds take ENTRIES_PER_ROUND ÷ the rate (~10 s) each: at most this many, enough for a p99 over 512 entries. */
 const PACED_ROUNDS_MAX = 2;
 const TARGET = { keypads: 256, p99Ms: 50 } as const;
+/** Faster paces for the target's keypad count, one round each: how much load still keeps p99 under the target. */
+const HEADROOM_ENTRIES_PER_SECOND = [50, 100, 200] as const;
 
 const kib = (bytes: number) => bytes / 1024;
 const plural = (n: number) => `${n} keypad${n === 1 ? '' : 's'}`;
@@ -46,6 +50,7 @@ function logFailures(result: ScaleSummary, log: (line: string) => void): void {
 }
 
 const loopBusy = (r: ScaleSummary) => `${(r.report.loop.utilization * 100).toFixed(0)} %`;
+const frames = (r: ScaleSummary) => r.report.framesPerEntry.toFixed(1);
 
 export const scaleCase: BenchCase = {
   name: 'scale',
@@ -65,7 +70,8 @@ export const scaleCase: BenchCase = {
       const { total, driver } = r.report.memoryPerKeypad;
       return [
         ['keypads', String(r.keypads)], ['entries/s', r.entriesPerSecond.toFixed(0)], ['p50 ms', ms(r.p50)], ['p99 ms', ms(r.p99)],
-        ['mean ms', ms(r.meanMs)], ['N÷throughput ms', ms(littlesLawMs(r.keypads, r.entriesPerSecond))], ['loop busy', loopBusy(r)],
+        ['mean ms', ms(r.meanMs)], ['N÷throughput ms', ms(littlesLawMs(r.keypads, r.entriesPerSecond))], ['wire frames/entry', frames(r)],
+        ['loop busy', loopBusy(r)],
         ['heap+ext KiB/keypad', kib(total.heapAndExternal).toFixed(0)], ['rss KiB/keypad', kib(total.rss).toFixed(0)],
         ['driver heap+ext KiB/keypad', kib(driver.heapAndExternal).toFixed(0)],
       ];
@@ -97,11 +103,12 @@ export const scaleCase: BenchCase = {
     }
     logTable(paced.map((r, i) => [
       ['keypads', String(r.keypads)], ['entries/s', r.entriesPerSecond.toFixed(1)], ['p50 ms', ms(r.p50)], ['p99 ms', ms(r.p99)],
-      ['max ms', ms(percentile(r.report.entries.map((e) => e.latencyMs), 100))],
+      ['max ms', ms(percentile(r.report.entries.map((e) => e.latencyMs), 100))], ['wire frames/entry', frames(r)],
       ['loop delay p99 ms', ms(r.report.loop.delayP99Ms)], ['loop delay max ms', ms(r.report.loop.delayMaxMs)], ['loop busy', loopBusy(r)],
       ['idle process delay p99 ms', ms(noise[i]!.delayP99Ms)], ['idle process delay max ms', ms(noise[i]!.delayMaxMs)],
       ['failed', String(r.failed)],
     ]), log);
+    log('  wire frames/entry: every frame on the wires during the run ÷ entries, ACKs and the keepalives of idle keypads included');
     log('  loop delay: the spacing of a 2 ms timer in this process (2 ms = on time); idle process: the same in a process beside it with nothing to do, '
       + 'i.e. the machine\'s own scheduling noise (other processes on the cores)');
     for (const r of paced) logFailures(r, log);
@@ -115,6 +122,30 @@ export const scaleCase: BenchCase = {
       log(`  caution: an idle process beside that run was held up to ${ms(targetNoise.delayMaxMs)} ms (p99 ${ms(targetNoise.delayP99Ms)} ms): `
         + 'the machine was busy with other work, so that p99 includes waiting for a core; measure on a quiet machine');
     }
+
+    // What merging DIGIT reports (§5.11) buys, and how far the target holds beyond the realistic rate.
+    const targetPaced = { keypads: TARGET.keypads, entriesPerKeypad: 1, warmupRounds: 0 } as const;
+    const everyKey = summarize(await runScale({
+      ...targetPaced, rounds: pacedRounds, paceEntriesPerSecond: PACED_ENTRIES_PER_SECOND, mergeKeyReports: false,
+    }));
+    const headroom: { rate: number; summary: ScaleSummary }[] = [];
+    for (const rate of HEADROOM_ENTRIES_PER_SECOND) {
+      headroom.push({ rate, summary: summarize(await runScale({ ...targetPaced, rounds: 1, paceEntriesPerSecond: rate })) });
+    }
+    log(`scale, ${plural(TARGET.keypads)} paced: keypads reporting every key (no §5.11 merging) at ${PACED_ENTRIES_PER_SECOND}/s, `
+      + `then merging keypads at faster paces (1 round of ${ENTRIES_PER_ROUND} entries each)`);
+    logTable([
+      { label: `every key, ${PACED_ENTRIES_PER_SECOND}/s`, summary: everyKey },
+      { label: `merged, ${PACED_ENTRIES_PER_SECOND}/s`, summary: target },
+      ...headroom.map(({ rate, summary }) => ({ label: `merged, ${rate}/s`, summary })),
+    ].map(({ label, summary }) => [
+      ['run', label], ['entries/s', summary.entriesPerSecond.toFixed(1)], ['wire frames/entry', frames(summary)],
+      ['p50 ms', ms(summary.p50)], ['p99 ms', ms(summary.p99)], ['loop busy', loopBusy(summary)],
+      [`p99 < ${TARGET.p99Ms} ms`, verdict(summary.p99, TARGET.p99Ms)], ['failed', String(summary.failed)],
+    ]), log);
+    const heldUpTo = [...headroom].reverse().find(({ summary }) => verdict(summary.p99, TARGET.p99Ms) === 'met');
+    log(`  headroom: p99 stays under ${TARGET.p99Ms} ms up to ${heldUpTo === undefined ? `no tested pace above ${PACED_ENTRIES_PER_SECOND}` : `${heldUpTo.rate}`} entries/s `
+      + `(tested: ${HEADROOM_ENTRIES_PER_SECOND.join(', ')}); a keypad reporting every key costs ${frames(everyKey)} frames per entry instead of ${frames(target)}`);
 
     const records: BenchRecord[] = [];
     const lone = { saturated: saturated[0]!, paced: paced[0]! };
@@ -146,6 +177,16 @@ export const scaleCase: BenchCase = {
         { name: name(r, regime, 'failed entries'), value: r.failed, unit: 'entries', baseline: null, ratio: null },
       );
     }
+    const targetRegime = `paced at ${PACED_ENTRIES_PER_SECOND}/s`;
+    const targetName = name(target, targetRegime, 'p99 START_ENTRY→RESULT');
+    records.push(
+      { name: name(everyKey, `${targetRegime}, every key reported`, 'p99 START_ENTRY→RESULT'), value: everyKey.p99, unit: 'ms', baseline: targetName, ratio: target.p99 / everyKey.p99 },
+      { name: name(everyKey, `${targetRegime}, every key reported`, 'frames per entry'), value: everyKey.report.framesPerEntry, unit: 'frames', baseline: null, ratio: null },
+      { name: name(target, targetRegime, 'frames per entry'), value: target.report.framesPerEntry, unit: 'frames', baseline: null, ratio: null },
+      ...headroom.map(({ rate, summary }) => ({
+        name: name(summary, `paced at ${rate}/s`, 'p99 START_ENTRY→RESULT'), value: summary.p99, unit: 'ms', baseline: targetName, ratio: target.p99 / summary.p99,
+      })),
+    );
     return records;
   },
 };

@@ -40,6 +40,8 @@ export interface ScaleOptions {
    * phase (a late entry's successor starts at once). Shows latency below saturation; absent = back to back.
    */
   paceEntriesPerSecond?: number;
+  /** The keypads merge DIGIT reports that outrun the line (PROTOCOL.md §5.11). Default true, as the simulator does. */
+  mergeKeyReports?: boolean;
 }
 
 export interface ScaleEntry {
@@ -73,6 +75,8 @@ export interface ScaleReport {
   failures: ScaleFailure[];
   /** Wall time of each measured round (s). */
   roundSeconds: number[];
+  /** Frames on the wires (both directions, ACKs and keepalives included) per finished entry, over the measured rounds. */
+  framesPerEntry: number;
   /** The event loop during the measured rounds: how late timers ran (ms) and the share of time it was busy. */
   loop: { delayP50Ms: number; delayP99Ms: number; delayMaxMs: number; utilization: number };
   /** Bytes per keypad: the whole stack (simulator + driver) after the runs, and the driver alone once connected. */
@@ -119,7 +123,9 @@ export async function runScale(options: ScaleOptions): Promise<ScaleReport> {
     const base = memorySnapshot();
     for (let index = 0; index < count; index++) {
       const card = SCALE_CARDS[index % SCALE_CARDS.length]!;
-      simulators.push(await opening(index, count, () => startSimulator({ listen: 'pty', keys: keyScript(card) })));
+      simulators.push(await opening(index, count, () => startSimulator({
+        listen: 'pty', keys: keyScript(card), mergeKeyReports: options.mergeKeyReports ?? true,
+      })));
     }
     const simsOnly = memorySnapshot();
     for (let first = 0; first < count; first += OPEN_BATCH) {
@@ -145,10 +151,12 @@ export async function runScale(options: ScaleOptions): Promise<ScaleReport> {
     const roundSeconds: number[] = [];
     const delay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
     let busy: EventLoopUtilization | undefined;
+    let framesBefore = 0;
     for (let round = -warmupRounds; round < rounds; round++) {
       if (round === 0) {
         delay.enable();
         busy = performance.eventLoopUtilization();
+        framesBefore = wireFrames(simulators);
       }
       const start = performance.now();
       const done = await Promise.all(keypads.map((keypad) => runEntries(keypad, entriesPerKeypad, round, {
@@ -163,6 +171,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleReport> {
       }
     }
     delay.disable();
+    const framesPerEntry = (wireFrames(simulators) - framesBefore) / Math.max(1, entries.length);
     const utilization = performance.eventLoopUtilization(busy).utilization;
     const after = memorySnapshot();
     const ms = (ns: number) => ns / 1e6;
@@ -171,6 +180,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleReport> {
       entries,
       failures,
       roundSeconds,
+      framesPerEntry,
       loop: { delayP50Ms: ms(delay.percentile(50)), delayP99Ms: ms(delay.percentile(99)), delayMaxMs: ms(delay.max), utilization },
       memoryPerKeypad: {
         total: perItem(base, after, count),
@@ -182,6 +192,16 @@ export async function runScale(options: ScaleOptions): Promise<ScaleReport> {
     await Promise.allSettled(keypads.map((k) => k.driver.close()));
     await Promise.allSettled(simulators.map((s) => s.close()));
   }
+}
+
+/** Frames the keypads sent and received so far on their current connections: every frame on the wires, once. */
+function wireFrames(simulators: readonly RunningSimulator[]): number {
+  let frames = 0;
+  for (const simulator of simulators) {
+    const stats = simulator.keypad.attachment?.link.stats;
+    if (stats !== undefined) frames += stats.framesSent + stats.framesReceived;
+  }
+  return frames;
 }
 
 /** `open()`, with a failure turned into a message that says which keypad and hints at the usual limits. */

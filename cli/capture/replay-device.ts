@@ -5,8 +5,8 @@
  *
  * What the person typed is not on the wire: KEY frames carry the key class and digit count, never a digit.
  * So the capture's `scenario.keys` names the keys with test-card references ("pan:visa", "exp:valid"; see
- * test-cards.ts), and the replayer presses the n-th key of that script when the n-th new KEY frame was
- * recorded (a KEY frame is new when its seq differs from the previous KEY's: retransmissions repeat it).
+ * test-cards.ts), and the replayer presses them when the recording did: scenario.keyTimes, ordered among the
+ * records by the KEY frames that reported them (recorded-key-presses.ts, merged DIGIT reports included).
  * The simulator starts from the recorded device state: `deviceDate` (calendar), `keyCounter` (DUKPT),
  * `deviceService` and `faults` (seeded, so the same line damage happens again).
  */
@@ -22,6 +22,7 @@ import { CauseWaits, divergenceNote } from './replay-divergence.js';
 import { deviceOutcomeMismatch } from './device-outcome.js';
 import { expandKeyScript, ScenarioKeysError } from '../../device-sim/test-cards.js';
 import { toKeyClass } from '../../device-sim/entry/keys.js';
+import { recordedKeyPresses } from './recorded-key-presses.js';
 
 /** One thing the replayer does at capture time `t`; `at` keeps the recording's order (see replay-host.ts). */
 type Step =
@@ -42,14 +43,7 @@ function connectTo(address: string): Promise<Socket> {
   });
 }
 
-/** Index of the first record after capture time t. */
-function firstRecordAfter(capture: Capture, t: number): number {
-  const i = capture.records.findIndex((r) => r.t > t);
-  return i < 0 ? capture.records.length : i;
-}
-
-function planSteps(capture: Capture, recordedD2h: CapturedFrame[]): Step[] {
-  const keyTimes = capture.header.scenario?.keyTimes;
+function planSteps(capture: Capture, recordedD2h: CapturedFrame[], keyCount: number): Step[] {
   const steps: Step[] = [];
   capture.records.forEach((record, index) => {
     if (isChunkRecord(record)) {
@@ -58,19 +52,7 @@ function planSteps(capture: Capture, recordedD2h: CapturedFrame[]): Step[] {
       steps.push({ t: record.t, at: index, kind: 'device', event: record.event });
     }
   });
-  let lastKeySeq: number | undefined;
-  let n = 0;
-  for (const f of recordedD2h) {
-    if (!f.result.ok || f.result.frame.message.type !== 'KEY') continue;
-    if (f.result.frame.seq === lastKeySeq) continue;
-    lastKeySeq = f.result.frame.seq;
-    // The press comes after what was recorded up to its moment (the recorder pressed keys after letting due
-    // timers and I/O run), but before its own KEY frame and anything recorded later.
-    const t = keyTimes?.[n] ?? f.tFirstByte;
-    const at = Math.min(f.firstRecord, firstRecordAfter(capture, t)) - 0.5;
-    steps.push({ t, at, kind: 'press', keyClass: f.result.frame.message.keyClass, frameTime: f.t });
-    n++;
-  }
+  for (const press of recordedKeyPresses(capture, recordedD2h, keyCount)) steps.push({ kind: 'press', ...press });
   return steps.sort((a, b) => a.at - b.at);
 }
 
@@ -80,8 +62,6 @@ export async function replayAgainstDevice(capture: Capture, timebase: ReplayTime
   const recordedD2h = timelineOfRecords(capture.records).filter(isCapturedFrame).filter((f) => f.dir === 'd2h');
   const recordedDurationMs = capture.records.at(-1)?.t ?? 0;
   const notes: string[] = [];
-  const steps = planSteps(capture, recordedD2h);
-  const presses = steps.filter((s) => s.kind === 'press').length;
   const unreplayable = (note: string): ReplayReport => unreplayableReport('device', recordedD2h.length, note, recordedDurationMs);
 
   let keys: KeypadKey[] = [];
@@ -91,6 +71,8 @@ export async function replayAgainstDevice(capture: Capture, timebase: ReplayTime
     if (e instanceof ScenarioKeysError) return unreplayable(`scenario.keys: ${e.message}`);
     throw e;
   }
+  const steps = planSteps(capture, recordedD2h, keys.length);
+  const presses = steps.filter((s) => s.kind === 'press').length;
   if (presses > 0 && scenario.keys === undefined) {
     return unreplayable(`the capture has ${presses} key presses but no scenario.keys: digits are never on the wire, so the device cannot be replayed`);
   }

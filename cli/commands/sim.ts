@@ -24,6 +24,8 @@ interface SimCommandOptions {
   fault?: string;
   service?: string;
   keyCounter?: string;
+  /** Commander's value for --no-merge-key-reports: false when given. */
+  mergeKeyReports: boolean;
 }
 
 
@@ -38,6 +40,7 @@ export function registerSimCommand(program: Command): void {
     .option('--fault <spec>', 'faults, e.g. "drop=0.01,seed=42", "silent", "busy", "exhaust-key", "vanish-after=5s"')
     .option('--service <name>', `card service (利用サービス): ${KEYPAD_SERVICES.map((s) => s.id).join(', ')}`)
     .option('--key-counter <n>', 'DUKPT counter of the first entry (default 1). The counter is not saved: every run starts at 1 again and reuses KSNs (fine for the TEST keys only); pass the next unused counter to keep KSNs unique across runs')
+    .option('--no-merge-key-reports', 'send a KEY for every key even when keys outrun the line (a device without PROTOCOL.md §5.11 merging)')
     .action(async (options: SimCommandOptions) => {
       process.exitCode = await runSim(options);
     });
@@ -137,6 +140,7 @@ async function toSimulatorOptions(options: SimCommandOptions): Promise<Simulator
     }
     simOptions.keyCounter = counter;
   }
+  if (options.mergeKeyReports === false) simOptions.mergeKeyReports = false;
   return simOptions;
 }
 

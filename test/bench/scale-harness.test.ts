@@ -34,6 +34,15 @@ describe('scale harness', () => {
     expect(openFdCount()).toBe(fdsBefore);
   });
 
+  it('counts the frames an entry costs: fewer when the keypads merge DIGIT reports that outrun the line (§5.11)', async () => {
+    const merged = await runScale({ keypads: 2, entriesPerKeypad: 2, rounds: 1, warmupRounds: 0 });
+    const everyKey = await runScale({ keypads: 2, entriesPerKeypad: 2, rounds: 1, warmupRounds: 0, mergeKeyReports: false });
+    // Every key reported: START_ENTRY, 4 STATUS, 22 KEY and the RESULT, each with its ACK, at the least.
+    expect(everyKey.framesPerEntry).toBeGreaterThanOrEqual(2 * (1 + 4 + 22 + 1));
+    expect(merged.framesPerEntry).toBeGreaterThan(0);
+    expect(merged.framesPerEntry).toBeLessThan(everyKey.framesPerEntry / 2);
+  });
+
   it('rejects a keypad count that is not a positive integer before opening anything', async () => {
     const fdsBefore = openFdCount();
     await expect(runScale({ keypads: 0, entriesPerKeypad: 1, rounds: 1 })).rejects.toThrow(RangeError);

@@ -13,7 +13,8 @@ const eventsUrl = (url: string, created: { id: string; token: string }) => `${ur
 
 describe('POST /entries and its event stream', () => {
   it('streams progress, then one result with brand, last digits, KSN, ciphertext and key set, then ends', async () => {
-    const sim = await simulator('pty', { keys: cardKeys(TEST_CARDS.visa) });
+    // A KEY for every key (no merging of reports that outrun the line, PROTOCOL.md §5.11): every count must reach the stream.
+    const sim = await simulator('pty', { keys: cardKeys(TEST_CARDS.visa), mergeKeyReports: false });
     const { url } = await startTestBridge({ device: sim.address });
     const created = await postEntry(url, { timeoutSeconds: 10 });
     expect(created.status).toBe(201);
@@ -112,7 +113,8 @@ describe('POST /entries and its event stream', () => {
   });
 
   it('a late subscriber gets every event from the first; Last-Event-ID gets the rest; an ended stream with nothing left is 204', async () => {
-    const sim = await simulator('pty', { keys: cardKeys(TEST_CARDS.discover) });
+    // A KEY for every key (§5.11 merging off), so the stream is long enough to resume from event 10.
+    const sim = await simulator('pty', { keys: cardKeys(TEST_CARDS.discover), mergeKeyReports: false });
     const { url } = await startTestBridge({ device: sim.address });
     const created = (await postEntry(url)).body;
     const live = await readEventStream(eventsUrl(url, created));

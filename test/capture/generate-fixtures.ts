@@ -130,9 +130,9 @@ export const FIXTURE_PLANS: FixturePlan[] = [
   },
   {
     name: 'noisy-link',
-    note: 'A noisy line (dropped, corrupted and duplicated bytes, seeded): retransmissions and duplicates, then RESULT.',
+    note: 'A noisy line (dropped, corrupted and duplicated bytes, seeded): retransmissions, duplicates, DIGIT reports merged behind them (PROTOCOL.md §5.11), then RESULT.',
     keys: ['pan:mastercard', 'enter', 'exp:valid', 'enter'],
-    faults: 'drop=0.004,corrupt=0.004,duplicate=0.004,seed=7',
+    faults: 'drop=0.004,corrupt=0.004,duplicate=0.004,seed=13',
   },
 ];
 

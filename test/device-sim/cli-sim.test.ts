@@ -67,6 +67,23 @@ describe('tenkey sim', () => {
   });
 
   it.each([
+    // Typed in one go, faster than round trips: the digits merge into one or two reports (PROTOCOL.md §5.11).
+    [[], 'merged'],
+    [['--no-merge-key-reports'], 'one per key'],
+  ] as const)('%j: the DIGIT KEYs of a card typed in one go are %s', async (flags, expected) => {
+    const child = run(['--listen', 'tcp://127.0.0.1:0', ...flags, '--keys', '4111111111111111<enter>1230<enter>']);
+    const host = new TestHost(await connectTcp(await firstLine(child)));
+    hosts.push(host);
+    await host.hello();
+    await host.send(startEntryMessage(1));
+    expect((await host.end()).type).toBe('RESULT');
+    const panDigits = host.received.flatMap((m) => (m.type === 'KEY' && m.field === 'PAN' && m.keyClass === 'DIGIT' ? [m.digits] : []));
+    expect(panDigits.at(-1)).toBe(16);
+    if (expected === 'one per key') expect(panDigits).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+    else expect(panDigits.length).toBeLessThanOrEqual(2);
+  });
+
+  it.each([
     [['--fault', 'bogus'], /unknown fault "bogus"/],
     [['--keys', '12x'], /unexpected "x".*column 3/],
     [['--service', 'nope'], /unknown card service "nope"/],

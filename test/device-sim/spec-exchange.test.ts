@@ -47,12 +47,11 @@ describe('PROTOCOL.md §10', () => {
     expect(start.message.type).toBe('START_ENTRY');
     await host.send(start.message as HostMessage, start.seq);
     await host.settle();
-    for (const key of '4111111111111111') keypad.press(key as '0');
-    keypad.press('enter');
-    await host.settle();
-    for (const key of '1229') keypad.press(key as '0');
-    keypad.press('enter');
-    await host.settle();
+    // §10 is a person typing on a working line: each key's report is acknowledged before the next key (§5.11).
+    for (const key of [...'4111111111111111', 'enter', ...'1229', 'enter'] as const) {
+      keypad.press(key as '0');
+      await host.settle();
+    }
 
     const sent = new Map<number, DeviceMessage>();
     for (const f of host.frames) if (f.message.type !== 'ACK' && f.seq >= 20 && !f.retransmission) sent.set(f.seq, f.message as DeviceMessage);

@@ -24,7 +24,8 @@ describe('readCard', () => {
   );
 
   it('reports progress as states and digit counts, ending in DONE', async () => {
-    const sim = await simulator('tcp', { keys: cardKeys(TEST_CARDS.visa) });
+    // A KEY for every key, however fast the script (no §5.11 merging): each must become one progress report.
+    const sim = await simulator('tcp', { keys: cardKeys(TEST_CARDS.visa), mergeKeyReports: false });
     const keypad = await open({ device: sim.address });
     const progress = recordProgress(keypad);
     await keypad.readCard({ timeoutSeconds: 10 });
@@ -34,6 +35,20 @@ describe('readCard', () => {
     expect(expiryCounts).toEqual([1, 2, 3, 4]);
     expect(progress.at(-1)).toMatchObject({ state: 'DONE', field: 'NONE' });
     expect(new Set(progress.map((p) => p.sessionId)).size).toBe(1);
+  });
+
+  it('reports the newest count when the keypad merged reports that outran the line (§5.11)', async () => {
+    const sim = await simulator('tcp', { keys: cardKeys(TEST_CARDS.visa) }); // typed in one go: faster than any round trip
+    const keypad = await open({ device: sim.address });
+    const progress = recordProgress(keypad);
+    const card = await keypad.readCard({ timeoutSeconds: 10 });
+    expect(card.brand).toBe('visa');
+    const counts = (field: string) => progress.filter((p) => p.field === field && p.key === 'DIGIT').map((p) => p.digits);
+    expect(counts('PAN').length).toBeLessThan(16);
+    expect(counts('PAN').at(-1)).toBe(16);
+    expect(counts('EXPIRY').at(-1)).toBe(4);
+    for (const field of ['PAN', 'EXPIRY']) expect(counts(field)).toEqual([...counts(field)].sort((a, b) => a - b));
+    expect(progress.at(-1)).toMatchObject({ state: 'DONE', field: 'NONE' });
   });
 
   it.each([0, 1, 4])('reveals exactly %i last digits', async (reveal) => {
