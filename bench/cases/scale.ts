@@ -143,9 +143,10 @@ export const scaleCase: BenchCase = {
       ['p50 ms', ms(summary.p50)], ['p99 ms', ms(summary.p99)], ['loop busy', loopBusy(summary)],
       [`p99 < ${TARGET.p99Ms} ms`, verdict(summary.p99, TARGET.p99Ms)], ['failed', String(summary.failed)],
     ]), log);
-    const heldUpTo = [...headroom].reverse().find(({ summary }) => verdict(summary.p99, TARGET.p99Ms) === 'met');
-    log(`  headroom: p99 stays under ${TARGET.p99Ms} ms up to ${heldUpTo === undefined ? `no tested pace above ${PACED_ENTRIES_PER_SECOND}` : `${heldUpTo.rate}`} entries/s `
-      + `(tested: ${HEADROOM_ENTRIES_PER_SECOND.join(', ')}); a keypad reporting every key costs ${frames(everyKey)} frames per entry instead of ${frames(target)}`);
+    const firstMiss = headroom.find(({ summary }) => verdict(summary.p99, TARGET.p99Ms) !== 'met');
+    log(`  headroom: p99 under ${TARGET.p99Ms} ms ${firstMiss === undefined ? 'at every tested pace' : `up to the first miss, at ${firstMiss.rate} entries/s`} `
+      + `(tested: ${HEADROOM_ENTRIES_PER_SECOND.join(', ')}; one round each, so each p99 is over ${ENTRIES_PER_ROUND} entries only); `
+      + `a keypad reporting every key costs ${frames(everyKey)} wire frames per entry instead of ${frames(target)}`);
 
     const records: BenchRecord[] = [];
     const lone = { saturated: saturated[0]!, paced: paced[0]! };

@@ -194,7 +194,10 @@ export async function runScale(options: ScaleOptions): Promise<ScaleReport> {
   }
 }
 
-/** Frames the keypads sent and received so far on their current connections: every frame on the wires, once. */
+/**
+ * Frames the keypads sent and received so far on their current connections: every frame on the wires, once. A
+ * keypad that reconnected mid-run starts counting again (such a run also reports failed entries).
+ */
 function wireFrames(simulators: readonly RunningSimulator[]): number {
   let frames = 0;
   for (const simulator of simulators) {

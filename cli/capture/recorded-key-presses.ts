@@ -2,12 +2,12 @@
  * When each key of a recorded session was pressed, read back from the device's KEY frames (what the person typed is
  * not on the wire: a KEY carries the key class and digit count, never the digit). A KEY frame is new when its seq
  * differs from the previous KEY's (retransmissions repeat it). A device may merge DIGIT reports that outran the
- * line into one (PROTOCOL.md §5.11): such a frame carries as many presses as its digit count rose since the previous
- * KEY frame of that session and field. Every other frame carries one press.
+ * line into one (PROTOCOL.md §5.11): such a frame stands for as many DIGIT keys as its count rose since the KEY
+ * frame before it. Every other frame stands for one key.
  */
 import type { Capture } from '../../protocol/capture/capture-format.js';
 import type { CapturedFrame } from '../../protocol/capture/capture-frames.js';
-import type { KeyMessage } from '../../protocol/messages.js';
+import type { KeyClassName, KeyMessage } from '../../protocol/messages.js';
 
 export interface RecordedKeyPress {
   /** Capture time of the press: scenario.keyTimes when recorded, else the time of the frame that reported it. */
@@ -18,6 +18,12 @@ export interface RecordedKeyPress {
   keyClass: string;
   /** Time of that frame. */
   frameTime: number;
+}
+
+export interface RecordedKeyPresses {
+  presses: RecordedKeyPress[];
+  /** Some frame stood for several keys: the recording keypad merged reports (replay it with merging on). */
+  merged: boolean;
 }
 
 type KeyFrame = CapturedFrame & { message: KeyMessage };
@@ -34,14 +40,12 @@ function newKeyFrames(recordedD2h: readonly CapturedFrame[]): KeyFrame[] {
   return frames;
 }
 
-/** Presses each frame reports: more than one only for a merged DIGIT report (§5.11). */
-function pressesPerFrame(frames: readonly KeyFrame[]): number[] {
-  return frames.map(({ message }, k) => {
-    if (message.keyClass !== 'DIGIT' || message.notice !== 'NONE') return 1;
-    const previous = frames[k - 1]?.message;
-    const before = previous !== undefined && previous.sessionId === message.sessionId && previous.field === message.field ? previous.digits : 0;
-    return Math.max(1, message.digits - before);
-  });
+const isPlainDigit = (m: KeyMessage): boolean => m.keyClass === 'DIGIT' && m.notice === 'NONE';
+
+/** Digits the field held before `message`'s keys, as the frame before it says (0 after a notice that clears it, §9.4). */
+function digitsBefore(message: KeyMessage, previous: KeyMessage | undefined): number {
+  if (previous === undefined || previous.sessionId !== message.sessionId || previous.field !== message.field) return 0;
+  return previous.notice === 'INVALID_PAN' || previous.notice === 'INVALID_EXPIRY' ? 0 : previous.digits;
 }
 
 /** Index of the first record after capture time t. */
@@ -51,25 +55,33 @@ function firstRecordAfter(capture: Capture, t: number): number {
 }
 
 /**
- * The presses of a recorded session, in order. `keyCount`: how many keys the scenario names. When the merged counts
- * do not add up to it (or to the recorded keyTimes) — a key that reported nothing, a capture from elsewhere — each
- * KEY frame counts as one press, as for a device that never merges.
+ * The presses of a recorded session, in order. `keyClasses`: the class of each key the scenario names, in order. A
+ * merged frame takes as many keys as its count rose, when that many DIGIT keys come next in the scenario, all
+ * pressed (scenario.keyTimes) by the time the frame went out; else it takes one, as every other frame does, and
+ * the replay reports what does not match. (A frame the line destroyed leaves its key to the next frame's rise.)
  */
-export function recordedKeyPresses(capture: Capture, recordedD2h: readonly CapturedFrame[], keyCount: number): RecordedKeyPress[] {
+export function recordedKeyPresses(capture: Capture, recordedD2h: readonly CapturedFrame[], keyClasses: readonly KeyClassName[]): RecordedKeyPresses {
   const keyTimes = capture.header.scenario?.keyTimes;
   const frames = newKeyFrames(recordedD2h);
-  const merged = pressesPerFrame(frames);
-  const total = merged.reduce((sum, n) => sum + n, 0);
-  const perFrame = total === (keyTimes?.length ?? keyCount) ? merged : frames.map(() => 1);
   const presses: RecordedKeyPress[] = [];
+  let merged = false;
   frames.forEach((frame, k) => {
-    for (let i = 0; i < perFrame[k]!; i++) {
+    const { message } = frame;
+    const rise = isPlainDigit(message) ? message.digits - digitsBefore(message, frames[k - 1]?.message) : 1;
+    const upcoming = keyClasses.slice(presses.length, presses.length + rise);
+    // A merge stands for keys pressed before its frame went out: a rise the recorded key times cannot explain (a
+    // damaged or edited capture) is one key, and the replay reports the difference.
+    const lastAt = keyTimes === undefined ? frame.tFirstByte : keyTimes[presses.length + rise - 1] ?? Number.POSITIVE_INFINITY;
+    const fits = upcoming.length === rise && upcoming.every((c) => c === 'DIGIT') && lastAt <= frame.tFirstByte;
+    const keys = rise > 1 && fits ? rise : 1;
+    if (keys > 1) merged = true;
+    for (let i = 0; i < keys; i++) {
       const t = keyTimes?.[presses.length] ?? frame.tFirstByte;
       // The press comes after what was recorded up to its moment (the recorder pressed keys after letting due
       // timers and I/O run), but before the frame that reported it and anything recorded later.
       const at = Math.min(frame.firstRecord, firstRecordAfter(capture, t)) - 0.5;
-      presses.push({ t, at, keyClass: frame.message.keyClass, frameTime: frame.t });
+      presses.push({ t, at, keyClass: message.keyClass, frameTime: frame.t });
     }
   });
-  return presses;
+  return { presses, merged };
 }

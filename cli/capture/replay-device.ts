@@ -6,7 +6,8 @@
  * What the person typed is not on the wire: KEY frames carry the key class and digit count, never a digit.
  * So the capture's `scenario.keys` names the keys with test-card references ("pan:visa", "exp:valid"; see
  * test-cards.ts), and the replayer presses them when the recording did: scenario.keyTimes, ordered among the
- * records by the KEY frames that reported them (recorded-key-presses.ts, merged DIGIT reports included).
+ * records by the KEY frames that reported them (recorded-key-presses.ts, merged DIGIT reports included; the
+ * simulator merges reports only when the recording shows merged ones).
  * The simulator starts from the recorded device state: `deviceDate` (calendar), `keyCounter` (DUKPT),
  * `deviceService` and `faults` (seeded, so the same line damage happens again).
  */
@@ -22,7 +23,7 @@ import { CauseWaits, divergenceNote } from './replay-divergence.js';
 import { deviceOutcomeMismatch } from './device-outcome.js';
 import { expandKeyScript, ScenarioKeysError } from '../../device-sim/test-cards.js';
 import { toKeyClass } from '../../device-sim/entry/keys.js';
-import { recordedKeyPresses } from './recorded-key-presses.js';
+import { recordedKeyPresses, type RecordedKeyPress } from './recorded-key-presses.js';
 
 /** One thing the replayer does at capture time `t`; `at` keeps the recording's order (see replay-host.ts). */
 type Step =
@@ -43,7 +44,7 @@ function connectTo(address: string): Promise<Socket> {
   });
 }
 
-function planSteps(capture: Capture, recordedD2h: CapturedFrame[], keyCount: number): Step[] {
+function planSteps(capture: Capture, recordedD2h: CapturedFrame[], presses: readonly RecordedKeyPress[]): Step[] {
   const steps: Step[] = [];
   capture.records.forEach((record, index) => {
     if (isChunkRecord(record)) {
@@ -52,7 +53,7 @@ function planSteps(capture: Capture, recordedD2h: CapturedFrame[], keyCount: num
       steps.push({ t: record.t, at: index, kind: 'device', event: record.event });
     }
   });
-  for (const press of recordedKeyPresses(capture, recordedD2h, keyCount)) steps.push({ kind: 'press', ...press });
+  for (const press of presses) steps.push({ kind: 'press', ...press });
   return steps.sort((a, b) => a.at - b.at);
 }
 
@@ -71,8 +72,10 @@ export async function replayAgainstDevice(capture: Capture, timebase: ReplayTime
     if (e instanceof ScenarioKeysError) return unreplayable(`scenario.keys: ${e.message}`);
     throw e;
   }
-  const steps = planSteps(capture, recordedD2h, keys.length);
-  const presses = steps.filter((s) => s.kind === 'press').length;
+  // A recording without merged KEY reports replays on a keypad that merges none: it may come from one that cannot.
+  const recordedPresses = recordedKeyPresses(capture, recordedD2h, keys.map(toKeyClass));
+  const steps = planSteps(capture, recordedD2h, recordedPresses.presses);
+  const presses = recordedPresses.presses.length;
   if (presses > 0 && scenario.keys === undefined) {
     return unreplayable(`the capture has ${presses} key presses but no scenario.keys: digits are never on the wire, so the device cannot be replayed`);
   }
@@ -86,6 +89,7 @@ export async function replayAgainstDevice(capture: Capture, timebase: ReplayTime
     ...(scenario.cardBlockSeed !== undefined ? { cardBlockSeed: scenario.cardBlockSeed } : {}),
     ...(scenario.deviceService !== undefined ? { service: scenario.deviceService } : {}),
     ...(scenario.faults !== undefined ? { faults: scenario.faults } : {}),
+    mergeKeyReports: recordedPresses.merged,
   });
 
   const splitter = new DirectionFrameSplitter('d2h');

@@ -30,6 +30,7 @@ const flows: Array<[name: string, outcome: CaptureOutcome, deviceError: string |
   ['backspace-and-clear', card('visa', '111'), null],
   ['invalid-then-valid', card('visa', '111'), null],
   ['noisy-link', card('mastercard', '444'), null],
+  ['noisy-link-every-key', card('mastercard', '444'), null],
   ['cancel-on-keypad', { kind: 'cancelled' }, 'CANCELLED'],
   ['cancel-from-host', { kind: 'cancelled' }, 'CANCELLED'],
   ['timeout', error('ENTRY_TIMEOUT'), 'TIMEOUT'],
@@ -91,6 +92,15 @@ describe('fixtures cover every flow of the store manual', () => {
       seen.add(id);
     }
     expect(duplicates).toBeGreaterThan(0);
+  });
+
+  it('behind retransmissions, one noisy link has merged DIGIT reports (§5.11) and the every-key one has none', () => {
+    const panRises = (name: string) => {
+      const counts = messages(load(name)).flatMap((m) => (m.type === 'KEY' && m.field === 'PAN' && m.keyClass === 'DIGIT' ? [m.digits] : []));
+      return [...new Set(counts)].map((n, i, all) => n - (all[i - 1] ?? 0));
+    };
+    expect(Math.max(...panRises('noisy-link'))).toBeGreaterThan(1);
+    expect(panRises('noisy-link-every-key')).toEqual(Array.from({ length: 16 }, () => 1));
   });
 
   it('replays in real time too (--speed): a short session against both sides', async () => {

@@ -43,6 +43,8 @@ interface FixturePlan {
   deviceService?: string;
   faults?: string;
   keyCounter?: number;
+  /** false: a keypad that reports every key, however far behind the line is (PROTOCOL.md §5.11). */
+  mergeKeyReports?: false;
   /** Host cancels (popup キャンセル) this long after the last key. */
   hostCancelAfterMs?: number;
   /** The keypad is unplugged this long after the last key. */
@@ -134,6 +136,13 @@ export const FIXTURE_PLANS: FixturePlan[] = [
     keys: ['pan:mastercard', 'enter', 'exp:valid', 'enter'],
     faults: 'drop=0.004,corrupt=0.004,duplicate=0.004,seed=13',
   },
+  {
+    name: 'noisy-link-every-key',
+    note: 'A noisy line on a keypad that reports every key (no merging, PROTOCOL.md §5.11): KEYs queue behind retransmissions, then RESULT.',
+    keys: ['pan:mastercard', 'enter', 'exp:valid', 'enter'],
+    faults: 'drop=0.004,corrupt=0.004,duplicate=0.004,seed=7',
+    mergeKeyReports: false,
+  },
 ];
 
 function outcomeOf(settled: PromiseSettledResult<{ brand: string; last: string }>): CaptureOutcome {
@@ -172,6 +181,7 @@ export async function recordFixture(plan: FixturePlan, path: string): Promise<{ 
       cardBlockSeed: CARD_BLOCK_SEED,
       ...(plan.deviceService !== undefined ? { service: plan.deviceService } : {}),
       ...(plan.faults !== undefined ? { faults: plan.faults } : {}),
+      ...(plan.mergeKeyReports !== undefined ? { mergeKeyReports: plan.mergeKeyReports } : {}),
     });
     // The outcome is only known at the end: the header is written first, so it is patched in afterwards.
     tap = await startTap({

@@ -9,7 +9,7 @@ import { keyReportSupersedes } from '../../device-sim/firmware/key-progress.js';
 import { TEST_CARDS } from '../../device-sim/test-cards.js';
 import { VirtualKeypad, type VirtualKeypadOptions } from '../../device-sim/virtual-keypad.js';
 import type { KeypadKey } from '../../device-sim/entry/keys.js';
-import { decodeFrame, encodeFrame, LinkEndpoint, type DeviceMessage, type Frame, type HostMessage, type KeyMessage } from '../../protocol/index.js';
+import { ACK_TIMEOUT_MS, decodeFrame, encodeFrame, LinkEndpoint, type DeviceMessage, type Frame, type HostMessage, type KeyMessage } from '../../protocol/index.js';
 import { attachWireHost, type WireHost } from './wire-host.js';
 
 const NOW = () => new Date('2026-11-27T12:00:00Z');
@@ -21,6 +21,7 @@ describe('keyReportSupersedes', () => {
   it('lets a plain DIGIT report replace only a plain DIGIT report of the same session and field', () => {
     expect(keyReportSupersedes(digitKey(2), digitKey(1))).toBe(true);
     expect(keyReportSupersedes(digitKey(2), digitKey(1, { sessionId: 8 }))).toBe(false);
+    expect(keyReportSupersedes(digitKey(4, { field: 'EXPIRY' }), digitKey(4, { field: 'EXPIRY' }))).toBe(false); // a digit the full field ignored
     expect(keyReportSupersedes(digitKey(2), digitKey(1, { field: 'EXPIRY' }))).toBe(false);
     expect(keyReportSupersedes(digitKey(2), digitKey(1, { keyClass: 'BACKSPACE' }))).toBe(false);
     expect(keyReportSupersedes(digitKey(2), digitKey(1, { keyClass: 'ENTER', notice: 'INVALID_PAN' }))).toBe(false);
@@ -60,6 +61,19 @@ describe('LinkEndpoint.replaceNewestQueued', () => {
     ack(1);
     await expect(Promise.all([first, second])).resolves.toEqual([undefined, undefined]);
     expect(link.stats.replaced).toBe(2);
+  });
+
+  it('leaves the frame on the wire as it was: its retransmission is byte for byte the same after a merge behind it', () => {
+    const clock = new SimulatedClock();
+    const written: Buffer[] = [];
+    const link = new LinkEndpoint({ role: 'device', clock, write: (bytes) => { written.push(Buffer.from(bytes)); } });
+    link.send(digitKey(1)).catch(() => {});
+    link.send(digitKey(2)).catch(() => {});
+    expect(link.replaceNewestQueued(digitKey(3), any)).toBe(true);
+    clock.increment(ACK_TIMEOUT_MS);
+    expect(written).toHaveLength(2);
+    expect(written[1]).toEqual(encodeFrame(digitKey(1), 0, { retransmission: true }));
+    link.close();
   });
 
   it('never touches the message on the wire, one not at the tail, one the test refuses, or a closed link', () => {
@@ -140,6 +154,16 @@ describe('the keypad on a line slower than the keys', () => {
       'DIGIT PAN 1 NONE', 'DIGIT PAN 16 NONE', 'ENTER PAN 0 INVALID_PAN',
       'DIGIT PAN 2 NONE', 'BACKSPACE PAN 1 NONE', 'DIGIT PAN 3 NONE', 'CLEAR PAN 0 NONE', 'DIGIT PAN 2 NONE',
     ]);
+  });
+
+  it('never merges a digit the full expiry field ignored: the rise of a merged report is exactly its keys', async () => {
+    const { keypad, host } = await startedEntry();
+    typeAll(keypad, [...TEST_CARDS.visa, 'enter']);
+    await host.settle();
+    const before = host.messages().length;
+    typeAll(keypad, [...'12305']); // the fifth digit does not fit MMYY: ignored, still reported
+    await host.settle();
+    expect(keysOf(host.messages().slice(before))).toEqual(['DIGIT EXPIRY 1 NONE', 'DIGIT EXPIRY 4 NONE', 'DIGIT EXPIRY 4 NONE']);
   });
 
   it('reports every key however fast they come when merging is off (mergeKeyReports: false)', async () => {
