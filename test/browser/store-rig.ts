@@ -113,7 +113,14 @@ export async function startStoreRig(
     },
     async everythingSeen() {
       const settled = await Promise.all(bodies.map((b) => Promise.race([b, new Promise<string>((r) => setTimeout(() => r(''), 1000))])));
-      return [...pages, ...sent, ...settled, ...storeLog, ...bridge.requests.map((r) => JSON.stringify(r)), ...driverLog.lines.map((l) => JSON.stringify(l))];
+      // The browser's copy of an event stream is lost when the page closes it as the server ends it (a race), so
+      // each stream the page opened is read again in full as a late subscriber gets it (HTTP-API.md: from event 1).
+      const streams = await Promise.all(requests.filter((url) => /\/entries\/[^/]+\/events\?/.test(url))
+        .map((url) => fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.text(), () => '')));
+      return [
+        ...pages, ...sent, ...settled, ...streams, ...storeLog,
+        ...bridge.requests.map((r) => JSON.stringify(r)), ...driverLog.lines.map((l) => JSON.stringify(l)),
+      ];
     },
   };
   await rig.configure({ bridgePort: bridge.bridge.port, ...options.settings });
