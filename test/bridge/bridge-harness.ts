@@ -7,6 +7,8 @@ import { request as httpRequest } from 'node:http';
 import { afterEach } from 'vitest';
 import { startBridge, type BridgeOptions, type KeypadHealth, type KeypadStatus, type RequestLogEntry, type RunningBridge } from '../../bridge/index.js';
 
+import { eventWhere } from '../host-driver/harness.js';
+
 export { cardKeys, simulator, TEST_CARDS, VALID_EXPIRY } from '../host-driver/harness.js';
 
 /** Quick retries while a keypad is absent, so "the keypad appears" is noticed at once. */
@@ -50,15 +52,7 @@ export async function startTestBridge(options: BridgeOptions & { connected?: boo
   bridges.push(bridge);
   const keypadChange = (test: (health: KeypadHealth) => boolean): Promise<KeypadHealth> => {
     const now = bridge.health();
-    if (test(now)) return Promise.resolve(now);
-    return new Promise((resolve) => {
-      const listener = (health: KeypadHealth) => {
-        if (!test(health)) return;
-        emitter.off('change', listener);
-        resolve(health);
-      };
-      emitter.on('change', listener);
-    });
+    return test(now) ? Promise.resolve(now) : eventWhere(emitter, 'change', test);
   };
   const keypadStatus = (status: KeypadStatus): Promise<KeypadHealth> => keypadChange((health) => health.status === status);
   if (connected) await keypadStatus('connected');

@@ -2,6 +2,7 @@
  * Shared set-up for the driver's end-to-end tests: a real simulator on a real PTY or TCP socket, the
  * driver opened against it, and everything closed after each test.
  */
+import type { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,28 +57,26 @@ export async function open(options: OpenTenkeyOptions): Promise<TenkeyKeypad> {
   return keypad;
 }
 
+/** Resolves with the first `event` that `emitter` emits with a value satisfying `test`. */
+export function eventWhere<T>(emitter: EventEmitter, event: string, test: (value: T) => boolean): Promise<T> {
+  return new Promise((resolve) => {
+    const listener = (value: T) => {
+      if (!test(value)) return;
+      emitter.off(event, listener);
+      resolve(value);
+    };
+    emitter.on(event, listener);
+  });
+}
+
 /** Resolves with the first progress event that satisfies `test`. */
 export function progressWhere(keypad: TenkeyKeypad, test: (p: EntryProgress) => boolean): Promise<EntryProgress> {
-  return new Promise((resolve) => {
-    const listener = (p: EntryProgress) => {
-      if (!test(p)) return;
-      keypad.off('progress', listener);
-      resolve(p);
-    };
-    keypad.on('progress', listener);
-  });
+  return eventWhere(keypad, 'progress', test);
 }
 
 /** The keypad's next 'connection' event with this status. */
 export function nextConnection(keypad: TenkeyKeypad, status: ConnectionEvent['status']): Promise<ConnectionEvent> {
-  return new Promise((resolve) => {
-    const listener = (e: ConnectionEvent) => {
-      if (e.status !== status) return;
-      keypad.off('connection', listener);
-      resolve(e);
-    };
-    keypad.on('connection', listener);
-  });
+  return eventWhere(keypad, 'connection', (e: ConnectionEvent) => e.status === status);
 }
 
 /** Records every progress event of a keypad. */
