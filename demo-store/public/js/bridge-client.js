@@ -1,5 +1,7 @@
 // The tenkey bridge's HTTP API (bridge/HTTP-API.md) from the page: start an entry, follow its events, cancel it.
 
+import { failureOf, fetchJson } from './fetch-json.js';
+
 export function bridgeUrlOf(settings) {
   const host = settings.bridgeHost.includes(':') ? `[${settings.bridgeHost}]` : settings.bridgeHost;
   return `http://${host}:${settings.bridgePort}`;
@@ -7,20 +9,11 @@ export function bridgeUrlOf(settings) {
 
 /** POST /entries. @returns {{ ok: true, entry } | { ok: false, code, cause }} (fetch failing = CONNECTION). */
 export async function startEntry(bridgeUrl, body) {
-  let res;
-  try {
-    res = await fetch(`${bridgeUrl}/entries`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  } catch {
-    return { ok: false, code: 'CONNECTION', cause: 'BRIDGE_UNREACHABLE' };
-  }
-  let json = null;
-  try {
-    json = await res.json();
-  } catch {
-    // an answer that is not JSON is not the bridge: TEMPORARY below
-  }
+  const answer = await fetchJson(`${bridgeUrl}/entries`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  if (answer === null) return { ok: false, code: 'CONNECTION', cause: 'BRIDGE_UNREACHABLE' };
+  const { res, json } = answer;
   if (res.status === 201 && typeof json?.id === 'string' && typeof json?.token === 'string') return { ok: true, entry: json };
-  return { ok: false, code: json?.error?.code ?? 'TEMPORARY', cause: json?.error?.cause ?? `HTTP_${res.status}` };
+  return failureOf(answer); // an answer that is not JSON is not the bridge: TEMPORARY
 }
 
 /**

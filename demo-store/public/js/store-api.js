@@ -1,25 +1,17 @@
 // The store server's JSON API, as the pages use it. Failures come back as { code, messageJa } (never thrown).
 
+import { failureOf, fetchJson } from './fetch-json.js';
+
 /** @returns {Promise<{ ok: true, body: any } | { ok: false, code: string, cause: string }>} */
 async function call(method, path, body) {
-  let res;
-  try {
-    res = await fetch(path, {
-      method,
-      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    return { ok: false, code: 'TEMPORARY', cause: 'STORE_UNREACHABLE' };
-  }
-  let json = null;
-  try {
-    json = await res.json();
-  } catch {
-    // not JSON: treated as a temporary failure below
-  }
-  if (res.ok) return { ok: true, body: json };
-  return { ok: false, code: json?.error?.code ?? 'TEMPORARY', cause: json?.error?.cause ?? `HTTP_${res.status}`, detail: json?.error?.detail };
+  const answer = await fetchJson(path, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (answer === null) return { ok: false, code: 'TEMPORARY', cause: 'STORE_UNREACHABLE' };
+  if (answer.res.ok) return { ok: true, body: answer.json };
+  return { ...failureOf(answer), detail: answer.json?.error?.detail }; // not JSON: TEMPORARY
 }
 
 export const storeApi = {
