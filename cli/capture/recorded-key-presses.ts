@@ -8,6 +8,7 @@
 import type { Capture } from '../../protocol/capture/capture-format.js';
 import type { CapturedFrame } from '../../protocol/capture/capture-frames.js';
 import type { KeyClassName, KeyMessage } from '../../protocol/messages.js';
+import { isPlainDigit } from '../../device-sim/firmware/key-progress.js';
 
 export interface RecordedKeyPress {
   /** Capture time of the press: scenario.keyTimes when recorded, else the time of the frame that reported it. */
@@ -39,8 +40,6 @@ function newKeyFrames(recordedD2h: readonly CapturedFrame[]): KeyFrame[] {
   }
   return frames;
 }
-
-const isPlainDigit = (m: KeyMessage): boolean => m.keyClass === 'DIGIT' && m.notice === 'NONE';
 
 /** Digits the field held before `message`'s keys, as the frame before it says (0 after a notice that clears it, §9.4). */
 function digitsBefore(message: KeyMessage, previous: KeyMessage | undefined): number {

@@ -6,7 +6,8 @@
  */
 import type { KeyMessage, Message } from '../../protocol/messages.js';
 
-function isPlainDigit(message: Message): message is KeyMessage {
+/** A DIGIT key that caused no notice: the only kind of KEY report that may be merged (also read back by the replayer). */
+export function isPlainDigit(message: Message): message is KeyMessage {
   return message.type === 'KEY' && message.keyClass === 'DIGIT' && message.notice === 'NONE';
 }
 
