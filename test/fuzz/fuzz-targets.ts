@@ -5,7 +5,7 @@
  * frame, or an accepted frame the encoder would not have produced.
  */
 import { Duplex } from 'node:stream';
-import { SteppingClock } from '../../cli/capture/stepping-clock.js';
+import { SteppingClock } from '../../testing/stepping-clock.js';
 import { VirtualKeypad } from '../../device-sim/virtual-keypad.js';
 import {
   decodeFrame, encodeFrame, FrameDecoder, MAX_ENCODED_SIZE, ProtocolError, ProtocolErrorCode, type Frame,

@@ -12,9 +12,9 @@ import { isTenkeyError } from '../../host-driver/errors.js';
 import { silentLogger } from '../../host-driver/logger.js';
 import { openTenkeyOverTransport } from '../../host-driver/open-over-transport.js';
 import { decodeFrame } from '../../protocol/index.js';
-import { memoryCable } from './memory-link.js';
+import { memoryCable } from '../../testing/memory-cable.js';
 import { SOAK_DEVICE_DATE } from './soak-plan.js';
-import { VirtualTime } from './virtual-time.js';
+import { VirtualTime } from '../../testing/virtual-time.js';
 
 /** A keypad whose ACKs of START_ENTRY never reach the host while `lose.startEntryAcks` is set. */
 async function keypadLosingStartEntryAcks() {

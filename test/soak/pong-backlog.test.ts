@@ -5,7 +5,7 @@
  * RESULT_LOST. A device keeps at most one PONG waiting, answering the newest nonce.
  */
 import { describe, expect, it } from 'vitest';
-import { SteppingClock } from '../../cli/capture/stepping-clock.js';
+import { SteppingClock } from '../../testing/stepping-clock.js';
 import { decodeFrame, encodeFrame, LinkEndpoint, type Frame } from '../../protocol/index.js';
 
 function deviceLink() {

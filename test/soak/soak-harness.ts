@@ -23,10 +23,10 @@ import { openTenkeyOverTransport } from '../../host-driver/open-over-transport.j
 import type { CardReadResult } from '../../host-driver/results.js';
 import type { TenkeyKeypad } from '../../host-driver/tenkey-keypad.js';
 import { describeMessage, ENTRY_SESSION_CAP_S, type Frame } from '../../protocol/index.js';
-import { memoryCable } from './memory-link.js';
+import { memoryCable } from '../../testing/memory-cable.js';
 import { emptyKeypadTrail, judgeError, judgeResult } from './soak-judge.js';
 import { SOAK_DEVICE_DATE, SoakPlanner, type PlannedEntry } from './soak-plan.js';
-import { VirtualTime } from './virtual-time.js';
+import { VirtualTime } from '../../testing/virtual-time.js';
 
 /**
  * Per-byte fault rates of the soak rows: the probability that a byte is harmed, split evenly between drop,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SteppingClock } from '../../cli/capture/stepping-clock.js';
+import { SteppingClock } from '../../testing/stepping-clock.js';
 
 describe('SteppingClock', () => {
   it('fires timers one at a time in due order, with now() at each due time', () => {

@@ -3,7 +3,7 @@
  * advanced one timer at a time, with in-process I/O (stream events, promise continuations) run to quiet
  * between timers. A 60-second entry takes as long as its work, not its waits.
  */
-import { SteppingClock } from '../../cli/capture/stepping-clock.js';
+import { SteppingClock } from './stepping-clock.js';
 
 /** Runs every pending nextTick and promise continuation (they all drain before the check phase). */
 export const settleIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

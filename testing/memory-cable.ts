@@ -5,10 +5,10 @@
  */
 import { EventEmitter } from 'node:events';
 import { duplexPair, type Duplex } from 'node:stream';
-import { FaultStream } from '../../device-sim/faults/fault-stream.js';
-import type { FaultSpec } from '../../device-sim/faults/fault-spec.js';
-import type { ByteTransport, ByteTransportEvents } from '../../host-driver/transport/byte-transport.js';
-import type { Clock } from '../../protocol/clock.js';
+import { FaultStream } from '../device-sim/faults/fault-stream.js';
+import type { FaultSpec } from '../device-sim/faults/fault-spec.js';
+import type { ByteTransport, ByteTransportEvents } from '../host-driver/transport/byte-transport.js';
+import type { Clock } from '../protocol/clock.js';
 
 export interface MemoryCableOptions {
   /** Byte faults for both directions (drop, corrupt, duplicate, delayMs, seed); none when absent. */
@@ -83,5 +83,5 @@ export function memoryCable(options: MemoryCableOptions = {}): MemoryCable {
     toHost: new FaultStream({ faults: { ...faults, seed: ((faults.seed ?? 1) ^ 0x5bd1e995) >>> 0 }, ...(clock ? { clock } : {}) }),
   };
   for (const s of [streams?.toDevice, streams?.toHost]) s?.on('error', () => {});
-  return { host: new MemoryTransport(options.description ?? 'memory://soak', hostEnd, streams), device: deviceEnd, faults: streams };
+  return { host: new MemoryTransport(options.description ?? 'memory://keypad', hostEnd, streams), device: deviceEnd, faults: streams };
 }

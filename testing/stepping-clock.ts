@@ -1,4 +1,4 @@
-import type { Clock } from '../../protocol/clock.js';
+import type { Clock } from '../protocol/clock.js';
 
 /**
  * Virtual time for `tenkey replay --instant`, shaped like xstate's SimulatedClock (now/setTimeout/clearTimeout)

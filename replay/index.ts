@@ -1,0 +1,2 @@
+/** tenkey/replay: captures replayed in-process on virtual time (issue #12). Filled in by its own change. */
+export {};
