@@ -13,6 +13,7 @@ import {
 } from '../../demo-store/index.js';
 import { startSimulator, type RunningSimulator } from '../../device-sim/index.js';
 import { attachTerminalKeys } from '../../device-sim/terminal-input.js';
+import { demoStoreKsnFile, keypadStateFile } from '../state-dir.js';
 import { USAGE_EXIT_CODE } from '../usage-error.js';
 
 interface DemoStoreCommandOptions {
@@ -98,9 +99,9 @@ async function runDemoStore(options: DemoStoreCommandOptions): Promise<number> {
   let stop!: () => void;
   const stopped = new Promise<void>((resolve) => { stop = resolve; });
   try {
-    store = await startDemoStore({ host: listen.host, port: listen.port, settings, log: (line) => err(`store: ${line}`) });
+    store = await startDemoStore({ host: listen.host, port: listen.port, settings, acceptedKsnFile: demoStoreKsnFile(), log: (line) => err(`store: ${line}`) });
     if (options.withKeypad) {
-      sim = await startSimulator({ listen: 'pty' });
+      sim = await startSimulator({ listen: 'pty', counterFile: keypadStateFile() });
       bridge = await startBridge({
         device: sim.address,
         listen: options.bridgeListen,
