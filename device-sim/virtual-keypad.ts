@@ -184,6 +184,7 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
     this.#now = options.now ?? (() => new Date());
     this.identity = { ...DEFAULT_DEVICE_IDENTITY, ...options.identity };
     if (this.faults.exhaustKey && options.dukpt !== undefined) throw new TypeError('"exhaust-key" uses its own key register: leave "dukpt" out');
+    if (options.counterFile !== undefined && options.dukpt !== undefined) throw new TypeError('"counterFile" is the memory of the TEST key register: leave "dukpt" out');
     this.#cardBlockRandom = options.cardBlockRandom;
     this.#mergeKeyReports = options.mergeKeyReports ?? true;
     this.#dukpt = this.faults.exhaustKey ? exhaustedTestDevice() : options.dukpt ?? testDukptDevice(options, this.identity.serialNumber);

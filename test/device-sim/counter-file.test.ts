@@ -12,6 +12,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_COUNTER, parseKsn } from '../../device-sim/crypto/aes-dukpt.js';
+import { encryptCardEntry } from '../../device-sim/crypto/card-block.js';
+import { createTestDukptDevice } from '../../device-sim/crypto/test-keys.js';
 import { CounterFileError } from '../../device-sim/firmware/counter-file.js';
 import { startSimulator, VirtualKeypad, type RunningSimulator, type SimulatorOptions } from '../../device-sim/index.js';
 import type { DeviceMessage } from '../../protocol/index.js';
@@ -117,6 +119,24 @@ describe('the keypad counter file', () => {
     expect(counterOf(await oneEntry({ counterFile, keyCounter: 100 }))).toBe(100);
     expect(counterOf(await oneEntry({ counterFile, keyCounter: 200 }))).toBe(200);
     expect(() => new VirtualKeypad({ counterFile, keyCounter: 150 })).toThrow(expect.objectContaining({ code: 'COUNTER_GOES_BACK' }));
+  });
+
+  it('fails the transaction when the counter cannot be saved, and still never reuses that counter', () => {
+    const saved: (number | null)[] = [];
+    let full = true;
+    const dukpt = createTestDukptDevice({
+      startCounter: 5,
+      counterMemory: { save(next) { if (full) throw new Error('ENOSPC'); saved.push(next); } },
+    });
+    expect(() => encryptCardEntry(dukpt, { panDigits: Uint8Array.from('4111111111111111', (c) => c.charCodeAt(0) - 0x30) })).toThrow('ENOSPC');
+    full = false;
+    const { keySerialNumber } = encryptCardEntry(dukpt, { panDigits: Uint8Array.from('4111111111111111', (c) => c.charCodeAt(0) - 0x30) });
+    expect(parseKsn(keySerialNumber).counter).toBe(6);
+    expect(saved).toEqual([7]);
+  });
+
+  it('takes either a counter file or a key register of its own, not both', () => {
+    expect(() => new VirtualKeypad({ counterFile: stateFile(), dukpt: createTestDukptDevice() })).toThrow(TypeError);
   });
 
   it.each([
