@@ -31,7 +31,8 @@ import type {
   Brand, DeviceErrorName, DeviceMessage, EntryStateName, HostMessage, KeyMessage, StartEntryMessage,
 } from '../protocol/messages.js';
 import { encodeFrame } from '../protocol/frame.js';
-import { DukptDevice, MAX_COUNTER } from './crypto/aes-dukpt.js';
+import type { DukptDevice } from './crypto/aes-dukpt.js';
+import { MAX_COUNTER } from './crypto/aes-dukpt.js';
 import { encryptCardEntry, type RandomBytes } from './crypto/card-block.js';
 import { createTestDukptDevice, loadTestKeys } from './crypto/test-keys.js';
 import { IDLE_DISPLAY, maskExpiry, maskPan, type DisplaySnapshot } from './display.js';
@@ -598,14 +599,11 @@ function exhaustedTestDevice(): DukptDevice {
 /** The TEST-ONLY key register, its counter in memory or, with `counterFile`, in that file. */
 function testDukptDevice(options: VirtualKeypadOptions, serialNumber: string): DukptDevice {
   if (options.counterFile === undefined) return createTestDukptDevice(options.keyCounter);
-  const { bdk, initialKey, initialKeyId } = loadTestKeys();
+  const { bdk, initialKey, initialKeyId } = loadTestKeys(); // the file names the key set; only its ID is needed here
   bdk.fill(0);
-  try {
-    const memory = new KeypadCounterFile(options.counterFile, { serialNumber, keySetId: initialKeyId });
-    return new DukptDevice(initialKey, initialKeyId, { startCounter: memory.startCounter(options.keyCounter), counterMemory: memory });
-  } finally {
-    initialKey.fill(0); // the device keeps its own copy
-  }
+  initialKey.fill(0);
+  const memory = new KeypadCounterFile(options.counterFile, { serialNumber, keySetId: initialKeyId });
+  return createTestDukptDevice({ startCounter: memory.startCounter(options.keyCounter), counterMemory: memory });
 }
 
 /** The refusal a second host gets on a busy TCP keypad (it never reaches the firmware). */

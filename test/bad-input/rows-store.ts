@@ -4,9 +4,8 @@
  */
 import { expect } from 'vitest';
 import { startDemoStore, type RunningDemoStore } from '../../demo-store/index.js';
-import { DukptDevice } from '../../device-sim/crypto/aes-dukpt.js';
 import { encryptCardEntry } from '../../device-sim/crypto/card-block.js';
-import { loadTestKeys } from '../../device-sim/crypto/test-keys.js';
+import { createTestDukptDevice } from '../../device-sim/crypto/test-keys.js';
 import { TEST_CARDS } from '../../device-sim/test-cards.js';
 import type { BadInputRow } from './bad-input-row.js';
 import { tempFiles, withCleanup, type Defer } from './check-scope.js';
@@ -19,10 +18,7 @@ async function storeFor(defer: Defer, acceptedKsnFile?: string): Promise<Running
 
 /** The keypad RESULT fields (hex) for a TEST card encrypted with the TEST keys at this counter. */
 function resultAt(counter: number): { keySerialNumber: string; encryptedBlock: string } {
-  const { bdk, initialKey, initialKeyId } = loadTestKeys();
-  bdk.fill(0);
-  const device = new DukptDevice(initialKey, initialKeyId, { startCounter: counter });
-  initialKey.fill(0);
+  const device = createTestDukptDevice(counter);
   const block = encryptCardEntry(device, { panDigits: Uint8Array.from(TEST_CARDS.visa, (c) => c.charCodeAt(0) - 0x30) });
   device.destroy();
   return { keySerialNumber: block.keySerialNumber.toString('hex'), encryptedBlock: block.encryptedBlock.toString('hex') };
