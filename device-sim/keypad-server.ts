@@ -28,10 +28,12 @@ export interface SimulatorOptions {
   /** Device calendar (expiry check). */
   now?: () => Date;
   /**
-   * DUKPT counter of the first transaction (default 1). Not persisted: each simulator starts here again, so KSNs
-   * repeat across runs unless the next unused counter is passed (`tenkey sim --key-counter`). TEST keys only.
+   * DUKPT counter of the first transaction (default 1). Without `counterFile` it is not persisted: each simulator
+   * starts here again and reuses KSNs (tests only). With it, it may only move the saved counter forward.
    */
   keyCounter?: number;
+  /** VirtualKeypadOptions.counterFile: the state file keeping the DUKPT counter across runs (`tenkey sim` uses one). */
+  counterFile?: string;
   /** Seed for the card block's IV and fill (seededRandomBytes): RESULT bytes repeat. Captures and replays only. */
   cardBlockSeed?: number;
   /** VirtualKeypadOptions.mergeKeyReports: false sends a KEY for every key even when keys outrun the line. Default true. */
@@ -85,6 +87,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   if (options.service !== undefined) keypadOptions.service = options.service;
   if (options.faults !== undefined) keypadOptions.faults = options.faults;
   if (options.keyCounter !== undefined) keypadOptions.keyCounter = options.keyCounter;
+  if (options.counterFile !== undefined) keypadOptions.counterFile = options.counterFile;
   if (options.cardBlockSeed !== undefined) keypadOptions.cardBlockRandom = seededRandomBytes(options.cardBlockSeed);
   if (options.mergeKeyReports !== undefined) keypadOptions.mergeKeyReports = options.mergeKeyReports;
   const keypad = new VirtualKeypad(keypadOptions);

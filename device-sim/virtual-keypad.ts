@@ -34,7 +34,7 @@ import { encodeFrame } from '../protocol/frame.js';
 import type { DukptDevice } from './crypto/aes-dukpt.js';
 import { MAX_COUNTER } from './crypto/aes-dukpt.js';
 import { encryptCardEntry, type RandomBytes } from './crypto/card-block.js';
-import { createTestDukptDevice } from './crypto/test-keys.js';
+import { createTestDukptDevice, loadTestKeys } from './crypto/test-keys.js';
 import { IDLE_DISPLAY, maskExpiry, maskPan, type DisplaySnapshot } from './display.js';
 import type { EncryptCardInput, EncryptCardOutput, EntryOutput } from './entry/entry-machine.js';
 import { entryInputProblem, type EntryInput } from './entry/entry-input.js';
@@ -43,6 +43,7 @@ import { toEntryState } from './entry/protocol-names.js';
 import { altersBytes, toFaultSpec, type FaultSpec } from './faults/fault-spec.js';
 import { FaultStream } from './faults/fault-stream.js';
 import { deviceErrorReport, outcomeErrorReport, type DeviceErrorReport } from './firmware/device-errors.js';
+import { KeypadCounterFile } from './firmware/counter-file.js';
 import { EntrySession } from './firmware/entry-session.js';
 import { keyReportSupersedes } from './firmware/key-progress.js';
 import { parseKeyScript, runKeyScript, type KeyScriptRun, type KeyScriptStep } from './key-script.js';
@@ -73,11 +74,17 @@ export interface VirtualKeypadOptions {
   /** Faults (device-sim/faults). Byte faults apply to both directions (silent: outgoing only). Throws FaultSpecError. */
   faults?: Partial<FaultSpec> | string;
   /**
-   * DUKPT counter of the first transaction (test keys). Default 1. The counter lives in memory only: a new
-   * VirtualKeypad (every `tenkey sim` run) starts here again, so KSNs repeat across runs unless the caller
-   * passes the next unused counter (`tenkey sim --key-counter`). Harmless with the TEST keys, wrong for anything else.
+   * DUKPT counter of the first transaction (test keys). Default 1. Without `counterFile` the counter lives in
+   * memory only: a new VirtualKeypad starts here again and reuses KSNs (fine for tests with the TEST keys; `tenkey sim`
+   * keeps a counter file).
    */
   keyCounter?: number;
+  /**
+   * The keypad's non-volatile memory: a state file that keeps its DUKPT counter across runs
+   * (device-sim/firmware/counter-file.ts), so KSNs never repeat. `keyCounter` may then only move it forward.
+   * Default none: the counter lives in memory. Throws CounterFileError for a file it cannot trust.
+   */
+  counterFile?: string;
   /**
    * The card block's IV and fill (device-sim/crypto/card-block.ts); default node:crypto. Captures and replays pass
    * a seeded source (seededRandomBytes) so RESULT bytes repeat; nothing else should.
@@ -178,9 +185,10 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
     this.#now = options.now ?? (() => new Date());
     this.identity = { ...DEFAULT_DEVICE_IDENTITY, ...options.identity };
     if (this.faults.exhaustKey && options.dukpt !== undefined) throw new TypeError('"exhaust-key" uses its own key register: leave "dukpt" out');
+    if (options.counterFile !== undefined && options.dukpt !== undefined) throw new TypeError('"counterFile" is the memory of the TEST key register: leave "dukpt" out');
     this.#cardBlockRandom = options.cardBlockRandom;
     this.#mergeKeyReports = options.mergeKeyReports ?? true;
-    this.#dukpt = this.faults.exhaustKey ? exhaustedTestDevice() : options.dukpt ?? createTestDukptDevice(options.keyCounter);
+    this.#dukpt = this.faults.exhaustKey ? exhaustedTestDevice() : options.dukpt ?? testDukptDevice(options, this.identity.serialNumber);
   }
 
   /** The current connection, if any. */
@@ -586,6 +594,16 @@ function exhaustedTestDevice(): DukptDevice {
   const dukpt = createTestDukptDevice(MAX_COUNTER);
   dukpt.nextTransaction().dataEncryptionKey.fill(0);
   return dukpt;
+}
+
+/** The TEST-ONLY key register, its counter in memory or, with `counterFile`, in that file. */
+function testDukptDevice(options: VirtualKeypadOptions, serialNumber: string): DukptDevice {
+  if (options.counterFile === undefined) return createTestDukptDevice(options.keyCounter);
+  const { bdk, initialKey, initialKeyId } = loadTestKeys(); // the file names the key set; only its ID is needed here
+  bdk.fill(0);
+  initialKey.fill(0);
+  const memory = new KeypadCounterFile(options.counterFile, { serialNumber, keySetId: initialKeyId });
+  return createTestDukptDevice({ startCounter: memory.startCounter(options.keyCounter), counterMemory: memory });
 }
 
 /** The refusal a second host gets on a busy TCP keypad (it never reaches the firmware). */
