@@ -21,6 +21,11 @@ export const HANDSHAKE_SOAK_SEED = 20261202;
 export interface HandshakeSoak {
   opened: number;
   failures: string[];
+  /**
+   * Failed opens in which the keypad saw only one HELLO: failures for lack of a retry (PROTOCOL.md §6.5). A failure
+   * after several HELLOs is a line bad for the whole connect deadline, which no retry can beat.
+   */
+  unretriedFailures: number;
   /** Opens that needed more than one HELLO (the retry was really exercised). */
   retried: number;
 }
@@ -66,7 +71,7 @@ export async function soakHandshakes(
   device.on('frame-in', (frame) => {
     if (frame.message.type === 'HELLO' && !frame.retransmission) hellos++;
   });
-  const soak: HandshakeSoak = { opened: 0, failures: [], retried: 0 };
+  const soak: HandshakeSoak = { opened: 0, failures: [], unretriedFailures: 0, retried: 0 };
   for (let i = 0; i < handshakes; i++) {
     hellos = 0;
     const spec: FaultSpec = { ...NO_FAULTS, delayMs: 20, ...faults, seed: (seed + i * 0x9e3779b9) >>> 0 };
@@ -79,7 +84,8 @@ export async function soakHandshakes(
     opening.catch(() => undefined);
     await time.runUntilSettled(opening, 10_000);
     const keypad = await opening.catch((e: unknown) => {
-      soak.failures.push(isTenkeyError(e) ? `${i}: ${e.code}/${e.cause}` : `${i}: ${String(e)}`);
+      soak.failures.push(`${i}: ${isTenkeyError(e) ? `${e.code}/${e.cause}` : String(e)} after ${hellos} HELLO`);
+      if (hellos <= 1) soak.unretriedFailures++;
       return undefined;
     });
     if (keypad !== undefined) {

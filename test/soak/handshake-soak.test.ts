@@ -13,12 +13,14 @@ describe('the handshake on a noisy line (1 % byte faults)', () => {
   it(`opens ${HANDSHAKES} of ${HANDSHAKES} times with drop, corrupt and duplicate in both directions`, async () => {
     const soak = await soakHandshakes(HANDSHAKES, { drop: 0.01 / 3, corrupt: 0.01 / 3, duplicate: 0.01 / 3 });
     expect(soak.failures).toEqual([]);
+    expect(soak.unretriedFailures).toBe(0);
     expect(soak.opened).toBe(HANDSHAKES);
   }, 120_000);
 
   it(`opens ${HANDSHAKES} of ${HANDSHAKES} times when only the keypad's bytes are lost (1 percent), needing HELLO again on some`, async () => {
     const soak = await soakHandshakes(HANDSHAKES, { drop: 0.01 }, 'toHost');
     expect(soak.failures).toEqual([]);
+    expect(soak.unretriedFailures).toBe(0);
     expect(soak.opened).toBe(HANDSHAKES);
     // A soak in which no INFO was ever lost would prove nothing about the retry.
     expect(soak.retried).toBeGreaterThan(0);
@@ -29,12 +31,14 @@ describe('the handshake on a noisy line (1 % byte faults)', () => {
     // needed only when all four copies of one HELLO are lost, which this run may not meet.
     const soak = await soakHandshakes(HANDSHAKES, { drop: 0.01 }, 'toDevice');
     expect(soak.failures).toEqual([]);
+    expect(soak.unretriedFailures).toBe(0);
     expect(soak.opened).toBe(HANDSHAKES);
   }, 120_000);
 
   it(`opens ${HANDSHAKES} of ${HANDSHAKES} times on a line losing 1 % of the bytes both ways`, async () => {
     const soak = await soakHandshakes(HANDSHAKES, { drop: 0.01 });
     expect(soak.failures).toEqual([]);
+    expect(soak.unretriedFailures).toBe(0);
     expect(soak.opened).toBe(HANDSHAKES);
     expect(soak.retried).toBeGreaterThan(0);
   }, 120_000);
