@@ -102,6 +102,21 @@ describe('PROTOCOL.md §5.10–§5.12 field values', () => {
     ]);
   });
 
+  it('KEY for an ENTER that ends the entry (a brand outside the set) says field NONE, digits 0, notice NONE', async () => {
+    const { keypad, host } = keypadAndHost();
+    await host.send(HELLO, 0);
+    await host.send({ ...start(10), acceptedBrands: ['jcb'] } as HostMessage, 1);
+    await host.settle();
+    for (const key of TEST_CARDS.visa) keypad.press(key as '0');
+    keypad.press('enter');
+    await host.settle();
+    expect(host.messages().slice(-3)).toEqual([
+      { type: 'KEY', sessionId: 10, keyClass: 'ENTER', field: 'NONE', digits: 0, notice: 'NONE' },
+      { type: 'STATUS', state: 'FAILED', sessionId: 10, field: 'NONE', digits: 0, secondsLeft: 0, notice: 'NONE' },
+      { type: 'ERROR', sessionId: 10, code: 'UNSUPPORTED_BRAND', detail: expect.any(String) as string },
+    ]);
+  });
+
   it('the host\'s CANCEL sends no KEY: STATUS CANCELLED, then ERROR CANCELLED', async () => {
     const { keypad, host } = keypadAndHost();
     await host.send(HELLO, 0);
