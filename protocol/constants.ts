@@ -32,6 +32,11 @@ export const ACK_TIMEOUT_MS = 250;
 export const MAX_RETRANSMISSIONS = 3;
 export const PING_INTERVAL_MS = 1000;
 export const LINK_DEAD_AFTER_MS = 3000;
+/**
+ * Host (PROTOCOL.md §6.5): how long it waits for the answer (INFO, STATUS, PONG) to a request the device has ACKed
+ * before it asks again. The answer's own attempts (first copy and MAX_RETRANSMISSIONS more) take this long.
+ */
+export const ANSWER_WAIT_MS = (MAX_RETRANSMISSIONS + 1) * ACK_TIMEOUT_MS;
 /** The longest delay a Node timer honours (a longer one fires after 1 ms with a TimeoutOverflowWarning). */
 export const MAX_TIMER_MS = 2_147_483_647;
 /**
