@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
 import { SerialPort } from 'serialport';
-import { writeWithinBudget } from '../../protocol/write-budget.js';
 import type { ByteTransport, ByteTransportEvents } from './byte-transport.js';
 import { withConnectDeadline } from './connect-deadline.js';
 
@@ -63,11 +62,13 @@ class SerialTransport extends EventEmitter<ByteTransportEvents> implements ByteT
     port.on('close', (err: Error | null) => void this.#end(err ?? undefined));
   }
 
-  /** A keypad that stops reading is dropped (ProtocolError PEER_NOT_READING) rather than buffered for without end. */
   write(bytes: Buffer): void {
     if (this.#closed) return;
-    const refused = writeWithinBudget(this.port, bytes);
-    if (refused !== undefined) void this.#end(refused);
+    this.port.write(bytes);
+  }
+
+  get writableLength(): number {
+    return this.port.writableLength;
   }
 
   close(): Promise<void> {

@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
 import { connect, type Socket } from 'node:net';
-import { writeWithinBudget } from '../../protocol/write-budget.js';
 import type { ByteTransport, ByteTransportEvents } from './byte-transport.js';
 import { withConnectDeadline } from './connect-deadline.js';
 
@@ -61,14 +60,13 @@ class TcpTransport extends EventEmitter<ByteTransportEvents> implements ByteTran
     socket.on('close', () => void this.#end(this.#error ?? resetError(this.description)));
   }
 
-  /** A keypad that stops reading is dropped (ProtocolError PEER_NOT_READING) rather than buffered for without end. */
   write(bytes: Buffer): void {
     if (this.#closed || this.socket.destroyed) return;
-    const refused = writeWithinBudget(this.socket, bytes);
-    if (refused !== undefined) {
-      this.#error ??= refused;
-      this.socket.destroy();
-    }
+    this.socket.write(bytes);
+  }
+
+  get writableLength(): number {
+    return this.socket.writableLength;
   }
 
   close(): Promise<void> {
