@@ -37,7 +37,7 @@ export const LINK_DEAD_AFTER_MS = 3000;
  * a stop-and-wait link never comes near either; one that asks without acknowledging, or sends without reading, is
  * dropped once it passes them (QUEUE_FULL, PEER_NOT_READING).
  */
-export const MAX_QUEUED_SENDS = 256;
+export const MAX_QUEUED_SENDS = 1024;
 export const MAX_UNWRITTEN_BYTES = 64 * 1024;
 /**
  * The device drops a connection it can close (TCP) when nothing valid has come from the host for this long
