@@ -20,7 +20,7 @@ export interface LinkEndpointEvents {
   dead: [error: ProtocolError];
   /**
    * A send found maxQueuedSends messages already waiting (ProtocolError QUEUE_FULL; that send rejects with it):
-   * the peer asks faster than it acknowledges. The link stays open; its owner decides (both ends drop the peer).
+   * the peer asks faster than it acknowledges. The link stays open; its owner decides (the virtual keypad drops its host).
    */
   overflow: [error: ProtocolError];
   /** Every frame write() took without throwing, ACK/NAK and retransmissions included. */

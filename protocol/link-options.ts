@@ -31,7 +31,7 @@ export interface LinkEndpointOptions {
   random?: () => number;
   /**
    * Messages that may wait for the line behind the one in flight; one more fails QUEUE_FULL and emits 'overflow'
-   * (the peer asks faster than it acknowledges: its owner drops it). Default MAX_QUEUED_SENDS (1024).
+   * (the peer asks faster than it acknowledges; the keypad drops such a host). Default MAX_QUEUED_SENDS (1024).
    */
   maxQueuedSends?: number;
 }

@@ -1,8 +1,9 @@
 /**
  * Hostile and unlucky peers (issue #13): floods that would grow the other end's memory, hosts that go silent without
  * closing, and a host that closes and reopens at once. Real sockets where a user would have them; the keypad's
- * timeouts run on virtual time; the one flood whose real-socket version takes seconds of kernel buffers to show
- * (PING) runs on an in-memory stream that never drains, which is what a socket whose peer stops reading is.
+ * timeouts run on virtual time. The two floods that only show once megabytes of kernel socket buffers have filled
+ * (PING to the keypad, STATUS to the driver) run on in-memory streams that never drain, which is what a socket whose
+ * peer stops reading becomes; `npm run bench` (case flood) runs both over real TCP for a minute.
  */
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
