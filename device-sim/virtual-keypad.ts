@@ -18,6 +18,9 @@
  * - A host gone silent gets nothing more: the session is wiped, queued frames are dropped and the bytes still
  *   waiting in the PTY are discarded, so the next host does not find stale frames.
  * - RESET is answered with a STATUS (IDLE) once the device is idle again.
+ * - Memory stays bounded whatever the host does: a host that asks faster than it acknowledges (QUEUE_FULL) or
+ *   does not read what the keypad writes (PEER_NOT_READING), or (on TCP) stays silent for HOST_SILENT_DROP_MS
+ *   (LINK_DEAD), is dropped: 'host-dropped' says why, the session ends silently, and a TCP connection is closed.
  */
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
@@ -27,6 +30,7 @@ import { FrameDecoder } from '../protocol/frame-decoder.js';
 import type { Frame } from '../protocol/frame-types.js';
 import type { ProtocolError } from '../protocol/errors.js';
 import { LinkEndpoint } from '../protocol/link.js';
+import { writeWithinBudget } from '../protocol/write-budget.js';
 import type {
   Brand, DeviceErrorName, DeviceMessage, EntryStateName, HostMessage, KeyMessage, StartEntryMessage,
 } from '../protocol/messages.js';
@@ -126,6 +130,19 @@ export interface VirtualKeypadEvents {
   'frame-out': [frame: Frame];
   /** A host connection was attached (true) or detached (false). */
   connection: [connected: boolean];
+  /** The keypad dropped its host (QUEUE_FULL, PEER_NOT_READING, or LINK_DEAD after AttachOptions.dropSilentAfterMs). */
+  'host-dropped': [error: ProtocolError];
+}
+
+/** How the keypad treats one connection. */
+export interface AttachOptions {
+  /**
+   * The connection is the host's alone (a TCP socket): dropping the host closes it, which frees the keypad for the
+   * next. Default false: a PTY stays open for the next host to open, and only the session and queues are dropped.
+   */
+  closeOnDrop?: boolean;
+  /** Drop the host after this long with no valid frame from it (PROTOCOL.md §6.4, HOST_SILENT_DROP_MS). Default false. */
+  dropSilentAfterMs?: number | false;
 }
 
 /** One attached connection. */
@@ -136,6 +153,8 @@ export interface KeypadAttachment {
   /** Fault streams in use on this connection (undefined without byte faults). */
   readonly faultsOut: FaultStream | undefined;
   readonly faultsIn: FaultStream | undefined;
+  /** AttachOptions.closeOnDrop as given. */
+  readonly closeOnDrop: boolean;
   detach(): void;
 }
 
@@ -207,7 +226,7 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
   }
 
   /** Serves the host on `stream` (detaching any previous connection). Detaches itself when the stream closes. */
-  attach(stream: Duplex): KeypadAttachment {
+  attach(stream: Duplex, options: AttachOptions = {}): KeypadAttachment {
     if (this.#closed) throw new Error('the virtual keypad is closed');
     this.detach();
     const clock = this.#clock;
@@ -223,13 +242,18 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
       : undefined;
     const decoder = new FrameDecoder();
     const writeWire = (bytes: Buffer): void => {
-      if (!stream.destroyed && stream.writable) stream.write(bytes);
+      if (stream.destroyed || !stream.writable) return;
+      const refused = writeWithinBudget(stream, bytes);
+      if (refused !== undefined) this.#dropHost(attachment, refused);
     };
     const link = new LinkEndpoint({
       role: 'device',
       clock,
+      deadAfterMs: options.dropSilentAfterMs ?? false,
       write: faultsOut === undefined ? writeWire : (bytes) => { if (!faultsOut.destroyed) faultsOut.write(bytes); },
     });
+    link.on('overflow', (error) => this.#dropHost(attachment, error));
+    link.on('dead', (error) => this.#dropHost(attachment, error));
     faultsOut?.on('data', writeWire);
     faultsIn?.on('data', (bytes: Buffer) => decoder.write(bytes));
     const onData = (bytes: Buffer): void => {
@@ -250,7 +274,7 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
 
     let detached = false;
     const attachment: KeypadAttachment = {
-      stream, link, decoder, faultsOut, faultsIn,
+      stream, link, decoder, faultsOut, faultsIn, closeOnDrop: options.closeOnDrop ?? false,
       detach: () => {
         if (detached) return;
         detached = true;
@@ -274,6 +298,15 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
     this.emit('connection', true);
     this.#changed();
     return attachment;
+  }
+
+  /**
+   * True when the current host looks gone (PROTOCOL.md §6.4): nothing valid heard from it for LINK_DEAD_AFTER_MS.
+   * A TCP listener lets a new connection replace such a host instead of refusing it BUSY.
+   */
+  get hostSilent(): boolean {
+    const attachment = this.#attachment;
+    return attachment !== undefined && this.#clock.now() - attachment.link.lastHeardAt >= LINK_DEAD_AFTER_MS;
   }
 
   /** Drops the current connection (a running session ends silently). */
@@ -573,6 +606,20 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
       } catch {
         // best effort: a port that cannot discard just leaves the stale bytes to the next host's open()
       }
+    }
+  }
+
+  /**
+   * A host that would cost unbounded memory, or (TCP) has been silent far too long: tell why, end its session
+   * silently, drop its queued frames, and close its connection when it is its own (a PTY stays for the next host).
+   */
+  #dropHost(attachment: KeypadAttachment, error: ProtocolError): void {
+    if (this.#attachment !== attachment) return;
+    this.emit('host-dropped', error);
+    this.#hostGone(attachment);
+    if (attachment.closeOnDrop) {
+      attachment.detach();
+      attachment.stream.destroy();
     }
   }
 

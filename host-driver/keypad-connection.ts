@@ -8,6 +8,7 @@ import {
   ACK_TIMEOUT_MS, FrameDecoder, LinkEndpoint, MAX_RETRANSMISSIONS, NO_SESSION_ID, PROTOCOL_VERSION, PROTOCOL_VERSION_MIN, isDeviceMessage,
   type Clock, type DeviceErrorName, type DeviceMessage, type HostMessage, type InfoMessage, type Message,
 } from '../protocol/index.js';
+import { writeWithinBudget } from '../protocol/write-budget.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { fromDeviceError, tenkeyError, toTenkeyError, TenkeyError } from './errors.js';
 import { redactDigits } from './redact.js';
@@ -200,7 +201,11 @@ export class KeypadConnection extends EventEmitter<KeypadConnectionEvents> {
     const timing = this.options.link;
     const link = new LinkEndpoint({
       role: 'host',
-      write: (bytes) => transport.write(bytes),
+      // A keypad that stops reading is dropped (PEER_NOT_READING), not buffered for without end.
+      write: (bytes) => {
+        const refused = writeWithinBudget(transport, bytes);
+        if (refused !== undefined) this.#lost(session, toTenkeyError(refused));
+      },
       clock,
       ...(timing.pingJitter !== undefined ? { pingJitter: timing.pingJitter } : {}),
       ...(this.options.random !== undefined ? { random: this.options.random } : {}),

@@ -65,6 +65,8 @@ async function runSim(options: SimCommandOptions): Promise<number> {
     return 1;
   }
   process.stdout.write(`${sim.address}\n`);
+  // A host that would cost unbounded memory, or sat silent on the TCP slot, is dropped: say so (PROTOCOL.md §6.4).
+  sim.keypad.on('host-dropped', (error) => process.stderr.write(`tenkey sim: host dropped (${error.code}): ${error.message}\n`));
 
   const interactive = process.stdin.isTTY === true && simOptions.keys === undefined;
   let restoreKeyboard: (() => void) | undefined;

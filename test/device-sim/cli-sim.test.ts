@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseKsn } from '../../device-sim/crypto/aes-dukpt.js';
+import { floodKeypad } from '../bad-input/flooding-peers.js';
 import { connectTcp, openSerial, startEntryMessage, TestHost } from './test-host.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '../../bin/tenkey.js');
@@ -57,6 +58,18 @@ describe('tenkey sim', () => {
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
+  });
+
+  it('writes a line on stderr when it drops a host that floods requests and never reads (issue #13)', async () => {
+    const child = run(['--listen', 'tcp://127.0.0.1:0']);
+    const address = await firstLine(child);
+    const lines = createInterface({ input: child.stderr! });
+    const dropped = new Promise<string>((resolve) => lines.on('line', (line) => { if (line.includes('host dropped')) resolve(line); }));
+    const flood = await floodKeypad(Number(address.split(':').at(-1)), 'GET_STATUS');
+    await flood.closed;
+    expect(await dropped).toMatch(/^tenkey sim: host dropped \(QUEUE_FULL\): /);
+    child.kill('SIGTERM');
+    await once(child, 'exit');
   });
 
   it('prints its PTY path first and a serialport host can open it', async () => {
