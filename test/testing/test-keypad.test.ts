@@ -156,6 +156,17 @@ describe('createTestKeypad on virtual time', () => {
     expect(await rejectionOf(worn.run(worn.keypad.readCard()))).toMatchObject({ code: 'TEMPORARY', cause: 'KEY_EXHAUSTED' });
   });
 
+  it('fails to open against a silent keypad with the driver own typed error (HELLO never acknowledged), on virtual time', async () => {
+    const error = await rejectionOf(createTestKeypad({ device: { faults: 'silent', date: DEVICE_DATE } }));
+    expect(error).toBeInstanceOf(TenkeyError);
+    expect(error).toMatchObject({ code: 'CONNECTION', cause: 'NO_ACK' });
+  });
+
+  it('reports the identity it was given in the driver DeviceInfo', async () => {
+    const k = await kit({ device: { identity: { serialNumber: 'SHOP-7' } } });
+    expect(k.keypad.device).toMatchObject({ serialNumber: 'SHOP-7', model: 'TENKEY-SIM' });
+  });
+
   it('keeps the DUKPT counter in memory: every entry a new KSN, and a new kit starts again at keyCounter', async () => {
     const k = await kit({ device: { keyCounter: 41 } });
     k.device.nextEntry({ card: 'visa' }, { card: 'visa' });
