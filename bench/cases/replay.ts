@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCapture } from '../../protocol/capture/capture-reader.js';
-import { replayCapture } from '../../cli/capture/replay.js';
+import { replayCapture } from '../../replay/replay-capture.js';
 import type { Capture } from '../../protocol/capture/capture-format.js';
 import { median, type BenchCase, type BenchRecord } from '../record.js';
 

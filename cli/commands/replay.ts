@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadCapture } from '../../protocol/capture/load-capture.js';
-import { replayCapture } from '../capture/replay.js';
-import { formatReplayReport } from '../capture/replay-report.js';
+import { replayCapture } from '../../replay/replay-capture.js';
+import { formatReplayReport } from '../../replay/replay-report.js';
 import { UsageError } from '../usage-error.js';
 import { reportCliError } from '../capture/cli-support.js';
 

@@ -19,7 +19,7 @@ import { streamLogger } from '../../host-driver/logger.js';
 import type { TenkeyKeypad } from '../../host-driver/tenkey-keypad.js';
 import { isTenkeyCancelled, isTenkeyError } from '../../host-driver/errors.js';
 import { startTap, type RunningTap } from '../../cli/capture/tap.js';
-import { InstantTimebase } from '../../cli/capture/replay-timebase.js';
+import { InstantTimebase } from '../../replay/replay-timebase.js';
 import { expandKeyScript } from '../../device-sim/test-cards.js';
 import type { CaptureOutcome, CaptureScenario } from '../../protocol/capture/capture-format.js';
 

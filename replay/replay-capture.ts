@@ -1,4 +1,4 @@
-import type { Capture } from '../../protocol/capture/capture-format.js';
+import type { Capture } from '../protocol/capture/capture-format.js';
 import { replayAgainstDevice } from './replay-device.js';
 import { replayAgainstHost } from './replay-host.js';
 import type { ReplayReport } from './replay-report.js';

@@ -12,17 +12,17 @@
  * `deviceService` and `faults` (seeded, so the same line damage happens again).
  */
 import { connect, type Socket } from 'node:net';
-import { startSimulator, type RunningSimulator } from '../../device-sim/index.js';
-import type { KeypadKey } from '../../device-sim/entry/keys.js';
-import type { Capture } from '../../protocol/capture/capture-format.js';
-import { isChunkRecord } from '../../protocol/capture/capture-format.js';
-import { DirectionFrameSplitter, isCapturedFrame, timelineOfRecords, type CapturedFrame } from '../../protocol/capture/capture-frames.js';
+import { startSimulator, type RunningSimulator } from '../device-sim/index.js';
+import type { KeypadKey } from '../device-sim/entry/keys.js';
+import type { Capture } from '../protocol/capture/capture-format.js';
+import { isChunkRecord } from '../protocol/capture/capture-format.js';
+import { DirectionFrameSplitter, isCapturedFrame, timelineOfRecords, type CapturedFrame } from '../protocol/capture/capture-frames.js';
 import type { ReplayTimebase } from './replay-timebase.js';
 import { buildReport, unreplayableReport, type ReplayReport } from './replay-report.js';
 import { CauseWaits, divergenceNote } from './replay-divergence.js';
 import { deviceOutcomeMismatch } from './device-outcome.js';
-import { expandKeyScript, ScenarioKeysError } from '../../device-sim/test-cards.js';
-import { toKeyClass } from '../../device-sim/entry/keys.js';
+import { expandKeyScript, ScenarioKeysError } from '../device-sim/test-cards.js';
+import { toKeyClass } from '../device-sim/entry/keys.js';
 import { recordedKeyPresses, type RecordedKeyPress } from './recorded-key-presses.js';
 
 /** One thing the replayer does at capture time `t`; `at` keeps the recording's order (see replay-host.ts). */

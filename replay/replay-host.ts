@@ -9,16 +9,16 @@
  * After the last record the driver is closed. Device frames that echo a value the host chose at random
  * (sessionId, PING nonce) are re-encoded with the value the driver chose this time (see frame-compare.ts).
  */
-import type { TenkeyKeypad } from '../../host-driver/tenkey-keypad.js';
-import { openTenkey } from '../../host-driver/open-tenkey.js';
-import { isTenkeyCancelled, isTenkeyError } from '../../host-driver/errors.js';
-import { listenTcp, type TcpListener } from '../../device-sim/transport/tcp-listener.js';
-import { NO_SESSION_ID } from '../../protocol/constants.js';
-import { encodeFrame } from '../../protocol/frame.js';
-import type { Message } from '../../protocol/messages.js';
-import type { Capture, CaptureOutcome } from '../../protocol/capture/capture-format.js';
-import { DirectionFrameSplitter, isCapturedFrame, timelineOfRecords, type CapturedFrame } from '../../protocol/capture/capture-frames.js';
-import { matchFrame, ReplayBindings } from '../../protocol/capture/frame-compare.js';
+import type { TenkeyKeypad } from '../host-driver/tenkey-keypad.js';
+import { openTenkey } from '../host-driver/open-tenkey.js';
+import { isTenkeyCancelled, isTenkeyError } from '../host-driver/errors.js';
+import { listenTcp, type TcpListener } from '../device-sim/transport/tcp-listener.js';
+import { NO_SESSION_ID } from '../protocol/constants.js';
+import { encodeFrame } from '../protocol/frame.js';
+import type { Message } from '../protocol/messages.js';
+import type { Capture, CaptureOutcome } from '../protocol/capture/capture-format.js';
+import { DirectionFrameSplitter, isCapturedFrame, timelineOfRecords, type CapturedFrame } from '../protocol/capture/capture-frames.js';
+import { matchFrame, ReplayBindings } from '../protocol/capture/frame-compare.js';
 import { waitUntil, type ReplayTimebase } from './replay-timebase.js';
 import { buildReport, unreplayableReport, type ReplayReport } from './replay-report.js';
 import { CAUSE_WAIT_MS, CauseWaits, divergenceNote } from './replay-divergence.js';

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-import type { Clock } from '../../protocol/clock.js';
-import { SteppingClock } from '../../testing/stepping-clock.js';
+import type { Clock } from '../protocol/clock.js';
+import { SteppingClock } from '../testing/stepping-clock.js';
 
 /**
  * The time a replay runs in. `clock` goes to the code under test; `advanceTo(t)` brings it to capture time t
