@@ -23,17 +23,17 @@ export function registerReplayCommand(program: Command): void {
     .argument('<file>', 'capture (.jsonl); "-" for stdin')
     .option('--against <side>', '"host" (the host driver answers the recorded device) or "device" (the simulator answers the recorded host)', 'host')
     .option('--instant', 'virtual time: timers and recorded gaps take no real time (default)')
-    .option('--speed <n>', `real time, N times faster than recorded (1 = as recorded; ${REPLAY_SPEED_RANGE.min} to ${REPLAY_SPEED_RANGE.max})`)
+    .option('--speed <n>', `the same virtual time held to the wall clock, N times faster than recorded (1 = as recorded; ${REPLAY_SPEED_RANGE.min} to ${REPLAY_SPEED_RANGE.max})`)
     .addHelpText('after', `
 Exit status: 0 everything matched, 1 differences (listed frame by frame), 2 the capture cannot be replayed
 this way (unreadable, corrupt or empty; no HELLO for --against host, no scenario.keys for --against device)
 or bad usage.
 Random values (session ids, nonces, ciphertext, KSN counter) are compared as described in
 protocol/capture/CAPTURE-FORMAT.md, "Replay".
-Both sides run in this process, joined by an in-memory cable (no socket, no PTY). With --instant nothing
-waits in real time: before each step the replayer lets the code under test finish what it was doing, and if it
-has not sent every frame recorded before that step by then, the run has diverged: the replay stops there and
-reports the differences up to that step. With --speed that wait lasts up to 2 s of real time.`)
+Both sides run in this process, joined by an in-memory cable (no socket, no PTY). Before each step the replayer
+lets the code under test finish what it was doing; if it has not sent every frame recorded before that step by
+then, the run has diverged: the replay stops there and reports the differences up to that step. --speed only
+waits for the wall clock between steps and timers: its verdict is the one --instant gives.`)
     .action(async (file: string, flags: ReplayFlags) => {
       try {
         if (flags.against !== 'host' && flags.against !== 'device') {
