@@ -22,7 +22,7 @@ import type { Brand } from '../protocol/index.js';
 import { encodeFrame } from '../protocol/frame.js';
 import type { Message } from '../protocol/messages.js';
 import type { Capture, CaptureOutcome } from '../protocol/capture/capture-format.js';
-import { DirectionFrameSplitter, isCapturedFrame, timelineOfRecords, type CapturedFrame } from '../protocol/capture/capture-frames.js';
+import { DirectionFrameSplitter, isCapturedFrame, timelineOfRecords, type CapturedFrame, type TimelineItem } from '../protocol/capture/capture-frames.js';
 import { matchFrame, ReplayBindings } from '../protocol/capture/frame-compare.js';
 import { memoryCable } from '../testing/memory-cable.js';
 import type { ReplayTimebase } from './replay-timebase.js';
@@ -47,9 +47,8 @@ type Step =
   | { t: number; at: number; kind: 'readCard'; timeoutSeconds: number; reveal: number; expiryRequired: boolean }
   | { t: number; at: number; kind: 'cancel' };
 
-function planSteps(capture: Capture, recordedH2d: CapturedFrame[]): Step[] | string {
+function planSteps(capture: Capture, timeline: readonly TimelineItem[], recordedH2d: CapturedFrame[]): Step[] | string {
   const steps: Step[] = [];
-  const timeline = timelineOfRecords(capture.records);
   const firstHello = recordedH2d.find((f) => f.result.ok && f.result.frame.message.type === 'HELLO');
   if (firstHello === undefined) return 'the capture has no HELLO from the host: it did not start at a connection, so the host cannot be replayed';
   steps.push({ t: firstHello.tFirstByte, at: firstHello.firstRecord - 0.5, kind: 'open' });
@@ -120,6 +119,17 @@ function rewriteForHost(frame: CapturedFrame, bindings: ReplayBindings): Buffer 
   return encodeFrame(changed, seq, { fromDevice, retransmission, version });
 }
 
+/**
+ * The session id the recorded driver drew for its first entry. The replayed driver starts from it (it counts up
+ * from there, as the recorded one did), so the recorded device frames that echo it go out as recorded.
+ */
+function firstRecordedSession(recordedH2d: readonly CapturedFrame[]): number | undefined {
+  for (const f of recordedH2d) {
+    if (f.result.ok && f.result.frame.message.type === 'START_ENTRY') return f.result.frame.message.sessionId;
+  }
+  return undefined;
+}
+
 function outcomeOf(settled: PromiseSettledResult<{ brand: string; last: string }>): CaptureOutcome {
   if (settled.status === 'fulfilled') return { kind: 'card', brand: settled.value.brand, last: settled.value.last };
   const e = settled.reason as unknown;
@@ -132,7 +142,7 @@ function outcomeOf(settled: PromiseSettledResult<{ brand: string; last: string }
  * (service → accepted brands, default timeouts, reconnect on), and a transport that fails while the recorded
  * keypad is unplugged, as a refused TCP connect does.
  */
-function openDriver(capture: Capture, timebase: ReplayTimebase, attach: () => ByteTransport): Promise<TenkeyKeypad> {
+function openDriver(capture: Capture, timebase: ReplayTimebase, attach: () => ByteTransport, firstSessionId: number | undefined): Promise<TenkeyKeypad> {
   const service = capture.header.scenario?.service;
   let acceptedBrands: readonly Brand[] = [];
   if (service !== undefined) {
@@ -149,6 +159,7 @@ function openDriver(capture: Capture, timebase: ReplayTimebase, attach: () => By
     reconnect: {},
     connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS,
     link: {},
+    ...(firstSessionId !== undefined ? { firstSessionId } : {}),
   });
 }
 
@@ -157,7 +168,7 @@ export async function replayAgainstHost(capture: Capture, timebase: ReplayTimeba
   const timeline = timelineOfRecords(capture.records);
   const recordedH2d = timeline.filter(isCapturedFrame).filter((f) => f.dir === 'h2d');
   const notes: string[] = [];
-  const plan = planSteps(capture, recordedH2d);
+  const plan = planSteps(capture, timeline, recordedH2d);
   const recordedDurationMs = capture.records.at(-1)?.t ?? 0;
   if (typeof plan === 'string') return unreplayableReport('host', recordedH2d.length, plan, recordedDurationMs);
 
@@ -214,7 +225,7 @@ export async function replayAgainstHost(capture: Capture, timebase: ReplayTimeba
       if (!(await waits.reached(sentIntact, intactBefore(step.at), step))) break;
       switch (step.kind) {
         case 'open':
-          opening = openDriver(capture, timebase, attach).then(
+          opening = openDriver(capture, timebase, attach, firstRecordedSession(recordedH2d)).then(
             (k) => {
               keypad = k;
             },
