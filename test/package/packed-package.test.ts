@@ -1,9 +1,9 @@
 /**
  * tenkey as a user gets it: `npm pack` in a copy of the repository (its own prepack and prepare scripts make the
  * prebuilt PTY addon and dist/), the tarball installed into a fresh project with no C toolchain on PATH, and that
- * project's code (test/package/consumer/, copied in whole: add a file there and a case here) type-checked and run
- * against the installed package. npm installs from its cache (--prefer-offline): the repository's own `npm ci`
- * has put every dependency there.
+ * project's code (test/package/consumer/, copied in whole) type-checked and run against the installed package.
+ * A new sample: a file in consumer/src/ (type-checked with the others) and a case here that runs it with
+ * runConsumerScript. npm installs from its cache (--prefer-offline): the repository's own `npm ci` filled it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -139,11 +139,16 @@ async function installConsumer(dir: string, npmOptions: string[]): Promise<void>
   expectSuccess('tsc --noCheck', await run(process.execPath, [tsc, '-p', 'tsconfig.nodenext.json', '--noCheck'], dir, toolbin));
 }
 
+/** One of consumer/src/*.ts, compiled, run by node in the project at `dir` with the restricted PATH. */
+function runConsumerScript(dir: string, name: string, args: string[] = []): Promise<Run> {
+  return run(join(toolbin, 'node'), [join('out', `${name}.js`), ...args], dir, toolbin);
+}
+
 /** The consumer in `dir` reads one TEST card from a fresh installed `tenkey sim` over TCP; what both printed. */
 async function readCardOverTcp(dir: string): Promise<{ read: Run; simOutput: string }> {
   const sim = await startInstalledSim(dir, ['--listen', 'tcp://127.0.0.1:0', '--keys', `${TEST_CARDS.visa}<enter>1230<enter>`]);
   expect(sim.firstLine).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
-  const read = await run(join(toolbin, 'node'), ['out/read-card-over-tcp.js', sim.firstLine], dir, toolbin);
+  const read = await runConsumerScript(dir, 'read-card-over-tcp', [sim.firstLine]);
   sim.child.kill('SIGTERM');
   await once(sim.child, 'exit');
   return { read, simOutput: sim.output() };
