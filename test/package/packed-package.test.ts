@@ -77,6 +77,7 @@ async function copyRepository(to: string): Promise<void> {
   expectSuccess('git ls-files', listed);
   for (const file of listed.stdout.split('\0')) {
     if (file === '' || !existsSync(join(repo, file))) continue; // deleted in the work tree but not yet in git
+    if (file.split('/')[0] === 'node_modules') continue; // a node_modules symlink is no ignored folder to git
     mkdirSync(dirname(join(to, file)), { recursive: true });
     cpSync(join(repo, file), join(to, file));
   }
