@@ -14,6 +14,7 @@ import { parseListen, startSimulator, type RunningSimulator, type SimulatorOptio
 import { findKeypadService, KEYPAD_SERVICES } from '../../device-sim/services.js';
 import { attachTerminalKeys } from '../../device-sim/terminal-input.js';
 import type { SessionEnd } from '../../device-sim/virtual-keypad.js';
+import { NativeAddonMissingError } from '../../device-sim/transport/native-pty.js';
 import { keypadStateFile } from '../state-dir.js';
 import { UsageError } from '../usage-error.js';
 
@@ -61,7 +62,9 @@ async function runSim(options: SimCommandOptions): Promise<number> {
   try {
     sim = await startSimulator(simOptions);
   } catch (error) {
-    process.stderr.write(`tenkey sim: cannot start: ${messageOf(error)}\n`);
+    // No PTY addon for this platform: one line that offers the transport that needs none.
+    const hint = error instanceof NativeAddonMissingError ? `; serve over TCP instead: --listen tcp://127.0.0.1:${DEFAULT_TCP_PORT}` : '';
+    process.stderr.write(`tenkey sim: cannot start: ${messageOf(error)}${hint}\n`);
     return 1;
   }
   process.stdout.write(`${sim.address}\n`);
