@@ -15,9 +15,12 @@ export function findPackageRoot(from: string = dirname(fileURLToPath(import.meta
   }
 }
 
+/** Found once per process: the code does not move while it runs, and the walk reads a package.json per folder. */
+let foundRoot: string | undefined;
+
 /** The package folder; throws when the files beside the code are missing (a broken install). */
 export function packageRoot(): string {
-  const root = findPackageRoot();
+  const root = (foundRoot ??= findPackageRoot());
   if (root === undefined) throw new Error('tenkey package root (the folder whose package.json is tenkey\'s) not found');
   return root;
 }

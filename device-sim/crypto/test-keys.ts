@@ -27,8 +27,13 @@ function hexField(json: Record<string, unknown>, field: string, size: number): B
   return Buffer.from(value, 'hex');
 }
 
+/** The file's fields, read once per process: every keypad loads them (a replay makes one per session). */
+let testKeysJson: Record<string, unknown> | undefined;
+
+/** Fresh buffers on every call: callers zero theirs once used. */
 export function loadTestKeys(): TestKeys {
-  const json = JSON.parse(readFileSync(join(packageRoot(), TEST_KEYS_FILE), 'utf8')) as Record<string, unknown>;
+  testKeysJson ??= JSON.parse(readFileSync(join(packageRoot(), TEST_KEYS_FILE), 'utf8')) as Record<string, unknown>;
+  const json = testKeysJson;
   return {
     warning: typeof json.warning === 'string' ? json.warning : '',
     bdk: hexField(json, 'bdk', DUKPT_KEY_SIZE),
