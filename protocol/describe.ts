@@ -60,12 +60,15 @@ export function describeMessage(message: Message): string {
 export type JsonMessage<M extends Message = Message> =
   M extends Message ? { [K in keyof M]: M[K] extends Uint8Array ? string : M[K] } : never;
 
+/** One message field as messageToJson writes it (byte arrays → lowercase hex). */
+export function fieldToJson(value: unknown): unknown {
+  return value instanceof Uint8Array ? hex(value) : Array.isArray(value) ? [...value] : value;
+}
+
 /** JSON-safe copy of a message (byte arrays → lowercase hex). */
 export function messageToJson<M extends Message>(message: M): JsonMessage<M> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(message)) {
-    out[key] = value instanceof Uint8Array ? hex(value) : Array.isArray(value) ? [...value] : value;
-  }
+  for (const [key, value] of Object.entries(message)) out[key] = fieldToJson(value);
   return out as JsonMessage<M>;
 }
 

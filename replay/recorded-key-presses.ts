@@ -27,7 +27,8 @@ export interface RecordedKeyPresses {
   merged: boolean;
 }
 
-type KeyFrame = CapturedFrame & { message: KeyMessage };
+/** A recorded KEY frame beside its message (not spread into one object: V8 copies a spread plus a new field slowly). */
+type KeyFrame = { frame: CapturedFrame; message: KeyMessage };
 
 /** The new (not repeated) KEY frames among the recorded device frames, in order. */
 function newKeyFrames(recordedD2h: readonly CapturedFrame[]): KeyFrame[] {
@@ -36,7 +37,7 @@ function newKeyFrames(recordedD2h: readonly CapturedFrame[]): KeyFrame[] {
   for (const f of recordedD2h) {
     if (!f.result.ok || f.result.frame.message.type !== 'KEY' || f.result.frame.seq === lastSeq) continue;
     lastSeq = f.result.frame.seq;
-    frames.push({ ...f, message: f.result.frame.message });
+    frames.push({ frame: f, message: f.result.frame.message });
   }
   return frames;
 }
@@ -64,8 +65,7 @@ export function recordedKeyPresses(capture: Capture, recordedD2h: readonly Captu
   const frames = newKeyFrames(recordedD2h);
   const presses: RecordedKeyPress[] = [];
   let merged = false;
-  frames.forEach((frame, k) => {
-    const { message } = frame;
+  frames.forEach(({ frame, message }, k) => {
     const rise = isPlainDigit(message) ? message.digits - digitsBefore(message, frames[k - 1]?.message) : 1;
     const upcoming = keyClasses.slice(presses.length, presses.length + rise);
     // A merge stands for keys pressed before its frame went out: a rise the recorded key times cannot explain (a
