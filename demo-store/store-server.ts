@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createTestPaymentServices, type PaymentServices } from '../payment-sim/index.js';
 import { allowedHosts } from '../bridge/request-policy.js';
-import { redactDigits } from '../host-driver/redact.js';
+import { printableText } from '../protocol/printable-text.js';
 import { sendJson, StoreApiError } from './http-json.js';
 import { publicRoot } from './public-root.js';
 import { sendStaticFile } from './static-files.js';
@@ -78,7 +78,7 @@ export async function startDemoStore(options: DemoStoreOptions = {}): Promise<Ru
     const started = performance.now();
     res.on('finish', () => {
       // Never the query string, and no digit run someone put in the path (the bridge logs the same way).
-      const path = redactDigits((req.url ?? '/').split('?')[0]!.slice(0, 200));
+      const path = printableText((req.url ?? '/').split('?')[0]!, 200);
       log(`${(req.method ?? '?').slice(0, 16)} ${path} ${res.statusCode} ${Math.round(performance.now() - started)}ms`);
     });
     const checked = hostNamesStore(req, hosts) ? route(state, req, res) : Promise.reject(forbiddenHost(req));

@@ -10,7 +10,8 @@ import {
 import { CARD_SERVICES, isTenkeyError, streamLogger } from '../../host-driver/index.js';
 import { MAX_TIMER_MS } from '../../protocol/index.js';
 import { integerIn } from '../option-parsers.js';
-import { USAGE_EXIT_CODE } from '../usage-error.js';
+import { printableText } from '../../protocol/printable-text.js';
+import { MAX_CLI_ERROR, USAGE_EXIT_CODE } from '../usage-error.js';
 
 interface BridgeCommandOptions {
   device: string;
@@ -72,7 +73,7 @@ async function runBridge(options: BridgeCommandOptions): Promise<number> {
       process.stderr.write(`tenkey: error: ${isTenkeyError(e) ? e.detail ?? e.message : e.message} (see tenkey bridge --help)\n`);
       return USAGE_EXIT_CODE;
     }
-    process.stderr.write(`tenkey bridge: cannot listen on ${options.listen}: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(`tenkey bridge: ${printableText(`cannot listen on ${options.listen}: ${e instanceof Error ? e.message : String(e)}`, MAX_CLI_ERROR)}\n`);
     return 1;
   }
   process.stdout.write(`${bridge.url}\n`);

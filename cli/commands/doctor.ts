@@ -7,6 +7,7 @@ import {
   DEFAULT_DEVICE_ADDRESS, findCardService, openTenkey, streamLogger, toTenkeyError, type DeviceInfo, type TenkeyErrorJson,
   type TenkeyKeypad,
 } from '../../host-driver/index.js';
+import { printableDevice } from '../../host-driver/printable-device.js';
 import { humanError } from '../driver-output.js';
 import { EXIT_CODES } from '../exit-codes.js';
 
@@ -73,7 +74,7 @@ export async function runDoctor(options: DoctorCommandOptions): Promise<DoctorRe
       ...(options.verbose ? { logger: streamLogger((line) => process.stderr.write(line), 'debug') } : {}),
       reconnect: false,
     });
-    const device = keypad.device;
+    const device = printableDevice(keypad.device);
     checks.push({ name: 'settings', ok: true, text: settings });
     stage = 'ping';
     checks.push({ name: 'connect', ok: true, text: `port open, HELLO answered in ${Date.now() - started} ms (protocol v${device.protocolVersion})` });

@@ -7,6 +7,7 @@ import {
   DEFAULT_DEVICE_ADDRESS, isTenkeyCancelled, openTenkey, streamLogger, toTenkeyError, type CardReadResult, type EntryProgress,
   type TenkeyKeypad,
 } from '../../host-driver/index.js';
+import { printableDevice } from '../../host-driver/printable-device.js';
 import { ENTRY_SESSION_CAP_S, MAX_REVEAL_DIGITS } from '../../protocol/index.js';
 import { cancelledJson, humanCancelled, humanError } from '../driver-output.js';
 import { EXIT_CODES, exitCodesHelp } from '../exit-codes.js';
@@ -87,17 +88,18 @@ async function runRead(options: ReadCommandOptions): Promise<number> {
 /** The --json success object: exactly the driver's result, field order fixed. */
 function cardJson(card: CardReadResult): CardReadResult {
   const { brand, last, keySerialNumber, encryptedBlock, sessionId, device } = card;
-  return { brand, last, keySerialNumber, encryptedBlock, sessionId, device };
+  return { brand, last, keySerialNumber, encryptedBlock, sessionId, device: printableDevice(device) };
 }
 
 function humanSummary(card: CardReadResult): string {
+  const device = printableDevice(card.device);
   return [
     `brand           ${card.brand}`,
     `card number     ${card.last ? `…${card.last}` : '(hidden)'}`,
     `KSN             ${card.keySerialNumber}`,
     `encrypted block ${card.encryptedBlock.length / 2} bytes: ${card.encryptedBlock}`,
     `session         ${card.sessionId}`,
-    `keypad          ${card.device.model} ${card.device.firmwareVersion} #${card.device.serialNumber} (key set ${card.device.keySetId})`,
+    `keypad          ${device.model} ${device.firmwareVersion} #${device.serialNumber} (key set ${device.keySetId})`,
     '',
   ].join('\n');
 }
