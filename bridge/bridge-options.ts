@@ -30,6 +30,8 @@ export interface RequestLogEntry {
   path: string;
   status: number;
   durationMs: number;
+  /** For a request Node's HTTP parser refused (a lowercase method, headers over 16 KiB, …): the answer's code and the parser's, e.g. `BAD_REQUEST HPE_INVALID_METHOD`. */
+  problem?: string;
 }
 
 export interface BridgeOptions {

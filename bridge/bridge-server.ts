@@ -10,6 +10,7 @@ import { tenkeyError, type TenkeyError } from '../host-driver/index.js';
 import { printableText } from '../protocol/printable-text.js';
 import { findCardService, unknownServiceError } from '../host-driver/services.js';
 import { ENTRY_RETENTION_MS, KEEPALIVE_MS, resolveBridgeOptions, type BridgeOptions, type ResolvedBridgeOptions } from './bridge-options.js';
+import { answerClientErrors } from './client-error.js';
 import { EntryRegistry, type BridgeEntry } from './entry-registry.js';
 import { entryRequestOf } from './entry-request.js';
 import { sendJson } from './json-response.js';
@@ -81,6 +82,9 @@ class Bridge implements RunningBridge {
     // Headers must arrive promptly; a body of at most 1 KiB has no reason to take long either.
     this.#server.headersTimeout = 10_000;
     this.#server.requestTimeout = 15_000;
+    answerClientErrors(this.#server, ({ method, path, status, code, parserCode }) => {
+      options.onRequest?.({ method, path, status, durationMs: 0, problem: `${code} ${parserCode}` });
+    });
     this.#routes = [
       { pattern: /^\/health$/, methods: { GET: (_q, r, cors) => this.#health(r, cors) } },
       { pattern: /^\/entries$/, methods: { POST: (q, r, cors) => this.#startEntry(q, r, cors) } },

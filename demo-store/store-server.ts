@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTestPaymentServices, type PaymentServices } from '../payment-sim/index.js';
+import { answerClientErrors } from '../bridge/client-error.js';
 import { allowedHosts } from '../bridge/request-policy.js';
 import { printableText } from '../protocol/printable-text.js';
 import { sendJson, StoreApiError } from './http-json.js';
@@ -88,6 +89,8 @@ export async function startDemoStore(options: DemoStoreOptions = {}): Promise<Ru
       else sendJson(res, failure.status, failure.toJSON());
     });
   });
+  // The store's API answers in the bridge's error shape: so do requests Node's parser refuses.
+  answerClientErrors(server, ({ method, path, status, code, parserCode }) => log(`${method} ${path} ${status} 0ms ${code} ${parserCode}`));
   const host = options.host ?? DEFAULT_STORE_HOST;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -96,7 +96,7 @@ async function runBridge(options: BridgeCommandOptions): Promise<number> {
 
 /** `POST /entries 201 3ms`: never a query string, a body or a token. */
 function requestLine(request: RequestLogEntry): string {
-  return `${request.method} ${request.path} ${request.status} ${request.durationMs}ms`;
+  return `${request.method} ${request.path} ${request.status} ${request.durationMs}ms${request.problem !== undefined ? ` ${request.problem}` : ''}`;
 }
 
 function keypadLine(health: KeypadHealth): string {

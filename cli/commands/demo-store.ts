@@ -105,7 +105,7 @@ async function runDemoStore(options: DemoStoreCommandOptions): Promise<number> {
         device: sim.address,
         listen: options.bridgeListen,
         allowOrigins: originsOf(store.url),
-        onRequest: (entry) => err(`bridge: ${entry.method} ${entry.path} ${entry.status} ${Math.round(entry.durationMs)}ms`),
+        onRequest: (entry) => err(`bridge: ${entry.method} ${entry.path} ${entry.status} ${Math.round(entry.durationMs)}ms${entry.problem !== undefined ? ` ${entry.problem}` : ''}`),
       });
       store.changeSettings({ bridgePort: bridge.port }); // the port it got, when --bridge-listen asked for any
       err(`tenkey demo-store: virtual keypad (TEST keys only) on ${sim.address}, bridge on ${bridge.url}`);
