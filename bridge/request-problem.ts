@@ -32,14 +32,17 @@ export interface ErrorJson {
 
 export class RequestProblem extends CodedError<RequestProblemCode> {
   readonly status: number;
+  /** What was wrong: the message, digit runs masked (it may quote what the client sent). */
+  readonly detail: string;
 
   constructor(
     code: RequestProblemCode,
-    readonly detail: string,
+    detail: string,
     /** Extra response headers (`Allow` for 405). */
     readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(code, detail);
+    this.detail = this.message;
     this.status = REQUEST_PROBLEM_STATUS[code];
   }
 

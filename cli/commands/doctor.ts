@@ -9,7 +9,9 @@ import {
 } from '../../host-driver/index.js';
 import { printableDevice } from '../../host-driver/printable-device.js';
 import { humanError } from '../driver-output.js';
+import { printableText } from '../../protocol/printable-text.js';
 import { EXIT_CODES } from '../exit-codes.js';
+import { MAX_CLI_ERROR } from '../usage-error.js';
 
 interface DoctorCommandOptions {
   device: string;
@@ -55,7 +57,8 @@ const SETTINGS_CAUSES: ReadonlySet<string> = new Set(['DISABLED', 'UNKNOWN_SERVI
 
 export async function runDoctor(options: DoctorCommandOptions): Promise<DoctorReport> {
   const checks: DoctorCheck[] = [];
-  const settings = `device ${options.device}, service ${options.service ?? '(keypad default)'}, keypad input ${options.enabled ? 'ON' : 'OFF'}`;
+  // The settings as typed are echoed: printable and redacted like every line (a mistyped service may hold anything).
+  const settings = printableText(`device ${options.device}, service ${options.service ?? '(keypad default)'}, keypad input ${options.enabled ? 'ON' : 'OFF'}`, MAX_CLI_ERROR);
   let stage: 'connect' | 'ping' = 'connect';
   const fail = (e: unknown): DoctorReport => {
     const error = toTenkeyError(e).toJSON();
