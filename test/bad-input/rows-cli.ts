@@ -10,7 +10,7 @@ import { EXIT_CODES } from '../../cli/exit-codes.js';
 import { STORE_MESSAGES } from '../../host-driver/index.js';
 import { TEST_CARDS } from '../../device-sim/test-cards.js';
 import { runCliInProcess, type CliRun } from '../host-driver/cli-runner.js';
-import { fakeDevice, INFO, say } from '../host-driver/fake-device.js';
+import { INFO, say, serveFakeDevice } from '../host-driver/fake-device-server.js';
 import { holdsNumber } from '../redaction/card-number-spellings.js';
 import type { BadInputRow } from './bad-input-row.js';
 import { withCleanup, type Defer } from './check-scope.js';
@@ -254,12 +254,13 @@ export const cliRows: BadInputRow[] = [
     area: 'cli',
     input: 'a keypad whose INFO model, firmware and serial hold a newline, escape sequences and a card number',
     answer: '`doctor` and its `--verbose` log print them escaped (`\\n`, `\\x1b`, `\\u202e`) and masked (`[redacted]`): no forged log line, no escape reaches the terminal',
-    check: async () => {
+    check: () => withCleanup(async (defer) => {
       const identity = { model: 'TK\ntenkey info: forged line', firmwareVersion: '\x1b[2J\x1b]0;title\x07\u202e', serialNumber: cardSpellings()[0]! };
-      const keypad = await fakeDevice((message, { link }) => {
+      const keypad = await serveFakeDevice((message, { link }) => {
         if (message.type === 'HELLO') say(link, { ...INFO, ...identity, acceptedBrands: ['visa'] });
         if (message.type === 'PING') say(link, { type: 'PONG', nonce: message.nonce });
       });
+      defer(() => keypad.close());
       const run = await runCliInProcess(['doctor', '--verbose', '--device', keypad.address]);
       const printed = run.stdout + run.stderr;
       expect(run.code).toBe(EXIT_CODES.OK);
@@ -269,6 +270,6 @@ export const cliRows: BadInputRow[] = [
       expect(printed).not.toMatch(/^tenkey info: forged/m);
       expect(printed).not.toMatch(/[\x1b\x07\u202e]/);
       expect(holdsNumber(printed, TEST_CARDS.visa)).toBe(false);
-    },
+    }),
   },
 ];
