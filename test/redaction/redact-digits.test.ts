@@ -14,7 +14,7 @@ describe('redactDigits', () => {
     ['4111&nbsp;1111&nbsp;1111&nbsp;1111', '[redacted]'],
     ['%34%31%31%31%31%31%31%31', '%[redacted]'],
     ['カード４１１１１１１１１１１１１１１１です', 'カード[redacted]です'],
-  ])('masks %j', (input, masked) => expect(redactDigits(input)).toBe(masked));
+  ])('masks example %#: separators, percent-encoding, entities, 全角 digits', (input, masked) => expect(redactDigits(input)).toBe(masked));
 
   it.each([
     'session=4294967294 seq=3 attempt=2', 'tcp://127.0.0.1:7780', 'last 3 digits: 111', '12345678901', 'POST /entries 201 3ms',
