@@ -20,6 +20,12 @@ describe('redactDigits', () => {
     'session=4294967294 seq=3 attempt=2', 'tcp://127.0.0.1:7780', 'last 3 digits: 111', '12345678901', 'POST /entries 201 3ms',
   ])('leaves %j alone: fewer than twelve digits in a run', (text) => expect(redactDigits(text)).toBe(text));
 
+  it.each(['write it as tcp://192.168.0.50:7780', 'connect ECONNREFUSED 192.168.100.200:7780', 'listening on 192.168.100.200'])(
+    'keeps an IPv4 address and port, the setting an error is about: %j', (text) => expect(redactDigits(text)).toBe(text));
+
+  it.each([['192.168.0.50:77801234', '[redacted]'], ['1.2.3.4.5.6.7.8.9.1.2.3.4', '[redacted]'], ['192.168.0.500.1:7780', '[redacted]']])(
+    'masks digit runs that only look like an address: %j', (text, masked) => expect(redactDigits(text)).toBe(masked));
+
   it('no Luhn-valid 13-19 digit number survives, in any spelling', () => {
     fc.assert(fc.property(arbLeakyText, ({ number, text }) => {
       expect(holdsNumber(text, number)).toBe(true);
