@@ -1,6 +1,7 @@
 /**
- * `npm run bench [-- --json] [-- --only <case>] [-- --repetitions N]`: runs every case in bench/cases and prints a
- * table with ratios, or with --json only a JSON array of { name, value, unit, baseline, ratio } on stdout.
+ * `npm run [-s] bench [-- --json] [-- --only <case>] [-- --repetitions N]`: runs every case in bench/cases and prints a
+ * table with ratios, or with --json only a JSON array of { name, value, unit, baseline, ratio } on stdout (with
+ * `npm run -s`: npm's own lines stay off stdout).
  */
 import { parseArgs } from 'node:util';
 import { benchCases } from './cases/index.js';

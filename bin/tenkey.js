@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is TypeScript compiled to dist/ by `npm install` (the prepare script).
+// Thin launcher: the CLI is TypeScript compiled to dist/ (shipped in the package; a clone builds it in the prepare script).
 import { main } from '../dist/cli/main.js';
 
 // A reader that goes away (`tenkey decode … | head`) is not an error: stop quietly, as Unix tools do.

@@ -2,7 +2,8 @@
  * The store's JSON API. The page never sends a card number: it posts the keypad's entry result (ciphertext +
  * KSN) to /api/cards, which asks the token service for a one-time token, and /api/authorizations spends that
  * token at 「確認画面に進む」 (与信). Outcomes become the store's four messages: declined → CARD_SERVICE,
- * unavailable → TEMPORARY.
+ * unavailable → TEMPORARY; the payment stand-ins' refusals as PAYMENT_FAILURE_TABLE says (a block posted twice:
+ * 409 REPLAYED_KSN, ENTRY_TIMEOUT).
  *
  *   GET  /api/settings        → StoreSettings          PUT /api/settings  (fields to change) → StoreSettings
  *   GET  /api/card-services   → [{ id, nameJa }]       GET /api/store-messages → { CARD_SERVICE: "…", … }
@@ -13,6 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STORE_MESSAGES, TENKEY_ERROR_CODES } from '../host-driver/errors.js';
 import { acceptedBrandsOf, CARD_SERVICES, findCardService } from '../host-driver/services.js';
 import { PaymentSimError, type PaymentServices } from '../payment-sim/index.js';
+import { PAYMENT_FAILURE_TABLE } from './payment-failures.js';
 import { onlyFields, readJsonObject, sendJson, StoreApiError } from './http-json.js';
 import { applySettingsChange, StoreSettingsError, type StoreSettings } from './store-settings.js';
 
@@ -29,10 +31,11 @@ function stringField(body: Record<string, unknown>, field: string): string {
   return value;
 }
 
-/** A payment stand-in's refusal: the token service could not read the card, or the token is spent. */
+/** A payment stand-in's refusal, answered as PAYMENT_FAILURE_TABLE says. */
 function paymentFailure(error: unknown): never {
-  if (error instanceof PaymentSimError) throw new StoreApiError(422, 'TEMPORARY', error.code, error.message);
-  throw error;
+  if (!(error instanceof PaymentSimError)) throw error;
+  const { status, outcome } = PAYMENT_FAILURE_TABLE[error.code];
+  throw new StoreApiError(status, outcome, error.code, error.message);
 }
 
 function postCard(state: StoreState, body: Record<string, unknown>): { token: string; brand: string; last3: string } {

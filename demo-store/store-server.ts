@@ -27,6 +27,11 @@ export interface DemoStoreOptions {
   settings?: Partial<StoreSettings>;
   /** Token and authorization stand-ins (default: the TEST-ONLY BDK ones). */
   payments?: PaymentServices;
+  /**
+   * With the default payments: the file keeping the highest KSN counter accepted per keypad, so that a restart
+   * does not accept an old card block again (`tenkey demo-store` keeps one). Default memory only.
+   */
+  acceptedKsnFile?: string;
   /** One line per request: method, path (digit runs masked), status, duration. Never a body or a query string. */
   log?: (line: string) => void;
 }
@@ -71,7 +76,7 @@ async function route(state: StoreState, req: IncomingMessage, res: ServerRespons
 export async function startDemoStore(options: DemoStoreOptions = {}): Promise<RunningDemoStore> {
   const state: StoreState = {
     settings: applySettingsChange(DEFAULT_STORE_SETTINGS, options.settings ?? {}),
-    payments: options.payments ?? createTestPaymentServices(),
+    payments: options.payments ?? createTestPaymentServices(options.acceptedKsnFile === undefined ? {} : { acceptedKsnFile: options.acceptedKsnFile }),
   };
   const log = options.log ?? (() => {});
   let hosts: ReadonlySet<string> = new Set();

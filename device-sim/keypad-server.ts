@@ -4,7 +4,7 @@
  */
 import { systemClock, type Clock } from '../protocol/clock.js';
 import { CodedError } from '../protocol/coded-error.js';
-import { DEFAULT_TCP_HOST, DEFAULT_TCP_PORT } from '../protocol/constants.js';
+import { DEFAULT_TCP_HOST, DEFAULT_TCP_PORT, HOST_SILENT_DROP_MS, MAX_TIMER_MS } from '../protocol/constants.js';
 import { parseDeviceAddress } from './transport/address.js';
 import { PtyPort } from './transport/pty-port.js';
 import { listenTcp, type TcpListener } from './transport/tcp-listener.js';
@@ -28,14 +28,21 @@ export interface SimulatorOptions {
   /** Device calendar (expiry check). */
   now?: () => Date;
   /**
-   * DUKPT counter of the first transaction (default 1). Not persisted: each simulator starts here again, so KSNs
-   * repeat across runs unless the next unused counter is passed (`tenkey sim --key-counter`). TEST keys only.
+   * DUKPT counter of the first transaction (default 1). Without `counterFile` it is not persisted: each simulator
+   * starts here again and reuses KSNs (tests only). With it, it may only move the saved counter forward.
    */
   keyCounter?: number;
+  /** VirtualKeypadOptions.counterFile: the state file keeping the DUKPT counter across runs (`tenkey sim` uses one). */
+  counterFile?: string;
   /** Seed for the card block's IV and fill (seededRandomBytes): RESULT bytes repeat. Captures and replays only. */
   cardBlockSeed?: number;
   /** VirtualKeypadOptions.mergeKeyReports: false sends a KEY for every key even when keys outrun the line. Default true. */
   mergeKeyReports?: boolean;
+  /**
+   * TCP only: close the host's connection after this long with no valid frame from it (PROTOCOL.md §6.4), on the
+   * keypad's clock. Default HOST_SILENT_DROP_MS; shorter only to test it quickly.
+   */
+  dropSilentHostAfterMs?: number;
 }
 
 export interface RunningSimulator {
@@ -78,6 +85,10 @@ export function parseListen(listen: string | undefined): Listen {
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const listen = parseListen(options.listen);
   if (options.link !== undefined && listen.kind !== 'pty') throw new SimulatorOptionsError('"link" is for a PTY keypad only');
+  const dropAfter = options.dropSilentHostAfterMs;
+  if (dropAfter !== undefined && (typeof dropAfter !== 'number' || !(dropAfter > 0 && dropAfter <= MAX_TIMER_MS))) {
+    throw new SimulatorOptionsError(`dropSilentHostAfterMs must be a positive number of milliseconds up to ${MAX_TIMER_MS}`);
+  }
   const clock = options.clock ?? systemClock;
   const keypadOptions: VirtualKeypadOptions = { clock };
   if (options.now !== undefined) keypadOptions.now = options.now;
@@ -85,6 +96,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   if (options.service !== undefined) keypadOptions.service = options.service;
   if (options.faults !== undefined) keypadOptions.faults = options.faults;
   if (options.keyCounter !== undefined) keypadOptions.keyCounter = options.keyCounter;
+  if (options.counterFile !== undefined) keypadOptions.counterFile = options.counterFile;
   if (options.cardBlockSeed !== undefined) keypadOptions.cardBlockRandom = seededRandomBytes(options.cardBlockSeed);
   if (options.mergeKeyReports !== undefined) keypadOptions.mergeKeyReports = options.mergeKeyReports;
   const keypad = new VirtualKeypad(keypadOptions);
@@ -93,7 +105,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   try {
     simulator = listen.kind === 'pty'
       ? new PtySimulator(keypad, options.link)
-      : await TcpSimulator.start(keypad, listen.host, listen.port);
+      : await TcpSimulator.start(keypad, listen.host, listen.port, options.dropSilentHostAfterMs ?? HOST_SILENT_DROP_MS);
   } catch (error) {
     keypad.close();
     throw error;
@@ -186,11 +198,13 @@ class TcpSimulator extends SimulatorBase implements RunningSimulator {
     super(keypad);
   }
 
-  static async start(keypad: VirtualKeypad, host: string, port: number): Promise<TcpSimulator> {
+  static async start(keypad: VirtualKeypad, host: string, port: number, dropSilentAfterMs: number): Promise<TcpSimulator> {
     const listener = await listenTcp({
       host,
       port,
-      onConnection: (socket) => keypad.attach(socket),
+      onConnection: (socket) => keypad.attach(socket, { closeOnDrop: true, dropSilentAfterMs }),
+      // A host silent past LINK_DEAD is gone (§6.4): a new connection replaces it instead of being refused.
+      isHostGone: (socket) => keypad.attachment?.stream === socket && keypad.hostSilent,
       // The refusal is the only frame the keypad ever volunteers: a second host must learn why it was closed.
       onRejected: (socket) => socket.write(busyRefusalFrame()),
       // The linger is socket housekeeping, not protocol time: real time even when the keypad runs on a simulated clock.

@@ -18,6 +18,9 @@
  * - A host gone silent gets nothing more: the session is wiped, queued frames are dropped and the bytes still
  *   waiting in the PTY are discarded, so the next host does not find stale frames.
  * - RESET is answered with a STATUS (IDLE) once the device is idle again.
+ * - Memory stays bounded whatever the host does: a host that asks faster than it acknowledges (QUEUE_FULL) or
+ *   does not read what the keypad writes (PEER_NOT_READING), or (on TCP) stays silent for HOST_SILENT_DROP_MS
+ *   (LINK_DEAD), is dropped: 'host-dropped' says why, the session ends silently, and a TCP connection is closed.
  */
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
@@ -27,6 +30,7 @@ import { FrameDecoder } from '../protocol/frame-decoder.js';
 import type { Frame } from '../protocol/frame-types.js';
 import type { ProtocolError } from '../protocol/errors.js';
 import { LinkEndpoint } from '../protocol/link.js';
+import { writeWithinBudget } from '../protocol/write-budget.js';
 import type {
   Brand, DeviceErrorName, DeviceMessage, EntryStateName, HostMessage, KeyMessage, StartEntryMessage,
 } from '../protocol/messages.js';
@@ -34,7 +38,7 @@ import { encodeFrame } from '../protocol/frame.js';
 import type { DukptDevice } from './crypto/aes-dukpt.js';
 import { MAX_COUNTER } from './crypto/aes-dukpt.js';
 import { encryptCardEntry, type RandomBytes } from './crypto/card-block.js';
-import { createTestDukptDevice } from './crypto/test-keys.js';
+import { createTestDukptDevice, loadTestKeys } from './crypto/test-keys.js';
 import { IDLE_DISPLAY, maskExpiry, maskPan, type DisplaySnapshot } from './display.js';
 import type { EncryptCardInput, EncryptCardOutput, EntryOutput } from './entry/entry-machine.js';
 import { entryInputProblem, type EntryInput } from './entry/entry-input.js';
@@ -43,6 +47,7 @@ import { toEntryState } from './entry/protocol-names.js';
 import { altersBytes, toFaultSpec, type FaultSpec } from './faults/fault-spec.js';
 import { FaultStream } from './faults/fault-stream.js';
 import { deviceErrorReport, outcomeErrorReport, type DeviceErrorReport } from './firmware/device-errors.js';
+import { KeypadCounterFile } from './firmware/counter-file.js';
 import { EntrySession } from './firmware/entry-session.js';
 import { keyReportSupersedes } from './firmware/key-progress.js';
 import { parseKeyScript, runKeyScript, type KeyScriptRun, type KeyScriptStep } from './key-script.js';
@@ -73,11 +78,17 @@ export interface VirtualKeypadOptions {
   /** Faults (device-sim/faults). Byte faults apply to both directions (silent: outgoing only). Throws FaultSpecError. */
   faults?: Partial<FaultSpec> | string;
   /**
-   * DUKPT counter of the first transaction (test keys). Default 1. The counter lives in memory only: a new
-   * VirtualKeypad (every `tenkey sim` run) starts here again, so KSNs repeat across runs unless the caller
-   * passes the next unused counter (`tenkey sim --key-counter`). Harmless with the TEST keys, wrong for anything else.
+   * DUKPT counter of the first transaction (test keys). Default 1. Without `counterFile` the counter lives in
+   * memory only: a new VirtualKeypad starts here again and reuses KSNs (fine for tests with the TEST keys; `tenkey sim`
+   * keeps a counter file).
    */
   keyCounter?: number;
+  /**
+   * The keypad's non-volatile memory: a state file that keeps its DUKPT counter across runs
+   * (device-sim/firmware/counter-file.ts), so KSNs never repeat. `keyCounter` may then only move it forward.
+   * Default none: the counter lives in memory. Throws CounterFileError for a file it cannot trust.
+   */
+  counterFile?: string;
   /**
    * The card block's IV and fill (device-sim/crypto/card-block.ts); default node:crypto. Captures and replays pass
    * a seeded source (seededRandomBytes) so RESULT bytes repeat; nothing else should.
@@ -119,6 +130,19 @@ export interface VirtualKeypadEvents {
   'frame-out': [frame: Frame];
   /** A host connection was attached (true) or detached (false). */
   connection: [connected: boolean];
+  /** The keypad dropped its host (QUEUE_FULL, PEER_NOT_READING, or LINK_DEAD after AttachOptions.dropSilentAfterMs). */
+  'host-dropped': [error: ProtocolError];
+}
+
+/** How the keypad treats one connection. */
+export interface AttachOptions {
+  /**
+   * The connection is the host's alone (a TCP socket): dropping the host closes it, which frees the keypad for the
+   * next. Default false: a PTY stays open for the next host to open, and only the session and queues are dropped.
+   */
+  closeOnDrop?: boolean;
+  /** Drop the host after this long with no valid frame from it (PROTOCOL.md §6.4, HOST_SILENT_DROP_MS). Default false. */
+  dropSilentAfterMs?: number | false;
 }
 
 /** One attached connection. */
@@ -129,6 +153,8 @@ export interface KeypadAttachment {
   /** Fault streams in use on this connection (undefined without byte faults). */
   readonly faultsOut: FaultStream | undefined;
   readonly faultsIn: FaultStream | undefined;
+  /** AttachOptions.closeOnDrop as given. */
+  readonly closeOnDrop: boolean;
   detach(): void;
 }
 
@@ -178,9 +204,10 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
     this.#now = options.now ?? (() => new Date());
     this.identity = { ...DEFAULT_DEVICE_IDENTITY, ...options.identity };
     if (this.faults.exhaustKey && options.dukpt !== undefined) throw new TypeError('"exhaust-key" uses its own key register: leave "dukpt" out');
+    if (options.counterFile !== undefined && options.dukpt !== undefined) throw new TypeError('"counterFile" is the memory of the TEST key register: leave "dukpt" out');
     this.#cardBlockRandom = options.cardBlockRandom;
     this.#mergeKeyReports = options.mergeKeyReports ?? true;
-    this.#dukpt = this.faults.exhaustKey ? exhaustedTestDevice() : options.dukpt ?? createTestDukptDevice(options.keyCounter);
+    this.#dukpt = this.faults.exhaustKey ? exhaustedTestDevice() : options.dukpt ?? testDukptDevice(options, this.identity.serialNumber);
   }
 
   /** The current connection, if any. */
@@ -199,7 +226,7 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
   }
 
   /** Serves the host on `stream` (detaching any previous connection). Detaches itself when the stream closes. */
-  attach(stream: Duplex): KeypadAttachment {
+  attach(stream: Duplex, options: AttachOptions = {}): KeypadAttachment {
     if (this.#closed) throw new Error('the virtual keypad is closed');
     this.detach();
     const clock = this.#clock;
@@ -215,13 +242,18 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
       : undefined;
     const decoder = new FrameDecoder();
     const writeWire = (bytes: Buffer): void => {
-      if (!stream.destroyed && stream.writable) stream.write(bytes);
+      if (stream.destroyed || !stream.writable) return;
+      const refused = writeWithinBudget(stream, bytes);
+      if (refused !== undefined) this.#dropHost(attachment, refused);
     };
     const link = new LinkEndpoint({
       role: 'device',
       clock,
+      deadAfterMs: options.dropSilentAfterMs ?? false,
       write: faultsOut === undefined ? writeWire : (bytes) => { if (!faultsOut.destroyed) faultsOut.write(bytes); },
     });
+    link.on('overflow', (error) => this.#dropHost(attachment, error));
+    link.on('dead', (error) => this.#dropHost(attachment, error));
     faultsOut?.on('data', writeWire);
     faultsIn?.on('data', (bytes: Buffer) => decoder.write(bytes));
     const onData = (bytes: Buffer): void => {
@@ -242,7 +274,7 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
 
     let detached = false;
     const attachment: KeypadAttachment = {
-      stream, link, decoder, faultsOut, faultsIn,
+      stream, link, decoder, faultsOut, faultsIn, closeOnDrop: options.closeOnDrop ?? false,
       detach: () => {
         if (detached) return;
         detached = true;
@@ -266,6 +298,15 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
     this.emit('connection', true);
     this.#changed();
     return attachment;
+  }
+
+  /**
+   * True when the current host looks gone (PROTOCOL.md §6.4): nothing valid heard from it for LINK_DEAD_AFTER_MS.
+   * A TCP listener lets a new connection replace such a host instead of refusing it BUSY.
+   */
+  get hostSilent(): boolean {
+    const attachment = this.#attachment;
+    return attachment !== undefined && this.#clock.now() - attachment.link.lastHeardAt >= LINK_DEAD_AFTER_MS;
   }
 
   /** Drops the current connection (a running session ends silently). */
@@ -568,6 +609,20 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
     }
   }
 
+  /**
+   * A host that would cost unbounded memory, or (TCP) has been silent far too long: tell why, end its session
+   * silently, drop its queued frames, and close its connection when it is its own (a PTY stays for the next host).
+   */
+  #dropHost(attachment: KeypadAttachment, error: ProtocolError): void {
+    if (this.#attachment !== attachment) return;
+    this.emit('host-dropped', error);
+    this.#hostGone(attachment);
+    if (attachment.closeOnDrop) {
+      attachment.detach();
+      attachment.stream.destroy();
+    }
+  }
+
   #changed(): void {
     const display = this.display();
     if (display.state !== this.#lastState) {
@@ -586,6 +641,16 @@ function exhaustedTestDevice(): DukptDevice {
   const dukpt = createTestDukptDevice(MAX_COUNTER);
   dukpt.nextTransaction().dataEncryptionKey.fill(0);
   return dukpt;
+}
+
+/** The TEST-ONLY key register, its counter in memory or, with `counterFile`, in that file. */
+function testDukptDevice(options: VirtualKeypadOptions, serialNumber: string): DukptDevice {
+  if (options.counterFile === undefined) return createTestDukptDevice(options.keyCounter);
+  const { bdk, initialKey, initialKeyId } = loadTestKeys(); // the file names the key set; only its ID is needed here
+  bdk.fill(0);
+  initialKey.fill(0);
+  const memory = new KeypadCounterFile(options.counterFile, { serialNumber, keySetId: initialKeyId });
+  return createTestDukptDevice({ startCounter: memory.startCounter(options.keyCounter), counterMemory: memory });
 }
 
 /** The refusal a second host gets on a busy TCP keypad (it never reaches the firmware). */

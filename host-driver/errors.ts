@@ -133,6 +133,8 @@ export const ERROR_TABLE: readonly ErrorTableRow[] = [
   protocol('NO_ACK', 'CONNECTION', 'no ACK after every retransmission: the device is silent'),
   protocol('LINK_DEAD', 'CONNECTION', 'nothing valid heard for the keepalive limit: unplugged or powered off'),
   protocol('LINK_CLOSED', 'CONNECTION', 'the link closed under a pending frame (port lost)'),
+  protocol('PEER_NOT_READING', 'CONNECTION', 'the keypad stopped reading what the driver sends: the connection is dropped'),
+  protocol('QUEUE_FULL', 'CONNECTION', 'more messages wait for the keypad to acknowledge than the link allows'),
   protocol('NAK_RECEIVED', 'TEMPORARY', 'the device refused a frame after retries'),
   protocol('BAD_COBS', 'TEMPORARY', 'corrupt framing that retries did not repair'),
   protocol('BAD_CRC', 'TEMPORARY', 'corrupt frame that retries did not repair'),

@@ -13,8 +13,9 @@ export type {
   TenkeyErrorCode, TenkeyOutcome, TenkeyErrorCause, TenkeyErrorJson, ErrorTableRow, CancelledBy, OsErrorCodeName, DriverCauseName,
   TenkeyCauseSource,
 } from './errors.js';
-export { renderErrorTableMarkdown } from './error-table-markdown.js';
 export { CARD_SERVICES, findCardService, acceptedBrandsOf, type CardService } from './services.js';
 export { silentLogger, streamLogger, type TenkeyLogger, type LogFields, type LogLevel } from './logger.js';
 export type { BackoffOptions } from './backoff.js';
-export type { Brand, EntryStateName, EntryFieldName, EntryNoticeName, KeyClassName } from '../protocol/index.js';
+export type {
+  Brand, EntryStateName, EntryFieldName, EntryNoticeName, KeyClassName, DeviceErrorName, ProtocolErrorCodeName, Clock,
+} from '../protocol/index.js';

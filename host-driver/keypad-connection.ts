@@ -5,9 +5,10 @@
  */
 import { EventEmitter } from 'node:events';
 import {
-  FrameDecoder, LinkEndpoint, NO_SESSION_ID, PROTOCOL_VERSION, PROTOCOL_VERSION_MIN, isDeviceMessage,
+  ACK_TIMEOUT_MS, FrameDecoder, LinkEndpoint, MAX_RETRANSMISSIONS, NO_SESSION_ID, PROTOCOL_VERSION, PROTOCOL_VERSION_MIN, isDeviceMessage,
   type Clock, type DeviceErrorName, type DeviceMessage, type HostMessage, type InfoMessage, type Message,
 } from '../protocol/index.js';
+import { writeWithinBudget } from '../protocol/write-budget.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { fromDeviceError, tenkeyError, toTenkeyError, TenkeyError } from './errors.js';
 import { redactDigits } from './redact.js';
@@ -200,7 +201,11 @@ export class KeypadConnection extends EventEmitter<KeypadConnectionEvents> {
     const timing = this.options.link;
     const link = new LinkEndpoint({
       role: 'host',
-      write: (bytes) => transport.write(bytes),
+      // A keypad that stops reading is dropped (PEER_NOT_READING), not buffered for without end.
+      write: (bytes) => {
+        const refused = writeWithinBudget(transport, bytes);
+        if (refused !== undefined) this.#lost(session, toTenkeyError(refused));
+      },
       clock,
       ...(timing.pingJitter !== undefined ? { pingJitter: timing.pingJitter } : {}),
       ...(this.options.random !== undefined ? { random: this.options.random } : {}),
@@ -230,17 +235,27 @@ export class KeypadConnection extends EventEmitter<KeypadConnectionEvents> {
 
   /**
    * HELLO, then the INFO that answers it. Everything before that INFO is stale (a previous host's
-   * session, bytes buffered while nobody listened) and is discarded.
+   * session, bytes buffered while nobody listened) and is discarded. HELLO is asked again, as a new message, while
+   * the deadline allows (PROTOCOL.md §6.5): when it failed for lack of an ACK, and when the keypad ACKed it but no
+   * INFO came within the answer's own attempts (a lost INFO is not re-sent by every keypad).
    */
   #handshake(session: LinkSession, timeoutMs: number): Promise<InfoMessage> {
     const { clock } = this.options;
+    const answerWaitMs = answerWaitOf(this.options.link);
     return new Promise<InfoMessage>((resolve, reject) => {
+      let retryTimer: unknown;
+      /** A HELLO was ACKed: the keypad is there. Until then the last NO_ACK is the better report (a silent keypad). */
+      let acknowledged = false;
+      let lastNoAck: TenkeyError | undefined;
       const timer = clock.setTimeout(() => {
         finish();
-        reject(tenkeyError('NO_HELLO_ANSWER', `no INFO from ${this.options.address} within ${timeoutMs} ms`));
+        reject(!acknowledged && lastNoAck !== undefined
+          ? lastNoAck
+          : tenkeyError('NO_HELLO_ANSWER', `no INFO from ${this.options.address} within ${timeoutMs} ms`));
       }, timeoutMs);
       const finish = () => {
         clock.clearTimeout(timer);
+        clock.clearTimeout(retryTimer);
         delete session.onInfo;
         delete session.onRefused;
         delete session.onLost;
@@ -260,13 +275,36 @@ export class KeypadConnection extends EventEmitter<KeypadConnectionEvents> {
       };
       session.onLost = (error) => {
         finish();
-        reject(error);
+        // Silence until the link gave up: NO_ACK names it better than LINK_DEAD (nothing was ever acknowledged).
+        reject(!acknowledged && lastNoAck !== undefined && error.cause === 'LINK_DEAD' ? lastNoAck : error);
       };
-      session.link.send({ type: 'HELLO', minVersion: PROTOCOL_VERSION_MIN, maxVersion: PROTOCOL_VERSION }).catch((e: unknown) => {
-        if (!session.onInfo) return;
-        finish();
-        reject(toTenkeyError(e));
-      });
+      const sayHello = (attempt: number): void => {
+        session.link.send({ type: 'HELLO', minVersion: PROTOCOL_VERSION_MIN, maxVersion: PROTOCOL_VERSION }).then(
+          () => {
+            acknowledged = true;
+            if (!session.onInfo) return;
+            retryTimer = clock.setTimeout(() => {
+              if (!session.onInfo) return;
+              this.options.logger.debug('no INFO after HELLO was acknowledged: HELLO again', { attempt: attempt + 1 });
+              sayHello(attempt + 1);
+            }, answerWaitMs);
+          },
+          (e: unknown) => {
+            if (!session.onInfo) return;
+            const error = toTenkeyError(e);
+            // Only a HELLO that was never acknowledged is worth saying again; a NAK or a closed link is final.
+            if (error instanceof TenkeyError && error.cause === 'NO_ACK') {
+              lastNoAck = error;
+              this.options.logger.debug('HELLO not acknowledged: HELLO again', { attempt: attempt + 1 });
+              sayHello(attempt + 1);
+              return;
+            }
+            finish();
+            reject(error);
+          },
+        );
+      };
+      sayHello(1);
     });
   }
 
@@ -337,6 +375,11 @@ export class KeypadConnection extends EventEmitter<KeypadConnectionEvents> {
     await session.transport.close();
     session.transport.removeAllListeners();
   }
+}
+
+/** How long INFO may take after HELLO's ACK: the answer's own attempts at the link's timing (ANSWER_WAIT_MS by default). */
+function answerWaitOf(link: LinkTimingOptions): number {
+  return ((link.maxRetransmissions ?? MAX_RETRANSMISSIONS) + 1) * (link.ackTimeoutMs ?? ACK_TIMEOUT_MS);
 }
 
 function deviceInfoOf(info: InfoMessage, address: string): DeviceInfo {

@@ -1,14 +1,10 @@
-import { systemClock, type Brand } from '../protocol/index.js';
-import { tenkeyError } from './errors.js';
-import { silentLogger } from './logger.js';
-import { DEFAULT_DEVICE_ADDRESS, invalidOpenTenkeyOption, type OpenTenkeyOptions } from './options.js';
-import { acceptedBrandsOf, findCardService, unknownServiceError } from './services.js';
 import { openTenkeyOverTransport } from './open-over-transport.js';
+import { checkedOpenSettings } from './open-settings.js';
+import { DEFAULT_DEVICE_ADDRESS, type OpenTenkeyOptions } from './options.js';
 import type { TenkeyKeypad } from './tenkey-keypad.js';
 import { openTransport, parseKeypadAddress } from './transport/open-transport.js';
 
-/** Default time allowed for opening the port and the HELLO → INFO handshake. */
-export const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
+export { DEFAULT_CONNECT_TIMEOUT_MS } from './open-settings.js';
 
 /**
  * Opens the keypad the settings name and resolves once it answered HELLO with INFO.
@@ -25,34 +21,17 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
  * await keypad.close();
  */
 export async function openTenkey(options: OpenTenkeyOptions = {}): Promise<TenkeyKeypad> {
-  // Every option is checked before anything is opened: a bad one must not leave a port or socket behind.
-  const invalid = invalidOpenTenkeyOption(options);
-  if (invalid !== undefined) throw tenkeyError('INVALID_OPTIONS', invalid);
-  if (options.enabled === false) throw tenkeyError('DISABLED', 'テンキーパッド入力 is OFF');
-  let acceptedBrands: readonly Brand[] = [];
-  if (options.service !== undefined) {
-    const service = findCardService(options.service);
-    if (!service) throw unknownServiceError(options.service);
-    acceptedBrands = acceptedBrandsOf(service);
-  }
+  const settings = checkedOpenSettings(options);
   const addressText = options.device ?? DEFAULT_DEVICE_ADDRESS;
   const address = parseKeypadAddress(addressText);
-  const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? silentLogger;
-  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  const link = options.link ?? {};
+  const { connectTimeoutMs } = settings;
 
   return openTenkeyOverTransport({
+    ...settings,
     address: addressText,
     openTransport: () => openTransport(address, {
       connectTimeoutMs,
       ...(options.baudRate !== undefined ? { baudRate: options.baudRate } : {}),
     }),
-    acceptedBrands,
-    clock,
-    logger,
-    reconnect: options.reconnect ?? {},
-    connectTimeoutMs,
-    link,
   });
 }

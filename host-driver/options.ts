@@ -4,8 +4,9 @@
  */
 import {
   DEFAULT_INACTIVITY_TIMEOUT_S, DEFAULT_REVEAL_DIGITS, DEFAULT_TCP_HOST, DEFAULT_TCP_PORT, ENTRY_SESSION_CAP_S, MAX_REVEAL_DIGITS,
-  MAX_TIMER_MS, type Clock,
+  type Clock,
 } from '../protocol/index.js';
+import { MAX_TIMER_MS } from '../protocol/constants.js';
 import { resolveLinkOptions } from '../protocol/link-options.js';
 import type { BackoffOptions } from './backoff.js';
 import type { TenkeyLogger } from './logger.js';

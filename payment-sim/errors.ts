@@ -10,6 +10,11 @@ export const PaymentSimErrorCode = {
   UNREADABLE_CARD: 'UNREADABLE_CARD',
   /** No such card token: never issued, already used by an authorization, or expired. */
   UNKNOWN_TOKEN: 'UNKNOWN_TOKEN',
+  /**
+   * The KSN's transaction counter is not above the highest already accepted from that keypad (PROTOCOL.md §7.1):
+   * the same block sent again (a resubmitted form, a copied request) or a keypad whose counter went back.
+   */
+  REPLAYED_KSN: 'REPLAYED_KSN',
 } as const;
 export type PaymentSimErrorCodeName = keyof typeof PaymentSimErrorCode;
 

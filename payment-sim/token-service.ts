@@ -8,7 +8,9 @@ import { randomBytes } from 'node:crypto';
 import type { Brand } from '../protocol/messages.js';
 import { detectBrand } from '../device-sim/entry/brand.js';
 import { decryptCardBlock, type DecryptedCard } from '../device-sim/crypto/card-block-decrypt.js';
+import { parseKsn } from '../device-sim/crypto/aes-dukpt.js';
 import { CryptoError } from '../device-sim/crypto/errors.js';
+import { AcceptedKsns } from './accepted-ksns.js';
 import { PaymentSimError } from './errors.js';
 
 /** What the store sends: a RESULT's fields as the host driver gives them (hex) or as bytes. */
@@ -34,6 +36,8 @@ export interface TokenServiceOptions {
   tokenTtlMs?: number;
   /** Clock for token expiry. */
   now?: () => Date;
+  /** The highest transaction counter accepted per keypad (replay protection); default a new one in memory. */
+  acceptedKsns?: AcceptedKsns;
 }
 
 export const DEFAULT_TOKEN_TTL_MS = 30 * 60_000;
@@ -55,15 +59,20 @@ export class TokenService {
   readonly #ttlMs: number;
   readonly #now: () => Date;
   readonly #cards = new Map<string, HeldCard>();
+  readonly #acceptedKsns: AcceptedKsns;
 
   constructor(bdk: Uint8Array, options: TokenServiceOptions = {}) {
     this.#bdk = Buffer.from(bdk);
     this.#keySetId = options.keySetId === undefined ? undefined : bytesOf('keySetId', options.keySetId);
     this.#ttlMs = options.tokenTtlMs ?? DEFAULT_TOKEN_TTL_MS;
     this.#now = options.now ?? (() => new Date());
+    this.#acceptedKsns = options.acceptedKsns ?? new AcceptedKsns();
   }
 
-  /** Decrypts and holds the card. Throws PaymentSimError: BAD_INPUT, UNKNOWN_KEY_SET, UNREADABLE_CARD. */
+  /**
+   * Decrypts and holds the card. A block is tokenized once at most: its KSN's counter must be above every counter
+   * already accepted from that keypad. Throws PaymentSimError: BAD_INPUT, UNKNOWN_KEY_SET, UNREADABLE_CARD, REPLAYED_KSN.
+   */
   tokenize(request: TokenizeRequest): CardToken {
     if (typeof request !== 'object' || request === null) throw new PaymentSimError('BAD_INPUT', 'the request must be an object');
     const ksn = bytesOf('keySerialNumber', request.keySerialNumber);
@@ -78,6 +87,10 @@ export class TokenService {
       if (!(error instanceof CryptoError)) throw error;
       throw new PaymentSimError('UNREADABLE_CARD', `the encrypted block cannot be read (${error.code})`, { cause: error });
     }
+    // Checked after decrypting: only a block made under that KSN's key may move the device's counter forward
+    // (a forged KSN with a huge counter would otherwise lock the keypad out).
+    const { initialKeyId, counter } = parseKsn(ksn);
+    this.#acceptedKsns.accept(initialKeyId.toString('hex'), counter);
     this.#forgetExpired();
     const token = `tok_${randomBytes(16).toString('hex')}`;
     this.#cards.set(token, { card, expiresAt: this.#now().getTime() + this.#ttlMs });

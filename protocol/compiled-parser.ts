@@ -13,7 +13,8 @@
  * If a binary-parser release generates a different wrapper, `compileParser` falls back to `parse()`
  * (same results, old speed); a test asserts the fast path is in use.
  */
-import type { Parser } from 'binary-parser';
+// The typings' own path: binary-parser's package "exports" do not point at them (consumers resolve this too).
+import type { Parser } from 'binary-parser/dist/binary_parser.js';
 
 /** A compiled parser: `buffer` is the payload, `view` a DataView over exactly the same bytes. */
 export type CompiledParse<T> = (buffer: Uint8Array, view: DataView) => T;

@@ -32,6 +32,23 @@ export const ACK_TIMEOUT_MS = 250;
 export const MAX_RETRANSMISSIONS = 3;
 export const PING_INTERVAL_MS = 1000;
 export const LINK_DEAD_AFTER_MS = 3000;
+/**
+ * Host (PROTOCOL.md §6.5): how long it waits for the answer (INFO, STATUS, PONG) to a request the device has ACKed
+ * before it asks again. The answer's own attempts (first copy and MAX_RETRANSMISSIONS more) take this long.
+ */
+export const ANSWER_WAIT_MS = (MAX_RETRANSMISSIONS + 1) * ACK_TIMEOUT_MS;
+/**
+ * Per-connection memory bounds, whatever the peer does (not wire constants: each end keeps its own). A live peer on
+ * a stop-and-wait link never comes near either; one that asks without acknowledging, or sends without reading, is
+ * dropped once it passes them (QUEUE_FULL, PEER_NOT_READING).
+ */
+export const MAX_QUEUED_SENDS = 1024;
+export const MAX_UNWRITTEN_BYTES = 64 * 1024;
+/**
+ * The device drops a connection it can close (TCP) when nothing valid has come from the host for this long
+ * (PROTOCOL.md §6.4): well past LINK_DEAD_AFTER_MS, so a live host (which PINGs every PING_INTERVAL_MS) never meets it.
+ */
+export const HOST_SILENT_DROP_MS = 4 * LINK_DEAD_AFTER_MS;
 /** The longest delay a Node timer honours (a longer one fires after 1 ms with a TimeoutOverflowWarning). */
 export const MAX_TIMER_MS = 2_147_483_647;
 /**

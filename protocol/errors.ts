@@ -32,6 +32,10 @@ export const ProtocolErrorCode = {
   LINK_DEAD: 'LINK_DEAD',
   /** The link was closed while a frame waited for its ACK. */
   LINK_CLOSED: 'LINK_CLOSED',
+  /** More messages waiting for the line than the link's limit (MAX_QUEUED_SENDS): a peer asks faster than it acknowledges. */
+  QUEUE_FULL: 'QUEUE_FULL',
+  /** More bytes waiting to be written than the limit (MAX_UNWRITTEN_BYTES): the peer does not read. */
+  PEER_NOT_READING: 'PEER_NOT_READING',
 } as const;
 export type ProtocolErrorCodeName = keyof typeof ProtocolErrorCode;
 

@@ -18,6 +18,11 @@ export interface LinkEndpointEvents {
   stray: [frame: Frame];
   /** Nothing valid heard from the peer for deadAfterMs (ProtocolError LINK_DEAD); once until something is heard again. */
   dead: [error: ProtocolError];
+  /**
+   * A send found maxQueuedSends messages already waiting (ProtocolError QUEUE_FULL; that send rejects with it):
+   * the peer asks faster than it acknowledges. The link stays open; its owner decides (the virtual keypad drops its host).
+   */
+  overflow: [error: ProtocolError];
   /** Every frame write() took without throwing, ACK/NAK and retransmissions included. */
   sent: [frame: Frame, bytes: Buffer];
   /** Every frame passed to receiveFrame() while open. */

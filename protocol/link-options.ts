@@ -3,7 +3,7 @@
  * Bad options are a programming error, so they throw TypeError at once, like the serialport parsers.
  */
 import { systemClock, type Clock } from './clock.js';
-import { ACK_TIMEOUT_MS, LINK_DEAD_AFTER_MS, MAX_RETRANSMISSIONS, MAX_TIMER_MS, PING_INTERVAL_MS } from './constants.js';
+import { ACK_TIMEOUT_MS, LINK_DEAD_AFTER_MS, MAX_QUEUED_SENDS, MAX_RETRANSMISSIONS, MAX_TIMER_MS, PING_INTERVAL_MS } from './constants.js';
 
 export type LinkRole = 'host' | 'device';
 
@@ -29,6 +29,11 @@ export interface LinkEndpointOptions {
   pingJitter?: number;
   /** Uniform random numbers in [0, 1) for pingJitter; default Math.random. */
   random?: () => number;
+  /**
+   * Messages that may wait for the line behind the one in flight; one more fails QUEUE_FULL and emits 'overflow'
+   * (the peer asks faster than it acknowledges; the keypad drops such a host). Default MAX_QUEUED_SENDS (1024).
+   */
+  maxQueuedSends?: number;
 }
 
 export interface ResolvedLinkOptions {
@@ -41,6 +46,7 @@ export interface ResolvedLinkOptions {
   deadAfterMs: number | false;
   pingJitter: number;
   random: () => number;
+  maxQueuedSends: number;
 }
 
 function positiveDuration(name: string, value: unknown): number {
@@ -77,6 +83,8 @@ export function resolveLinkOptions(options: LinkEndpointOptions): ResolvedLinkOp
   if (typeof pingJitter !== 'number' || !(pingJitter >= 0 && pingJitter < 1)) throw new TypeError('"pingJitter" must be a number from 0 up to (not including) 1');
   const random = options.random ?? Math.random;
   if (typeof random !== 'function') throw new TypeError('"random" must be a function');
+  const maxQueuedSends = options.maxQueuedSends ?? MAX_QUEUED_SENDS;
+  if (!Number.isInteger(maxQueuedSends) || maxQueuedSends < 1) throw new TypeError('"maxQueuedSends" must be a positive integer');
   return {
     role,
     write: options.write,
@@ -87,5 +95,6 @@ export function resolveLinkOptions(options: LinkEndpointOptions): ResolvedLinkOp
     deadAfterMs: durationOrOff('deadAfterMs', options.deadAfterMs, isHost ? LINK_DEAD_AFTER_MS : false),
     pingJitter,
     random,
+    maxQueuedSends,
   };
 }

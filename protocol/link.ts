@@ -129,7 +129,8 @@ export class LinkEndpoint extends EventEmitter<LinkEndpointEvents> {
 
   /**
    * Sends one message reliably. Resolves on its ACK; rejects with ProtocolError NAK_RECEIVED, NO_ACK,
-   * LINK_CLOSED, or INVALID_MESSAGE (a message this role cannot send, or one the encoder refuses).
+   * LINK_CLOSED, QUEUE_FULL (maxQueuedSends already waiting; also emitted as 'overflow'), or INVALID_MESSAGE
+   * (a message this role cannot send, or one the encoder refuses).
    */
   send(message: HostMessage | DeviceMessage): Promise<void> {
     if (this.closed) return Promise.reject(protocolError('LINK_CLOSED', 'link is closed'));
@@ -137,6 +138,7 @@ export class LinkEndpoint extends EventEmitter<LinkEndpointEvents> {
     if (message === null || typeof message !== 'object' || !this.isOutbound(message)) {
       return Promise.reject(protocolError('INVALID_MESSAGE', `the ${this.role} cannot send ${String(type)}`, { type: String(type) }));
     }
+    if (this.queue.length >= this.options.maxQueuedSends) return Promise.reject(this.overflow(message.type));
     let bytes: Buffer;
     try {
       bytes = encodeFrame(message, this.nextSeq);
@@ -179,6 +181,16 @@ export class LinkEndpoint extends EventEmitter<LinkEndpointEvents> {
     this.options.clock.clearTimeout(this.deadTimer);
     this.options.clock.clearTimeout(this.keepaliveTimer);
     this.abortAll('link closed');
+  }
+
+  /** The queue is full: the error for the refused send, also told to the owner (who drops the peer). */
+  private overflow(type: MessageTypeName): ProtocolError {
+    const { maxQueuedSends } = this.options;
+    const error = protocolError('QUEUE_FULL', `${maxQueuedSends} messages already wait for the ${this.peerIsDevice ? 'device' : 'host'} to acknowledge; ${type} refused`, {
+      type, limit: maxQueuedSends,
+    });
+    this.emit('overflow', error);
+    return error;
   }
 
   private isInbound(message: HostMessage | DeviceMessage): boolean {

@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { renderPaymentFailureTableMarkdown } from '../demo-store/payment-failures.js';
 import { renderErrorTableMarkdown } from '../host-driver/error-table-markdown.js';
 import { renderBadInputTableMarkdown } from '../test/bad-input/bad-input-table-markdown.js';
 import { BAD_INPUT_ROWS } from '../test/bad-input/rows.js';
@@ -32,6 +33,7 @@ export async function renderReadmeSections(): Promise<Record<string, string>> {
     // The rows' words only: their checks are the tests in test/bad-input/ and never run here.
     'bad-input-table': renderBadInputTableMarkdown(BAD_INPUT_ROWS).trimEnd(),
     'cli-help': ['```text', pages.join('\n\n'), '```'].join('\n'),
+    'payment-error-table': renderPaymentFailureTableMarkdown().trimEnd(),
   };
 }
 

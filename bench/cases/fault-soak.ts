@@ -5,6 +5,7 @@
  * clean cable, measured in the same run. Throws if any entry was lost, duplicated or wrong: a number measured
  * over a broken soak means nothing.
  */
+import { soakHandshakes, type HandshakeSoakSide } from '../../test/soak/handshake-soak-harness.js';
 import { outcomesOf, rowsBelowFloor, runSoak, soakPassed, soakSeed } from '../../test/soak/soak-harness.js';
 import { formatSoakTable } from '../../test/soak/soak-table.js';
 import type { BenchCase, BenchRecord } from '../record.js';
@@ -12,6 +13,9 @@ import type { BenchCase, BenchRecord } from '../record.js';
 const ENTRIES = 10_000;
 /** The clean-line baseline: enough entries for a steady rate, few enough to cost little. */
 const BASELINE_ENTRIES = 1_000;
+/** Opens per side of the handshake soak (1 % of the bytes dropped on that side). */
+const HANDSHAKES = 2_000;
+const HANDSHAKE_SIDES: readonly HandshakeSoakSide[] = ['toHost', 'toDevice', 'both'];
 
 export const faultSoakCase: BenchCase = {
   name: 'fault-soak',
@@ -39,6 +43,15 @@ export const faultSoakCase: BenchCase = {
       { name: 'soak entries ended exactly once', value: outcomesOf(report.total), unit: `of ${report.total.entries}`, baseline: null, ratio: null },
       { name: 'soak RESULTs that decrypted to the typed card', value: report.total.results, unit: 'entries', baseline: null, ratio: null },
     ];
+    // The handshake (PROTOCOL.md §6.5): no open may fail for lack of a second HELLO.
+    for (const side of HANDSHAKE_SIDES) {
+      const soak = await soakHandshakes(HANDSHAKES, { drop: 0.01 }, side, seed);
+      log(`handshake soak, 1 % dropped ${side}: ${soak.opened}/${HANDSHAKES} opened, ${soak.retried} said HELLO again, `
+        + `failed: ${soak.failures.join('; ') || 'none'}`);
+      // A failure after several HELLOs is a line bad for the whole deadline; one after a single HELLO is a missing retry.
+      if (soak.unretriedFailures > 0) throw new Error(`handshake soak (seed ${seed}, ${side}): a handshake failed without a second HELLO: ${soak.failures.join('; ')}`);
+      records.push({ name: `handshakes opened at 1 % bytes dropped (${side})`, value: soak.opened, unit: `of ${HANDSHAKES}`, baseline: null, ratio: null });
+    }
     for (const row of report.rows) {
       records.push({
         name: `soak entries ending in RESULT at ${+(row.rate * 100).toFixed(2)} %`, value: (100 * row.results) / row.entries, unit: '%',

@@ -7,7 +7,8 @@
 import type { Transform } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { DelimiterParser } from '@serialport/parser-delimiter';
-import { decodeFrameOrError, FrameDecoder, FrameScratch, isDecodeFailure } from '../../protocol/index.js';
+import { FrameDecoder } from '../../protocol/index.js';
+import { decodeFrameOrError, FrameScratch, isDecodeFailure } from '../../protocol/frame.js';
 import { PushOnlyTransform } from '../push-only.js';
 import { median, medianSpeedRatio, timeInRounds, type BenchCase, type BenchRecord } from '../record.js';
 import { buildWorkload, chunked } from '../workload.js';

@@ -6,5 +6,7 @@ import { scaleCase } from './scale.js';
 import { ptyRoundTripCase } from './pty-round-trip.js';
 import { faultSoakCase } from './fault-soak.js';
 import { fuzzCase } from './fuzz.js';
+import { floodCase } from './flood.js';
+import { testKeypadCase } from './test-keypad.js';
 
-export const benchCases: BenchCase[] = [frameDecodeCase, replayCase, scaleCase, ptyRoundTripCase, faultSoakCase, fuzzCase];
+export const benchCases: BenchCase[] = [frameDecodeCase, replayCase, scaleCase, ptyRoundTripCase, faultSoakCase, fuzzCase, floodCase, testKeypadCase];

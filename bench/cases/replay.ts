@@ -1,14 +1,13 @@
 /**
- * Replay throughput: every fixture session replayed with --instant (virtual time) against the host driver and
- * against the simulator, as sessions per second and as the ratio of recorded session time to replay time
- * (how many times faster than the recorded wall time a session replays).
+ * Replay throughput: every fixture session replayed with --instant (virtual time, in-process: tenkey/replay)
+ * against the host driver and against the virtual keypad, as sessions per second and as the ratio of recorded
+ * session time to replay time (how many times faster than the recorded wall time a session replays). The log
+ * names each side's slowest fixture against its own recorded time.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCapture } from '../../protocol/capture/capture-reader.js';
-import { replayCapture } from '../../cli/capture/replay.js';
-import type { Capture } from '../../protocol/capture/capture-format.js';
+import { parseCapture, replayCapture, type Capture } from '../../replay/index.js';
 import { median, type BenchCase, type BenchRecord } from '../record.js';
 
 const fixtureDir = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/captures');
@@ -29,15 +28,21 @@ export const replayCase: BenchCase = {
     const records: BenchRecord[] = [];
     for (const against of ['host', 'device'] as const) {
       const seconds: number[] = [];
+      const perFixture = fixtures.map((): number[] => []);
       for (let round = 0; round < repetitions; round++) {
         const start = process.hrtime.bigint();
-        for (const { name, capture } of fixtures) {
+        for (const [i, { name, capture }] of fixtures.entries()) {
+          const began = process.hrtime.bigint();
           const report = await replayCapture(capture, { against, timing: { instant: true } });
+          perFixture[i]!.push(Number(process.hrtime.bigint() - began) / 1e9);
           if (!report.ok) throw new Error(`replay of ${name} against ${against} did not match: the benchmark needs green fixtures`);
         }
         seconds.push(Number(process.hrtime.bigint() - start) / 1e9);
       }
       const replaySeconds = median(seconds);
+      const ratios = fixtures.map((f, i) => ({ name: f.name, ratio: (f.capture.records.at(-1)?.t ?? 0) / 1000 / median(perFixture[i]!) }));
+      const slowest = ratios.reduce((a, b) => (b.ratio < a.ratio ? b : a));
+      log(`replay against ${against}: slowest fixture ${slowest.name} at ${Math.round(slowest.ratio)}× its recorded time`);
       records.push(
         { name: `replay --instant against ${against}`, value: fixtures.length / replaySeconds, unit: 'sessions/s', baseline: null, ratio: null },
         {

@@ -8,7 +8,7 @@ import {
   type RunningBridge,
 } from '../../bridge/index.js';
 import { CARD_SERVICES, isTenkeyError, streamLogger } from '../../host-driver/index.js';
-import { MAX_TIMER_MS } from '../../protocol/index.js';
+import { MAX_TIMER_MS } from '../../protocol/constants.js';
 import { integerIn } from '../option-parsers.js';
 import { printableText } from '../../protocol/printable-text.js';
 import { MAX_CLI_ERROR, USAGE_EXIT_CODE } from '../usage-error.js';

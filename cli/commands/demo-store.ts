@@ -13,6 +13,7 @@ import {
 } from '../../demo-store/index.js';
 import { startSimulator, type RunningSimulator } from '../../device-sim/index.js';
 import { attachTerminalKeys } from '../../device-sim/terminal-input.js';
+import { demoStoreKsnFile, keypadStateFile } from '../state-dir.js';
 import { USAGE_EXIT_CODE } from '../usage-error.js';
 
 interface DemoStoreCommandOptions {
@@ -31,7 +32,7 @@ export function registerDemoStoreCommand(program: Command): void {
     .option('--listen <host:port>', 'address to serve the store on (port 0 = any free port)', `${DEFAULT_STORE_HOST}:${DEFAULT_STORE_PORT}`)
     .option('--with-keypad', 'also run a virtual keypad (TEST keys only) on a PTY and a bridge at --bridge-listen for the store', false)
     .option('--bridge-listen <host:port>', "the bridge's address: where --with-keypad runs it (port 0 = any free port), and the store settings' プライベートIP / ポート番号", DEFAULT_BRIDGE_ADDRESS)
-    .addHelpText('after', '\nWithout --with-keypad, run `tenkey bridge --allow-origin <store URL>` beside a keypad yourself.\nThe card numbers that work, are declined or make the card service unavailable are listed in the README.')
+    .addHelpText('after', '\nWithout --with-keypad, run `tenkey bridge --allow-origin <store URL>` beside a keypad yourself.\nThe card numbers that work, are declined or make the card service unavailable are listed in the README.\nThe highest KSN counter accepted per keypad is kept in $XDG_STATE_HOME/tenkey/demo-store/accepted-ksns.json\n(default ~/.local/state/tenkey/…): a restarted store still refuses a card block it already took.')
     .action(async (options: DemoStoreCommandOptions) => {
       process.exitCode = await runDemoStore(options);
     });
@@ -98,9 +99,9 @@ async function runDemoStore(options: DemoStoreCommandOptions): Promise<number> {
   let stop!: () => void;
   const stopped = new Promise<void>((resolve) => { stop = resolve; });
   try {
-    store = await startDemoStore({ host: listen.host, port: listen.port, settings, log: (line) => err(`store: ${line}`) });
+    store = await startDemoStore({ host: listen.host, port: listen.port, settings, acceptedKsnFile: demoStoreKsnFile(), log: (line) => err(`store: ${line}`) });
     if (options.withKeypad) {
-      sim = await startSimulator({ listen: 'pty' });
+      sim = await startSimulator({ listen: 'pty', counterFile: keypadStateFile() });
       bridge = await startBridge({
         device: sim.address,
         listen: options.bridgeListen,

@@ -13,6 +13,7 @@ import { DEFAULT_INACTIVITY_TIMEOUT_S, ENTRY_SESSION_CAP_S } from '../../protoco
 import { humanError } from '../driver-output.js';
 import { EXIT_CODES, exitCodesHelp } from '../exit-codes.js';
 import { integerIn } from '../option-parsers.js';
+import { keypadStateFile } from '../state-dir.js';
 
 /** Typed at a person's pace so the progress is visible. */
 function paced(digits: string): string {
@@ -74,7 +75,7 @@ async function runDemo(options: DemoOptions): Promise<number> {
   let keypad: TenkeyKeypad | undefined;
   let detachKeys: (() => void) | undefined;
   try {
-    sim = await startSimulator({ listen: 'pty', ...(interactive ? {} : { keys: options.keys ?? DEMO_SCRIPT }) });
+    sim = await startSimulator({ listen: 'pty', counterFile: keypadStateFile(), ...(interactive ? {} : { keys: options.keys ?? DEMO_SCRIPT }) });
     out(`tenkey demo: a virtual keypad (TEST keys only) on ${sim.address}`);
     keypad = await openTenkey({ device: sim.address });
     const info = printableDevice(keypad.device);

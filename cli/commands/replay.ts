@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadCapture } from '../../protocol/capture/load-capture.js';
-import { replayCapture } from '../capture/replay.js';
-import { formatReplayReport } from '../capture/replay-report.js';
+import { isReplaySpeed, REPLAY_SPEED_RANGE, replayCapture, type ReplayTiming } from '../../replay/replay-capture.js';
+import { formatReplayReport } from '../../replay/replay-report.js';
 import { UsageError } from '../usage-error.js';
 import { reportCliError } from '../capture/cli-support.js';
 
@@ -12,8 +12,9 @@ interface ReplayFlags {
 }
 
 /**
- * `tenkey replay FILE [--against host|device] [--instant | --speed N]`: exit 0 only when the real code
- * reproduced every recorded frame of its side (after the normalisation in CAPTURE-FORMAT.md).
+ * `tenkey replay FILE [--against host|device] [--instant | --speed N]`: commander wiring over tenkey/replay
+ * (replay/). Exit 0 only when the real code reproduced every recorded frame of its side (after the
+ * normalisation in CAPTURE-FORMAT.md).
  */
 export function registerReplayCommand(program: Command): void {
   program
@@ -22,26 +23,29 @@ export function registerReplayCommand(program: Command): void {
     .argument('<file>', 'capture (.jsonl); "-" for stdin')
     .option('--against <side>', '"host" (the host driver answers the recorded device) or "device" (the simulator answers the recorded host)', 'host')
     .option('--instant', 'virtual time: timers and recorded gaps take no real time (default)')
-    .option('--speed <n>', 'real time, N times faster than recorded (1 = as recorded)')
+    .option('--speed <n>', `the same virtual time held to the wall clock, N times faster than recorded (1 = as recorded; ${REPLAY_SPEED_RANGE.min} to ${REPLAY_SPEED_RANGE.max})`)
     .addHelpText('after', `
 Exit status: 0 everything matched, 1 differences (listed frame by frame), 2 the capture cannot be replayed
 this way (unreadable, corrupt or empty; no HELLO for --against host, no scenario.keys for --against device)
 or bad usage.
 Random values (session ids, nonces, ciphertext, KSN counter) are compared as described in
 protocol/capture/CAPTURE-FORMAT.md, "Replay".
---instant still waits in real time in two places: up to 250 ms per step for I/O in flight to arrive (about
-1 ms when all is well), and up to 2 s for the frames recorded before a step. Past those 2 s the run has
-diverged: the replay stops there and reports the differences up to that step.`)
+Both sides run in this process, joined by an in-memory cable (no socket, no PTY). Before each step the replayer
+lets the code under test finish what it was doing; if it has not sent every frame recorded before that step by
+then, the run has diverged: the replay stops there and reports the differences up to that step. --speed only
+waits for the wall clock between steps and timers: its verdict is the one --instant gives.`)
     .action(async (file: string, flags: ReplayFlags) => {
       try {
         if (flags.against !== 'host' && flags.against !== 'device') {
           throw new UsageError(`--against must be host or device, not ${JSON.stringify(flags.against)}`);
         }
         if (flags.instant && flags.speed !== undefined) throw new UsageError('--instant and --speed exclude each other');
-        let timing: { instant: true } | { speed: number } = { instant: true };
+        let timing: ReplayTiming = { instant: true };
         if (flags.speed !== undefined) {
-          const speed = Number(flags.speed);
-          if (!(speed > 0) || !Number.isFinite(speed)) throw new UsageError(`--speed must be a positive number, not ${flags.speed}`);
+          const speed = flags.speed.trim() === '' ? Number.NaN : Number(flags.speed);
+          if (!isReplaySpeed(speed)) {
+            throw new UsageError(`--speed must be a number from ${REPLAY_SPEED_RANGE.min} to ${REPLAY_SPEED_RANGE.max}, not ${flags.speed}`);
+          }
           timing = { speed };
         }
         const capture = await loadCapture(file);

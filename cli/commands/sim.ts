@@ -14,6 +14,8 @@ import { parseListen, startSimulator, type RunningSimulator, type SimulatorOptio
 import { findKeypadService, KEYPAD_SERVICES } from '../../device-sim/services.js';
 import { attachTerminalKeys } from '../../device-sim/terminal-input.js';
 import type { SessionEnd } from '../../device-sim/virtual-keypad.js';
+import { NativeAddonMissingError } from '../../device-sim/transport/native-pty.js';
+import { keypadStateFile } from '../state-dir.js';
 import { UsageError } from '../usage-error.js';
 
 interface SimCommandOptions {
@@ -24,6 +26,7 @@ interface SimCommandOptions {
   fault?: string;
   service?: string;
   keyCounter?: string;
+  state?: string;
   /** Commander's value for --no-merge-key-reports: false when given. */
   mergeKeyReports: boolean;
 }
@@ -39,7 +42,8 @@ export function registerSimCommand(program: Command): void {
     .option('--script <file>', 'read the key script from a file (# starts a comment)')
     .option('--fault <spec>', 'faults, e.g. "drop=0.01,seed=42", "silent", "busy", "exhaust-key", "vanish-after=5s"')
     .option('--service <name>', `card service (利用サービス): ${KEYPAD_SERVICES.map((s) => s.id).join(', ')}`)
-    .option('--key-counter <n>', 'DUKPT counter of the first entry (default 1). The counter is not saved: every run starts at 1 again and reuses KSNs (fine for the TEST keys only); pass the next unused counter to keep KSNs unique across runs')
+    .option('--state <file>', "the keypad's non-volatile memory: its DUKPT counter, saved before each RESULT leaves, so no run reuses a KSN (default $XDG_STATE_HOME/tenkey/keypads/SIM-00000001.json; without XDG_STATE_HOME, ~/.local/state/tenkey/…)")
+    .option('--key-counter <n>', 'DUKPT counter of the first entry when the state file is new (default 1); with a saved counter it may only move it forward')
     .option('--no-merge-key-reports', 'send a KEY for every key even when keys outrun the line (a device without PROTOCOL.md §5.11 merging)')
     .action(async (options: SimCommandOptions) => {
       process.exitCode = await runSim(options);
@@ -58,10 +62,14 @@ async function runSim(options: SimCommandOptions): Promise<number> {
   try {
     sim = await startSimulator(simOptions);
   } catch (error) {
-    process.stderr.write(`tenkey sim: cannot start: ${messageOf(error)}\n`);
+    // No PTY addon for this platform: one line that offers the transport that needs none.
+    const hint = error instanceof NativeAddonMissingError ? `; serve over TCP instead: --listen tcp://127.0.0.1:${DEFAULT_TCP_PORT}` : '';
+    process.stderr.write(`tenkey sim: cannot start: ${messageOf(error)}${hint}\n`);
     return 1;
   }
   process.stdout.write(`${sim.address}\n`);
+  // A host that would cost unbounded memory, or sat silent on the TCP slot, is dropped: say so (PROTOCOL.md §6.4).
+  sim.keypad.on('host-dropped', (error) => process.stderr.write(`tenkey sim: host dropped (${error.code}): ${error.message}\n`));
 
   const interactive = process.stdin.isTTY === true && simOptions.keys === undefined;
   let restoreKeyboard: (() => void) | undefined;
@@ -141,6 +149,7 @@ async function toSimulatorOptions(options: SimCommandOptions): Promise<Simulator
     simOptions.keyCounter = counter;
   }
   if (options.mergeKeyReports === false) simOptions.mergeKeyReports = false;
+  simOptions.counterFile = options.state ?? keypadStateFile();
   return simOptions;
 }
 

@@ -206,8 +206,23 @@ export function hostDeriveWorkingKey(bdk: Uint8Array, ksn: Uint8Array, usage: Wo
 }
 
 export interface DukptDeviceOptions {
-  /** Counter of the first transaction (default 1). Must be a valid counter: 1..0xFFFF0000, ≤ 16 one-bits. */
-  startCounter?: number;
+  /**
+   * Counter of the first transaction (default 1). Must be a valid counter: 1..0xFFFF0000, ≤ 16 one-bits;
+   * null = none left (a register already exhausted, as its non-volatile memory says).
+   */
+  startCounter?: number | null;
+  /** The device's non-volatile memory for its counter; without it the counter lives in memory only. */
+  counterMemory?: DukptCounterMemory;
+}
+
+/**
+ * Where a device keeps its next counter across power cycles (device-sim/firmware/counter-file.ts). `save` must be
+ * durable when it returns: it runs before the transaction's key is derived, so a crash after it skips a counter
+ * and never repeats one. It throws when it cannot save, and the transaction then fails.
+ */
+export interface DukptCounterMemory {
+  /** `next`: the counter the following transaction will use; null when none is left. */
+  save(next: number | null): void;
 }
 
 export interface DukptTransaction {
@@ -227,18 +242,20 @@ export interface DukptTransaction {
 export class DukptDevice {
   readonly #initialKey: Buffer;
   readonly #initialKeyId: Buffer;
+  readonly #memory: DukptCounterMemory | undefined;
   #counter: number | null;
   #destroyed = false;
 
   constructor(initialKey: Uint8Array, initialKeyId: Uint8Array, options: DukptDeviceOptions = {}) {
     assertKey(initialKey, 'initial key');
     assertInitialKeyId(initialKeyId);
-    const start = options.startCounter ?? FIRST_COUNTER;
-    if (!isValidCounter(start)) {
+    const start = options.startCounter === undefined ? FIRST_COUNTER : options.startCounter;
+    if (start !== null && !isValidCounter(start)) {
       throw cryptoError('INVALID_COUNTER', 'start counter must be 1..0xFFFF0000 with at most 16 one-bits');
     }
     this.#initialKey = Buffer.from(initialKey);
     this.#initialKeyId = Buffer.from(initialKeyId);
+    this.#memory = options.counterMemory;
     this.#counter = start;
   }
 
@@ -258,13 +275,15 @@ export class DukptDevice {
 
   /**
    * Keys for the next transaction; the counter moves past it before this returns (a key is used once,
-   * even if the caller fails afterwards). Throws CryptoError KEY_EXHAUSTED when no counter is left.
+   * even if the caller fails afterwards), and past it in the counter memory before the key exists.
+   * Throws CryptoError KEY_EXHAUSTED when no counter is left; whatever the counter memory throws.
    */
   nextTransaction(usage: WorkingKeyUsage = CARD_DATA_KEY_USAGE): DukptTransaction {
     if (this.#destroyed) throw cryptoError('INVALID_KEY', 'DUKPT device keys were destroyed');
     const counter = this.#counter;
     if (counter === null) throw cryptoError('KEY_EXHAUSTED', 'DUKPT transaction counter exhausted');
     this.#counter = nextValidCounter(counter);
+    this.#memory?.save(this.#counter);
     const ksn = buildKsn(this.#initialKeyId, counter);
     return { ksn, dataEncryptionKey: deriveWorkingKey(this.#initialKey, ksn, usage), counter };
   }

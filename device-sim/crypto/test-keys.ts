@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../protocol/package-root.js';
-import { DukptDevice, DUKPT_KEY_SIZE, INITIAL_KEY_ID_SIZE } from './aes-dukpt.js';
+import { DukptDevice, DUKPT_KEY_SIZE, INITIAL_KEY_ID_SIZE, type DukptDeviceOptions } from './aes-dukpt.js';
 
 export const TEST_KEYS_FILE = join('fixtures', 'keys', 'TEST-ONLY-bdk.json');
 
@@ -37,12 +37,15 @@ export function loadTestKeys(): TestKeys {
   };
 }
 
-/** A device loaded with the test initial key. `startCounter` (default 1) lets tests start near exhaustion. */
-export function createTestDukptDevice(startCounter?: number): DukptDevice {
+/**
+ * A device loaded with the test initial key. A start counter (default 1) lets tests start near exhaustion; the
+ * options also take a counter memory (device-sim/firmware/counter-file.ts).
+ */
+export function createTestDukptDevice(options: number | DukptDeviceOptions = {}): DukptDevice {
   const { bdk, initialKey, initialKeyId } = loadTestKeys();
   bdk.fill(0);
   try {
-    return new DukptDevice(initialKey, initialKeyId, startCounter === undefined ? {} : { startCounter });
+    return new DukptDevice(initialKey, initialKeyId, typeof options === 'number' ? { startCounter: options } : options);
   } finally {
     initialKey.fill(0); // the device keeps its own copy
   }

@@ -1,7 +1,16 @@
-export * from './entry-machine.js';
-export * from './entry-input.js';
-export * from './keys.js';
-export * from './brand.js';
-export * from './card-rules.js';
-export * from './protocol-names.js';
-export * from './stop-entry.js';
+/** The keypad's entry logic: the xstate entry machine, its input, keys, brand detection and card rules. */
+export {
+  EXPIRY_DIGITS, entryMachine, type EncryptCardInput, type EncryptCardOutput, type EncryptCardFailure,
+  type EntryResult, type CancelledBy, type TimeoutReason, type EntryOutput, type KeyReport, type StateReport,
+  type EntryContext, type EntryEvent, type EntryInputEvent, type EntryMachine, type EntrySnapshot,
+} from './entry-machine.js';
+export { resolveEntryInput, entryInputProblem, type EntryInput, type ResolvedEntryInput } from './entry-input.js';
+export {
+  isKeypadKey, isDigitKey, digitValue, toKeyClass, DIGIT_KEYS, KEYPAD_KEYS, type DigitKey, type KeypadKey,
+} from './keys.js';
+export { detectBrand, isProtocolBrand, BRAND_PREFIX_DIGITS } from './brand.js';
+export {
+  isLuhnValid, isBrandAccepted, checkExpiry, lastDigits, type CalendarMonth, type ExpiryCheck,
+} from './card-rules.js';
+export { toEntryState, toEntryField, toDeviceError } from './protocol-names.js';
+export { stopEntry } from './stop-entry.js';

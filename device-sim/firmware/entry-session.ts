@@ -9,7 +9,7 @@ import type { EntryStateName } from '../../protocol/messages.js';
 import { lastDigits } from '../entry/card-rules.js';
 import {
   entryMachine,
-  type EncryptCardInput, type EncryptCardOutput, type EntryMachine, type EntryOutput, type EntrySnapshot,
+  type EncryptCardInput, type EncryptCardOutput, type EntryContext, type EntryMachine, type EntryOutput, type EntrySnapshot,
   type KeyReport, type StateReport,
 } from '../entry/entry-machine.js';
 import type { EntryInput } from '../entry/entry-input.js';
@@ -29,6 +29,34 @@ export interface EntrySessionEffects {
   encrypt(input: EncryptCardInput): Promise<EncryptCardOutput>;
 }
 
+/** A session's effects as the one provided machine reaches them (through the actor system its actor runs in). */
+interface SessionEffects {
+  key(report: KeyReport): void;
+  state(context: EntryContext, report: StateReport): void;
+  encrypt(card: EncryptCardInput): Promise<EncryptCardOutput>;
+}
+
+const sessionEffects = new WeakMap<object, SessionEffects>();
+
+/**
+ * The entry machine with the firmware's effects. provide() builds a whole new machine (every state node and
+ * transition, most of an entry's CPU time when done per session), so it runs once; each effect finds its
+ * session by the actor system it runs in.
+ */
+const firmwareMachine = entryMachine.provide({
+  actions: {
+    reportKey: ({ system }, report) => sessionEffects.get(system)?.key(report),
+    reportState: ({ context, system }, report) => sessionEffects.get(system)?.state(context, report),
+    wipeBuffers: (_, { buffers }) => { for (const buffer of buffers) buffer.fill(0); },
+  },
+  actors: {
+    encryptCard: fromPromise<EncryptCardOutput, EncryptCardInput>(({ input: card, system }) => {
+      const effects = sessionEffects.get(system);
+      return effects === undefined ? Promise.reject(new Error('encryptCard: no session')) : effects.encrypt(card);
+    }),
+  },
+});
+
 export class EntrySession {
   readonly sessionId: number;
   /** Last digits on the display once the number was accepted (at most the session's reveal). */
@@ -45,23 +73,18 @@ export class EntrySession {
     this.#lastActivityAt = clock.now();
     // Every effect is dropped once the session was aborted: an aborted session has no host left to tell.
     const live = (): boolean => !this.#silenced;
-    const machine = entryMachine.provide({
-      actions: {
-        reportKey: (_, report) => { if (live()) effects.key(report); },
-        reportState: ({ context }, report) => {
-          if (report.state === 'EXPIRY' || report.state === 'PROCESSING') {
-            this.revealed = lastDigits(context.pan, context.panDigits, context.reveal);
-          }
-          const open = report.state === 'PAN' || report.state === 'EXPIRY';
-          if (live()) effects.state(report, open ? context.inactivityTimeoutS : 0);
-        },
-        wipeBuffers: (_, { buffers }) => { for (const buffer of buffers) buffer.fill(0); },
+    this.#actor = createActor(firmwareMachine, { clock, input });
+    sessionEffects.set(this.#actor.system, {
+      key: (report) => { if (live()) effects.key(report); },
+      state: (context, report) => {
+        if (report.state === 'EXPIRY' || report.state === 'PROCESSING') {
+          this.revealed = lastDigits(context.pan, context.panDigits, context.reveal);
+        }
+        const open = report.state === 'PAN' || report.state === 'EXPIRY';
+        if (live()) effects.state(report, open ? context.inactivityTimeoutS : 0);
       },
-      actors: {
-        encryptCard: fromPromise<EncryptCardOutput, EncryptCardInput>(({ input: card }) => effects.encrypt(card)),
-      },
+      encrypt: (card) => effects.encrypt(card),
     });
-    this.#actor = createActor(machine, { clock, input });
     this.#actor.subscribe({
       next: () => { if (live()) effects.changed(); },
       complete: () => this.#finish(effects, this.#actor.getSnapshot().output ?? { outcome: 'failed', code: 'INTERNAL' }),

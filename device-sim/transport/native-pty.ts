@@ -1,10 +1,10 @@
 /**
- * Loads the tenkey_pty addon (native/pty.c, built by `npm install` through binding.gyp). Hand-written because
- * node-pty's open() reads the slave side itself and so steals the host's bytes; we need only openpty + raw mode.
+ * Loads the tenkey_pty addon (native/pty.c). Hand-written because node-pty's open() reads the slave side itself and
+ * so steals the host's bytes; we need only openpty + raw mode. The package ships it prebuilt (prebuilds/, made by
+ * prebuildify at pack time) and node-gyp-build picks the one for this platform, or a developer's build/Release.
+ * Optional: only a PTY keypad loads it, so where no binary fits, everything but PTYs still works.
  */
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { CodedError } from '../../protocol/coded-error.js';
 import { findPackageRoot } from '../../protocol/package-root.js';
 
@@ -31,20 +31,34 @@ export class NativeAddonMissingError extends CodedError<'NATIVE_ADDON_MISSING'> 
   }
 }
 
+/** node-gyp-build's finder (typed here: the package ships no declarations). Throws when no binary fits. */
+type FindAddon = (packageFolder: string) => string;
+
+const require = createRequire(import.meta.url);
 let loaded: NativePty | undefined;
 
 /** The addon, loaded once. `root` (tests) looks in another package folder instead and bypasses the cache. */
 export function loadNativePty(root?: string): NativePty {
   if (root === undefined && loaded !== undefined) return loaded;
   const packageRoot = root ?? findPackageRoot();
-  const addonPath = packageRoot === undefined ? undefined : join(packageRoot, 'build', 'Release', 'tenkey_pty.node');
-  if (addonPath === undefined || !existsSync(addonPath)) {
+  let addonPath: string;
+  try {
+    if (packageRoot === undefined) throw new Error('tenkey package folder not found');
+    addonPath = (require('node-gyp-build') as { path: FindAddon }).path(packageRoot);
+  } catch (error) {
     throw new NativeAddonMissingError(
-      `tenkey's PTY addon is not built (looked for ${addonPath ?? 'build/Release/tenkey_pty.node next to binding.gyp'}). ` +
-        'Run `npm install` (or `npm rebuild tenkey`) in the package folder; it compiles native/pty.c with node-gyp.',
+      `no PTY support here: tenkey's PTY addon ships prebuilt for linux-x64 (glibc) only, and none was found for ` +
+        `${platformName()} (a clone of the repository builds its own at npm install)`,
+      { cause: error },
     );
   }
-  const addon = createRequire(import.meta.url)(addonPath) as NativePty;
+  const addon = require(addonPath) as NativePty;
   if (root === undefined) loaded = addon;
   return addon;
+}
+
+/** e.g. darwin-arm64, linux-x64 (musl): what the user would look for in prebuilds/. */
+function platformName(): string {
+  const glibc = (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime;
+  return `${process.platform}-${process.arch}${process.platform === 'linux' && glibc === undefined ? ' (musl)' : ''}`;
 }

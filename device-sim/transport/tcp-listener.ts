@@ -1,12 +1,15 @@
 /**
  * The virtual keypad on the store LAN: a TCP listener that serves one host at a time, like the real keypad.
  * A second host is handed to `onRejected` (the simulator writes a BUSY ERROR frame there) and closed once that
- * write has flushed. `pause()`/`resume()` stop and restart listening on the same port to play unplug/replug.
+ * write has flushed, unless the current host is gone (PROTOCOL.md §6.4): it has closed its side (FIN), or
+ * `isHostGone` says so (silent too long); then the newcomer replaces it. TCP keepalive is on for the host, so a
+ * peer that vanished without a FIN (pulled cable, crashed PC) is found by the kernel as well.
+ * `pause()`/`resume()` stop and restart listening on the same port to play unplug/replug.
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { systemClock, type Clock } from '../../protocol/clock.js';
 import { CodedError } from '../../protocol/coded-error.js';
-import { DEFAULT_TCP_HOST, DEFAULT_TCP_PORT } from '../../protocol/constants.js';
+import { DEFAULT_TCP_HOST, DEFAULT_TCP_PORT, LINK_DEAD_AFTER_MS } from '../../protocol/constants.js';
 import { formatDeviceAddress } from './address.js';
 
 export interface TcpListenerOptions {
@@ -21,6 +24,8 @@ export interface TcpListenerOptions {
    * ERROR frame); the listener then ends the socket, which flushes that write first.
    */
   onRejected?(socket: Socket): void;
+  /** Whether the current host is gone although its socket is open (e.g. silent past LINK_DEAD): a newcomer replaces it. */
+  isHostGone?(current: Socket): boolean;
   /** How long a rejected peer may take to close its side before it is dropped. Default 2000 ms. */
   rejectLingerMs?: number;
   /** Timer for the linger above. Default systemClock. */
@@ -67,11 +72,21 @@ export async function listenTcp(options: TcpListenerOptions): Promise<TcpListene
     socket.setNoDelay(true);
     // A socket error is the connection's business (its owner sees 'close'); never crash the listener on it.
     socket.on('error', () => {});
+    if (current !== undefined && options.isHostGone?.(current) === true) {
+      current.destroy();
+      current = undefined;
+    }
     if (current === undefined) {
       current = socket;
-      socket.once('close', () => {
+      // Probes start after as long an idle as the link's own dead limit: a half-open peer is found without a frame.
+      socket.setKeepAlive(true, LINK_DEAD_AFTER_MS);
+      const free = (): void => {
         if (current === socket) current = undefined;
-      });
+      };
+      // A host that sent FIN is leaving: the slot is free at once, before its close completes, so a host that
+      // closes and reopens at once is never refused BUSY by its own last connection (the FIN back comes after this).
+      socket.once('end', free);
+      socket.once('close', free);
       options.onConnection(socket);
       return;
     }

@@ -15,6 +15,11 @@ export interface ByteTransport extends EventEmitter<ByteTransportEvents> {
   readonly description: string;
   /** Queues bytes for the device. Writing after close is a no-op (the loss was already reported). */
   write(bytes: Buffer): void;
+  /**
+   * Bytes write() took that the OS has not taken yet (the stream's own buffer): it grows while the keypad does not
+   * read. The connection drops a keypad that lets it pass MAX_UNWRITTEN_BYTES. Absent: the transport buffers nothing.
+   */
+  readonly writableLength?: number;
   /** Releases the port or socket. Safe to call twice; resolves once the handle is gone. */
   close(): Promise<void>;
 }

@@ -67,6 +67,10 @@ class SerialTransport extends EventEmitter<ByteTransportEvents> implements ByteT
     this.port.write(bytes);
   }
 
+  get writableLength(): number {
+    return this.port.writableLength;
+  }
+
   close(): Promise<void> {
     return this.#end(undefined);
   }

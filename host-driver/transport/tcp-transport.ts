@@ -8,6 +8,12 @@ export interface TcpTransportOptions {
   connectTimeoutMs?: number;
 }
 
+/**
+ * close() sends FIN and waits this long at most for the keypad's FIN back: once it comes, the keypad has let this
+ * host go, so a new connection right after is not refused BUSY (PROTOCOL.md §6.4). Past it the socket is destroyed.
+ */
+export const TCP_CLOSE_GRACE_MS = 1000;
+
 /** Connects to a keypad on the store LAN (or the simulator's TCP listener). */
 export function openTcpTransport(host: string, port: number, options: TcpTransportOptions = {}): Promise<ByteTransport> {
   const description = `tcp://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -42,7 +48,10 @@ class TcpTransport extends EventEmitter<ByteTransportEvents> implements ByteTran
 
   constructor(readonly description: string, private readonly socket: Socket) {
     super();
-    socket.on('data', (bytes: Buffer) => this.emit('data', bytes));
+    // While closing, what the keypad still sends is read and dropped: unread bytes would make close() reset the link.
+    socket.on('data', (bytes: Buffer) => {
+      if (!this.#closed) this.emit('data', bytes);
+    });
     socket.on('error', (err: Error) => {
       this.#error ??= err;
     });
@@ -56,6 +65,10 @@ class TcpTransport extends EventEmitter<ByteTransportEvents> implements ByteTran
     this.socket.write(bytes);
   }
 
+  get writableLength(): number {
+    return this.socket.writableLength;
+  }
+
   close(): Promise<void> {
     return this.#end(undefined);
   }
@@ -64,9 +77,18 @@ class TcpTransport extends EventEmitter<ByteTransportEvents> implements ByteTran
     if (this.#closing) return this.#closing;
     this.#closed = true;
     this.#closing = new Promise<void>((resolve) => {
-      if (this.socket.closed) return resolve();
-      this.socket.once('close', () => resolve());
-      this.socket.destroy();
+      const { socket } = this;
+      if (socket.closed) return resolve();
+      socket.once('close', () => resolve());
+      if (error !== undefined || socket.destroyed) {
+        socket.destroy();
+        return;
+      }
+      // Our own close: FIN, then wait (bounded) for the keypad's FIN back, which comes once it has let us go.
+      const grace = setTimeout(() => socket.destroy(), TCP_CLOSE_GRACE_MS);
+      grace.unref();
+      socket.once('close', () => clearTimeout(grace));
+      socket.end();
     }).then(() => {
       this.emit('close', error);
     });

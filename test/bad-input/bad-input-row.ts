@@ -1,8 +1,8 @@
 /** One row of the README's bad-input table: what was tried, what tenkey answers, and the check that proves it. */
-export type BadInputArea = 'wire' | 'keypad' | 'cli' | 'capture' | 'bridge';
+export type BadInputArea = 'wire' | 'keypad' | 'cli' | 'capture' | 'bridge' | 'store';
 
 /** The areas in the order the table shows them. */
-export const BAD_INPUT_AREAS: readonly BadInputArea[] = ['wire', 'keypad', 'cli', 'capture', 'bridge'];
+export const BAD_INPUT_AREAS: readonly BadInputArea[] = ['wire', 'keypad', 'cli', 'capture', 'bridge', 'store'];
 
 export interface BadInputRow {
   area: BadInputArea;

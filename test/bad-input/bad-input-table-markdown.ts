@@ -2,7 +2,7 @@
 import { BAD_INPUT_AREAS, type BadInputArea, type BadInputRow } from './bad-input-row.js';
 
 const AREA_TITLES: Readonly<Record<BadInputArea, string>> = {
-  wire: 'Wire', keypad: 'Keypad', cli: 'CLI', capture: 'Capture file', bridge: 'Bridge (HTTP)',
+  wire: 'Wire', keypad: 'Keypad', cli: 'CLI', capture: 'Capture file', bridge: 'Bridge (HTTP)', store: 'Store (HTTP)',
 };
 
 /** One table cell: a `|` would end the cell and a line break the row. */

@@ -8,6 +8,7 @@ import { startSimulator, type RunningSimulator } from '../../device-sim/index.js
 import { formatKeyScript } from '../../device-sim/key-script.js';
 import { expandKeyScript } from '../../device-sim/test-cards.js';
 import { openTenkey, type EntryProgress, type OpenTenkeyOptions, type TenkeyKeypad } from '../../host-driver/index.js';
+import { MAX_TIMER_MS } from '../../protocol/constants.js';
 import { NOW } from '../device-sim/simulators.js';
 import type { Defer } from './check-scope.js';
 
@@ -40,7 +41,9 @@ export interface DriverOnSimulator {
 export async function driverOnSimulator(defer: Defer, options: DriverOnSimulatorOptions = {}): Promise<DriverOnSimulator> {
   const { keys, service, clock } = options;
   const sim = await startSimulator({
-    listen: options.transport === 'pty' ? 'pty' : 'tcp://127.0.0.1:0', now: NOW, ...(keys !== undefined ? { keys } : {}), ...(clock ? { clock } : {}),
+    listen: options.transport === 'pty' ? 'pty' : 'tcp://127.0.0.1:0', now: NOW, ...(keys !== undefined ? { keys } : {}),
+    // On a shared virtual clock the driver's keepalive is off (below), so the keypad's silent-host limit (§6.4) is too.
+    ...(clock ? { clock, dropSilentHostAfterMs: MAX_TIMER_MS } : {}),
   });
   defer(() => sim.close());
   const keypad = await openTenkey({

@@ -272,4 +272,14 @@ export const cliRows: BadInputRow[] = [
       expect(holdsNumber(printed, TEST_CARDS.visa)).toBe(false);
     }),
   },
+  {
+    area: 'cli',
+    input: '`replay --speed` outside 0.1 to 1000 (0, 0.05, 5000, a word)',
+    answer: 'exit 2 before the capture is read: `tenkey replay: --speed must be a number from 0.1 to 1000, not 5000`',
+    check: async () => {
+      for (const value of ['0', '0.05', '5000', 'fast']) {
+        expectUsageError(await runCliInProcess(['replay', '/nonexistent/tenkey.jsonl', '--speed', value]), `tenkey replay: --speed must be a number from 0.1 to 1000, not ${value}`);
+      }
+    },
+  },
 ];

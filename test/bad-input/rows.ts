@@ -4,6 +4,8 @@ import { bridgeRows } from './rows-bridge.js';
 import { captureRows } from './rows-capture.js';
 import { cliRows } from './rows-cli.js';
 import { keypadRows } from './rows-keypad.js';
+import { peerRows } from './rows-peers.js';
+import { storeRows } from './rows-store.js';
 import { wireRows } from './rows-wire.js';
 
-export const BAD_INPUT_ROWS: readonly BadInputRow[] = [...wireRows, ...keypadRows, ...cliRows, ...captureRows, ...bridgeRows];
+export const BAD_INPUT_ROWS: readonly BadInputRow[] = [...wireRows, ...peerRows, ...keypadRows, ...cliRows, ...captureRows, ...bridgeRows, ...storeRows];

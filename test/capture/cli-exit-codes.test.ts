@@ -15,7 +15,7 @@ describe('exit codes and one-line errors of the capture commands', () => {
     [['decode', '--json', 'a', 'b'], "tenkey: error: too many arguments for 'decode'. Expected 1 argument but got 2. (see tenkey decode --help)"],
     [['capture', 'export', fixture], "tenkey: error: required option '--pcapng <out>' not specified (see tenkey capture export --help)"],
     [['tap'], "tenkey: error: required option '--device <address>' not specified (see tenkey tap --help)"],
-    [['replay', fixture, '--speed', '0'], 'tenkey replay: --speed must be a positive number, not 0'],
+    [['replay', fixture, '--speed', '0'], 'tenkey replay: --speed must be a number from 0.1 to 1000, not 0'],
     [['replay', fixture, '--against', 'both'], 'tenkey replay: --against must be host or device, not "both"'],
     [['replay', fixture, '--instant', '--speed', '2'], 'tenkey replay: --instant and --speed exclude each other'],
     [['decode', '--direction', 'up', fixture], 'tenkey decode: --direction must be h2d or d2h, not "up"'],

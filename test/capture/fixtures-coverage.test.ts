@@ -6,7 +6,7 @@ import { parseCapture } from '../../protocol/capture/capture-reader.js';
 import { framesOfCapture } from '../../protocol/capture/capture-frames.js';
 import type { Capture, CaptureOutcome } from '../../protocol/capture/capture-format.js';
 import type { Message } from '../../protocol/messages.js';
-import { replayCapture } from '../../cli/capture/replay.js';
+import { replayCapture } from '../../replay/replay-capture.js';
 
 const fixtureDir = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/captures');
 const load = (name: string): Capture => parseCapture(readFileSync(join(fixtureDir, `${name}.jsonl`), 'utf8'));

@@ -4,7 +4,7 @@
  * Each fixture is a real session: the real simulator listening on TCP (a LAN keypad), `startTap` (the
  * recorder behind `tenkey tap`) connected to it and exposing a real PTY, and the real host driver opening
  * that PTY with serialport, as a store PC opens a USB keypad.
- * Everything runs on one virtual clock (InstantTimebase), so a 60 s timeout or the 300 s session cap is
+ * Everything runs on one virtual clock (VirtualTimebase), so a 60 s timeout or the 300 s session cap is
  * recorded in milliseconds, times in the capture are exact, and replays reproduce them to the millisecond.
  * Keys are pressed on the simulator's keypad from the scenario's key script (test-card references only:
  * no card number ever reaches a fixture, and the fixture scan test checks that).
@@ -19,7 +19,7 @@ import { streamLogger } from '../../host-driver/logger.js';
 import type { TenkeyKeypad } from '../../host-driver/tenkey-keypad.js';
 import { isTenkeyCancelled, isTenkeyError } from '../../host-driver/errors.js';
 import { startTap, type RunningTap } from '../../cli/capture/tap.js';
-import { InstantTimebase } from '../../cli/capture/replay-timebase.js';
+import { VirtualTimebase } from '../../replay/replay-timebase.js';
 import { expandKeyScript } from '../../device-sim/test-cards.js';
 import type { CaptureOutcome, CaptureScenario } from '../../protocol/capture/capture-format.js';
 
@@ -155,7 +155,7 @@ function outcomeOf(settled: PromiseSettledResult<{ brand: string; last: string }
 export async function recordFixture(plan: FixturePlan, path: string): Promise<{ outcome?: CaptureOutcome; keyTimes?: number[] }> {
   // Serialport writes go through the thread pool: give in-flight bytes 15 real ms of quiet before virtual
   // time moves, so a recorded ACK is never "late" only because a thread was slow.
-  const timebase = new InstantTimebase(15);
+  const timebase = new VirtualTimebase(15);
   const clock = timebase.clock;
   const scenario: CaptureScenario = { name: plan.name, deviceDate: DEVICE_DATE };
   if (plan.keys) scenario.keys = plan.keys;

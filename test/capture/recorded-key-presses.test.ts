@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { recordedKeyPresses } from '../../cli/capture/recorded-key-presses.js';
+import { recordedKeyPresses } from '../../replay/recorded-key-presses.js';
 import { toKeyClass } from '../../device-sim/entry/keys.js';
 import { expandKeyScript } from '../../device-sim/test-cards.js';
 import { parseCapture } from '../../protocol/capture/capture-reader.js';

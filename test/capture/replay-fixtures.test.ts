@@ -3,8 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCapture } from '../../protocol/capture/capture-reader.js';
-import { replayCapture } from '../../cli/capture/replay.js';
-import { formatReplayReport } from '../../cli/capture/replay-report.js';
+import { replayCapture } from '../../replay/replay-capture.js';
+import { formatReplayReport } from '../../replay/replay-report.js';
 
 const fixtureDir = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/captures');
 const fixtures = readdirSync(fixtureDir).filter((f) => f.endsWith('.jsonl')).sort();

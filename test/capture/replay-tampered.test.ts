@@ -8,7 +8,7 @@ import { parseCapture } from '../../protocol/capture/capture-reader.js';
 import { formatCapture } from '../../protocol/capture/capture-writer.js';
 import { framesOfCapture } from '../../protocol/capture/capture-frames.js';
 import { isChunkRecord, type Capture } from '../../protocol/capture/capture-format.js';
-import { replayCapture } from '../../cli/capture/replay.js';
+import { replayCapture } from '../../replay/replay-capture.js';
 import { useCliHarness } from './cli-harness.js';
 
 const fixture = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/captures/happy-visa.jsonl');

@@ -5,10 +5,13 @@
  * name. A bad --listen, or a wildcard one with --with-keypad, is one line and exit 2.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { USAGE_EXIT_CODE } from '../../cli/usage-error.js';
+import { encryptCardEntry } from '../../device-sim/crypto/card-block.js';
+import { createTestDukptDevice } from '../../device-sim/crypto/test-keys.js';
 import { projectRoot, runCliInProcess } from '../host-driver/cli-runner.js';
 
 const children: ChildProcess[] = [];
@@ -67,6 +70,23 @@ describe('tenkey demo-store', () => {
     expect((await fetch(`${bridge}/health`, { headers: { Origin: 'http://elsewhere.example' } })).status).toBe(403);
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
+  });
+
+  it('keeps the KSNs it accepted under XDG_STATE_HOME: after a restart the same keypad result is still refused', async () => {
+    const block = encryptCardEntry(createTestDukptDevice(), { panDigits: Uint8Array.from('4111111111111111', (c) => c.charCodeAt(0) - 0x30) });
+    const body = JSON.stringify({ keySerialNumber: block.keySerialNumber.toString('hex'), encryptedBlock: block.encryptedBlock.toString('hex') });
+    const post = (url: string) => fetch(`${url}api/cards`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+    const first = await serve(['--listen', '127.0.0.1:0']);
+    expect((await post(first.url)).status).toBe(201);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    const second = await serve(['--listen', '127.0.0.1:0']);
+    const again = await post(second.url);
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { error: { cause: string } }).error.cause).toBe('REPLAYED_KSN');
+    expect(existsSync(join(process.env.XDG_STATE_HOME!, 'tenkey', 'demo-store', 'accepted-ksns.json'))).toBe(true);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
   });
 
   it('prints no URL when the bridge cannot start (its port is taken): exit 1', async () => {

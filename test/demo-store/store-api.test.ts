@@ -2,6 +2,9 @@
  * The demo store's JSON API and static pages over real HTTP: settings, the store messages (from the one
  * table), the card token for a keypad result and the 与信 outcomes as the page sees them, and the refusals.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encryptCardEntry } from '../../device-sim/crypto/card-block.js';
 import { createTestDukptDevice } from '../../device-sim/crypto/test-keys.js';
@@ -88,6 +91,34 @@ describe('the demo store API', () => {
     expect(again.json.error).toMatchObject({ code: 'TEMPORARY', cause: 'UNKNOWN_TOKEN', messageJa: STORE_MESSAGES.TEMPORARY.ja });
     expect(findCardNumbers([card.text, approved.text, ...log].join('\n'), ALL_TEST_CARD_NUMBERS)).toEqual([]);
     expect(log.some((l) => /^POST \/api\/cards 201 \d+ms$/.test(l))).toBe(true);
+  });
+
+  it('gives a keypad result posted twice (a resubmitted form, a copied request) one token: the second is 409 REPLAYED_KSN, ENTRY_TIMEOUT', async () => {
+    const { url } = await store();
+    const result = entryResult(TEST_CARDS.visa);
+    expect((await call(`${url}/api/cards`, 'POST', result)).status).toBe(201);
+    const again = await call(`${url}/api/cards`, 'POST', result);
+    expect(again.status).toBe(409);
+    expect(again.json.error).toMatchObject({ code: 'ENTRY_TIMEOUT', cause: 'REPLAYED_KSN', messageJa: STORE_MESSAGES.ENTRY_TIMEOUT.ja });
+    expect(again.json.token).toBeUndefined();
+    expect((await call(`${url}/api/cards`, 'POST', entryResult(TEST_CARDS.visa))).status).toBe(201); // the next entry is fine
+  });
+
+  it('with acceptedKsnFile, a restarted store still refuses a result the last one accepted', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tenkey-store-ksns-'));
+    try {
+      const acceptedKsnFile = join(dir, 'accepted-ksns.json');
+      const result = entryResult(TEST_CARDS.visa);
+      const first = await startDemoStore({ port: 0, acceptedKsnFile });
+      stores.push(first);
+      expect((await call(`${first.url}/api/cards`, 'POST', result)).status).toBe(201);
+      await first.close();
+      const restarted = await startDemoStore({ port: 0, acceptedKsnFile });
+      stores.push(restarted);
+      expect((await call(`${restarted.url}/api/cards`, 'POST', result)).json.error).toMatchObject({ code: 'ENTRY_TIMEOUT', cause: 'REPLAYED_KSN' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.each([

@@ -84,7 +84,8 @@ describe('device faults', () => {
 describe('entry timeout on virtual time', () => {
   it('ends with ERROR TIMEOUT after the inactivity timeout, with nothing typed', async () => {
     const clock = new SimulatedClock();
-    const { host } = await setup({ clock });
+    // This host sends no keepalive on virtual time: the 60 s jump must not read as a silent host (PROTOCOL.md §6.4).
+    const { host } = await setup({ clock, dropSilentHostAfterMs: 120_000 });
     await host.hello();
     await host.send(startEntryMessage(11, { inactivityTimeoutS: 60 }));
     expect(await host.next('STATUS')).toMatchObject({ state: 'PAN', secondsLeft: 60 });

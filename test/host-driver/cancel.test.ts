@@ -91,8 +91,9 @@ describe('entry timeout', () => {
 describe('entry timeout on virtual time', () => {
   it('the default 60 s inactivity timeout passes in milliseconds when both sides share one SimulatedClock', async () => {
     const clock = new SimulatedClock();
-    const sim = await simulator('tcp', { clock });
-    // Keepalive off: jumping the clock by a minute would otherwise count as a minute of silence on the link.
+    // Keepalive off, and the keypad's silent-host limit with it: jumping the clock by a minute would otherwise count
+    // as a minute of silence on the link (PROTOCOL.md §6.4).
+    const sim = await simulator('tcp', { clock, dropSilentHostAfterMs: 120_000 });
     const keypad = await open({ device: sim.address, clock, link: { pingIntervalMs: false, deadAfterMs: false } });
     const reading = rejectionOf(keypad.readCard());
     const entryOpen = await progressWhere(keypad, (p) => p.state === 'PAN');

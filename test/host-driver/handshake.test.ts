@@ -49,6 +49,27 @@ describe('the HELLO → INFO handshake', () => {
     expect(device.received.map((m) => m.type)).toContain('HELLO');
   });
 
+  it('says HELLO again when the keypad ACKed HELLO but its INFO never came (PROTOCOL.md §6.5), and connects', async () => {
+    let hellos = 0;
+    const device = await fakeDevice((message, { link }) => {
+      // The first INFO is "lost": this keypad, like one whose INFO failed NO_ACK, does not send it again by itself.
+      if (message.type === 'HELLO' && ++hellos > 1) say(link, { ...INFO, acceptedBrands: [] });
+    });
+    const keypad = await open({ device: device.address, connectTimeoutMs: 3000 });
+    expect(keypad.device).toMatchObject({ model: 'FAKE' });
+    expect(device.received.filter((m) => m.type === 'HELLO')).toHaveLength(2);
+  });
+
+  it('gives up with NO_HELLO_ANSWER at its connect deadline, having asked about once per ANSWER_WAIT_MS', async () => {
+    const device = await fakeDevice(() => {});
+    const error = await rejectionOf(openTenkey({ device: device.address, connectTimeoutMs: 2500, reconnect: false }));
+    expect(error).toMatchObject({ code: 'CONNECTION', cause: 'NO_HELLO_ANSWER' });
+    // HELLO at 0, again about 1,000 ms after each ACK: two or three in 2,500 ms (by load), never a burst.
+    const hellos = device.received.filter((m) => m.type === 'HELLO').length;
+    expect(hellos).toBeGreaterThanOrEqual(2);
+    expect(hellos).toBeLessThanOrEqual(3);
+  });
+
   it('ends a running entry at once when the keypad sends ERROR BUSY for session 0 (it serves another host)', async () => {
     const device = await fakeDevice((message, { link }) => {
       if (message.type === 'HELLO') say(link, { ...INFO, acceptedBrands: [] });

@@ -63,3 +63,14 @@ describe("the bridge's import graph", () => {
     expect(files.filter((f) => !/^(bridge|host-driver|protocol|cli)\//.test(f))).toEqual([]);
   });
 });
+
+describe("the test kit's import graph", () => {
+  it('testing/index.ts reaches no native code, PTY or socket: only the cable, the driver, the keypad and the payment stand-ins', () => {
+    const files = [...importGraph('testing/index.ts')];
+    expect(files).toContain('testing/test-keypad.ts');
+    expect(files).toContain('host-driver/open-over-transport.ts');
+    expect(files).toContain('device-sim/virtual-keypad.ts');
+    expect(files.filter((f) => /^device-sim\/(transport|keypad-server)|^host-driver\/transport\/(?!byte-transport)|^native\//.test(f))).toEqual([]);
+    expect(files.filter((f) => !/^(testing|host-driver|device-sim|payment-sim|protocol)\//.test(f))).toEqual([]);
+  });
+});

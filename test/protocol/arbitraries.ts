@@ -5,9 +5,10 @@
 import fc from 'fast-check';
 import {
   BrandCode, DeviceErrorCode, EntryField, EntryNotice, EntryState, KeyClass, NakReason,
-  KSN_SIZE, KEY_SET_ID_SIZE, MAX_DIGIT_COUNT, MAX_ERROR_DETAIL_BYTES, MAX_INFO_STRING_BYTES, MAX_REVEAL_DIGITS,
+  KSN_SIZE, KEY_SET_ID_SIZE, MAX_REVEAL_DIGITS,
   type Brand, type EncodeFrameOptions, type Message, type MessageOf, type MessageTypeName,
 } from '../../protocol/index.js';
+import { MAX_DIGIT_COUNT, MAX_ERROR_DETAIL_BYTES, MAX_INFO_STRING_BYTES } from '../../protocol/field-rules.js';
 
 const names = <T extends Record<string, number>>(table: T) => fc.constantFrom(...(Object.keys(table) as (keyof T & string)[]));
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ALL_BRANDS_MASK, BrandCode, brandsToMask, isValidBrandMask, maskToBrands, type Brand } from '../../protocol/index.js';
+import { BrandCode, type Brand } from '../../protocol/index.js';
+import { ALL_BRANDS_MASK, brandsToMask, isValidBrandMask, maskToBrands } from '../../protocol/brands.js';
 import { arbBrandSet } from './arbitraries.js';
 
 describe('brand masks', () => {

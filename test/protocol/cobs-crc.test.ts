@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cobsDecodeCrcInto, cobsDecodeToDelimiter, NOT_DELIMITED } from '../../protocol/cobs-crc.js';
-import { cobsDecodeInto, cobsEncode, crc16CcittFalse } from '../../protocol/index.js';
+import { cobsEncode, crc16CcittFalse } from '../../protocol/index.js';
+import { cobsDecodeInto } from '../../protocol/cobs.js';
 
 /** Bytes with no 0x00, as the stream decoder hands them over (cut at delimiters). */
 const zeroFree = (maxLength: number) => fc.uint8Array({ minLength: 0, maxLength }).map((a) => a.map((b) => b || 1));

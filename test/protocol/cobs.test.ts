@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cobsDecode, cobsDecodeInto, cobsEncode, cobsMaxEncodedLength, COBS_INVALID, COBS_OVERFLOW } from '../../protocol/index.js';
+import { cobsDecode, cobsDecodeInto, cobsEncode, cobsMaxEncodedLength, COBS_INVALID, COBS_OVERFLOW } from '../../protocol/cobs.js';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 const range = (from: number, to: number) => Buffer.from(Array.from({ length: to - from + 1 }, (_, i) => from + i));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CodedError, ProtocolError, protocolError, isProtocolError } from '../../protocol/index.js';
+import { CodedError, ProtocolError, isProtocolError } from '../../protocol/index.js';
+import { protocolError } from '../../protocol/errors.js';
 import { DeviceAddressError, parseDeviceAddress } from '../../protocol/device-address.js';
 import { CryptoError } from '../../device-sim/crypto/errors.js';
 import { FaultSpecError, KeyScriptError, parseFaultSpec, parseKeyScript, SimulatorOptionsError, UnknownServiceError } from '../../device-sim/index.js';

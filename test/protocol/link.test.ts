@@ -8,9 +8,10 @@ import { SimulatedClock } from 'xstate';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ACK_TIMEOUT_MS, LINK_DEAD_AFTER_MS, PING_INTERVAL_MS,
-  FrameDecoder, cobsDecode, cobsEncode, crc16CcittFalse, decodeFrame, encodeFrame, protocolError,
+  FrameDecoder, cobsDecode, cobsEncode, crc16CcittFalse, decodeFrame, encodeFrame,
   type Clock, type DeviceMessage, type Frame, type HostMessage, type Message, type ProtocolError,
 } from '../../protocol/index.js';
+import { protocolError } from '../../protocol/errors.js';
 import { LinkEndpoint, type LinkEndpointOptions } from '../../protocol/link.js';
 
 // ---------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import * as protocol from '../../protocol/index.js';
+import * as protocol from '../../protocol/constants.js';
 import { decodeFrame, encodeFrame, messageToJson, MessageType, type MessageTypeName } from '../../protocol/index.js';
 
 const spec = readFileSync(new URL('../../PROTOCOL.md', import.meta.url), 'utf8');

@@ -1,6 +1,6 @@
-import type { CaptureOutcome } from '../../protocol/capture/capture-format.js';
-import { compareFrameSequences, formatFrameDiff, ReplayBindings, type FrameDiff } from '../../protocol/capture/frame-compare.js';
-import type { CapturedFrame } from '../../protocol/capture/capture-frames.js';
+import type { CaptureOutcome } from '../protocol/capture/capture-format.js';
+import { compareFrameSequences, formatFrameDiff, ReplayBindings, type FrameDiff } from '../protocol/capture/frame-compare.js';
+import type { CapturedFrame } from '../protocol/capture/capture-frames.js';
 
 /** What one replay found. `ok` only when every recorded frame of the side under test was reproduced. */
 export interface ReplayReport {

@@ -1,7 +1,7 @@
 /**
  * Replay against the host: the replayer plays the recorded device (its d2h bytes, at their recorded times)
- * to the real host driver over a real TCP socket, and compares every frame the driver sends with the
- * recorded h2d frames.
+ * to the real host driver over the in-memory cable (testing/memory-cable.ts: the driver's own ByteTransport
+ * contract, no socket), and compares every frame the driver sends with the recorded h2d frames.
  *
  * The application's calls are not on the wire; they are read back from the frames only they cause:
  * the first HELLO → openTenkey(), each new START_ENTRY → readCard({timeoutSeconds, reveal, expiryRequired}),
@@ -9,19 +9,28 @@
  * After the last record the driver is closed. Device frames that echo a value the host chose at random
  * (sessionId, PING nonce) are re-encoded with the value the driver chose this time (see frame-compare.ts).
  */
-import type { TenkeyKeypad } from '../../host-driver/tenkey-keypad.js';
-import { openTenkey } from '../../host-driver/open-tenkey.js';
-import { isTenkeyCancelled, isTenkeyError } from '../../host-driver/errors.js';
-import { listenTcp, type TcpListener } from '../../device-sim/transport/tcp-listener.js';
-import { NO_SESSION_ID } from '../../protocol/constants.js';
-import { encodeFrame } from '../../protocol/frame.js';
-import type { Message } from '../../protocol/messages.js';
-import type { Capture, CaptureOutcome } from '../../protocol/capture/capture-format.js';
-import { DirectionFrameSplitter, isCapturedFrame, timelineOfRecords, type CapturedFrame } from '../../protocol/capture/capture-frames.js';
-import { matchFrame, ReplayBindings } from '../../protocol/capture/frame-compare.js';
-import { waitUntil, type ReplayTimebase } from './replay-timebase.js';
+import type { Duplex } from 'node:stream';
+import type { TenkeyKeypad } from '../host-driver/tenkey-keypad.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS } from '../host-driver/open-tenkey.js';
+import { openTenkeyOverTransport } from '../host-driver/open-over-transport.js';
+import { acceptedBrandsOf, findCardService } from '../host-driver/services.js';
+import { silentLogger } from '../host-driver/logger.js';
+import { isTenkeyCancelled, isTenkeyError, tenkeyError } from '../host-driver/errors.js';
+import type { ByteTransport } from '../host-driver/transport/byte-transport.js';
+import { NO_SESSION_ID } from '../protocol/constants.js';
+import type { Brand } from '../protocol/index.js';
+import { encodeFrame } from '../protocol/frame.js';
+import type { Message } from '../protocol/messages.js';
+import type { Capture, CaptureOutcome } from '../protocol/capture/capture-format.js';
+import { DirectionFrameSplitter, isCapturedFrame, timelineOfRecords, type CapturedFrame, type TimelineItem } from '../protocol/capture/capture-frames.js';
+import { matchFrame, ReplayBindings } from '../protocol/capture/frame-compare.js';
+import { memoryCable } from '../testing/memory-cable.js';
+import type { ReplayTimebase } from './replay-timebase.js';
 import { buildReport, unreplayableReport, type ReplayReport } from './replay-report.js';
-import { CAUSE_WAIT_MS, CauseWaits, divergenceNote } from './replay-divergence.js';
+import { CAUSE_WAIT_MS, CauseWaits, divergenceNote, intactFramesBefore } from './replay-divergence.js';
+
+/** What the driver is told it talks to (its events and errors name it). */
+const REPLAY_ADDRESS = 'memory://replay';
 
 /** Time (ms, in the replay's clock) allowed for opening/closing the driver to finish after the last record. */
 const SETTLE_BUDGET_MS = 10_000;
@@ -38,9 +47,8 @@ type Step =
   | { t: number; at: number; kind: 'readCard'; timeoutSeconds: number; reveal: number; expiryRequired: boolean }
   | { t: number; at: number; kind: 'cancel' };
 
-function planSteps(capture: Capture, recordedH2d: CapturedFrame[]): Step[] | string {
+function planSteps(capture: Capture, timeline: readonly TimelineItem[], recordedH2d: CapturedFrame[]): Step[] | string {
   const steps: Step[] = [];
-  const timeline = timelineOfRecords(capture.records);
   const firstHello = recordedH2d.find((f) => f.result.ok && f.result.frame.message.type === 'HELLO');
   if (firstHello === undefined) return 'the capture has no HELLO from the host: it did not start at a connection, so the host cannot be replayed';
   steps.push({ t: firstHello.tFirstByte, at: firstHello.firstRecord - 0.5, kind: 'open' });
@@ -111,6 +119,17 @@ function rewriteForHost(frame: CapturedFrame, bindings: ReplayBindings): Buffer 
   return encodeFrame(changed, seq, { fromDevice, retransmission, version });
 }
 
+/**
+ * The session id the recorded driver drew for its first entry. The replayed driver starts from it (it counts up
+ * from there, as the recorded one did), so the recorded device frames that echo it go out as recorded.
+ */
+function firstRecordedSession(recordedH2d: readonly CapturedFrame[]): number | undefined {
+  for (const f of recordedH2d) {
+    if (f.result.ok && f.result.frame.message.type === 'START_ENTRY') return f.result.frame.message.sessionId;
+  }
+  return undefined;
+}
+
 function outcomeOf(settled: PromiseSettledResult<{ brand: string; last: string }>): CaptureOutcome {
   if (settled.status === 'fulfilled') return { kind: 'card', brand: settled.value.brand, last: settled.value.last };
   const e = settled.reason as unknown;
@@ -118,21 +137,49 @@ function outcomeOf(settled: PromiseSettledResult<{ brand: string; last: string }
   return { kind: 'error', code: isTenkeyError(e) ? e.code : String((e as Error)?.message ?? e) };
 }
 
+/**
+ * openTenkey over the in-memory cable: the same settings openTenkey resolves for a capture's scenario
+ * (service → accepted brands, default timeouts, reconnect on), and a transport that fails while the recorded
+ * keypad is unplugged, as a refused TCP connect does.
+ */
+function openDriver(capture: Capture, timebase: ReplayTimebase, attach: () => ByteTransport, firstSessionId: number | undefined): Promise<TenkeyKeypad> {
+  const service = capture.header.scenario?.service;
+  let acceptedBrands: readonly Brand[] = [];
+  if (service !== undefined) {
+    const found = findCardService(service);
+    if (!found) return Promise.reject(tenkeyError('UNKNOWN_SERVICE', `unknown card service "${service}"`));
+    acceptedBrands = acceptedBrandsOf(found);
+  }
+  return openTenkeyOverTransport({
+    address: REPLAY_ADDRESS,
+    openTransport: async () => attach(),
+    acceptedBrands,
+    clock: timebase.clock,
+    logger: silentLogger,
+    reconnect: {},
+    connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS,
+    link: {},
+    ...(firstSessionId !== undefined ? { firstSessionId } : {}),
+  });
+}
+
 export async function replayAgainstHost(capture: Capture, timebase: ReplayTimebase): Promise<ReplayReport> {
   const started = performance.now();
   const timeline = timelineOfRecords(capture.records);
   const recordedH2d = timeline.filter(isCapturedFrame).filter((f) => f.dir === 'h2d');
   const notes: string[] = [];
-  const plan = planSteps(capture, recordedH2d);
+  const plan = planSteps(capture, timeline, recordedH2d);
   const recordedDurationMs = capture.records.at(-1)?.t ?? 0;
   if (typeof plan === 'string') return unreplayableReport('host', recordedH2d.length, plan, recordedDurationMs);
 
   const splitter = new DirectionFrameSplitter('h2d');
   const actual: CapturedFrame[] = [];
+  let actualIntact = 0;
   const liveBindings = new ReplayBindings();
   let liveIndex = 0;
   const onActual = (frame: CapturedFrame): void => {
     actual.push(frame);
+    if (frame.result.ok) actualIntact++;
     // Learn bindings as frames come, so the next device frame can echo this run's session id / nonce.
     // Look a few frames ahead, so one extra or missing frame does not stop the learning.
     for (let k = liveIndex; k < Math.min(liveIndex + 8, recordedH2d.length); k++) {
@@ -142,45 +189,43 @@ export async function replayAgainstHost(capture: Capture, timebase: ReplayTimeba
       }
     }
   };
-  let socket: import('node:net').Socket | undefined;
-  const listener: TcpListener = await listenTcp({
-    host: '127.0.0.1',
-    port: 0,
-    onConnection: (s) => {
-      socket = s;
-      s.on('data', (bytes: Buffer) => {
-        timebase.noteActivity();
-        for (const f of splitter.push(bytes, timebase.elapsed())) onActual(f);
-      });
-      s.on('close', () => {
-        timebase.noteActivity();
-        if (socket === s) socket = undefined;
-      });
-    },
-  });
+  // The device end of the cable the driver holds now; none while the recorded keypad is unplugged.
+  let plugged = true;
+  let device: Duplex | undefined;
+  const attach = (): ByteTransport => {
+    if (!plugged) throw Object.assign(new Error(`connect ECONNREFUSED ${REPLAY_ADDRESS}`), { code: 'ECONNREFUSED' });
+    const cable = memoryCable({ description: REPLAY_ADDRESS, clock: timebase.clock });
+    const end = cable.device;
+    device = end;
+    end.on('data', (bytes: Buffer) => {
+      timebase.noteActivity();
+      for (const f of splitter.push(bytes, timebase.elapsed())) onActual(f);
+    });
+    end.on('close', () => {
+      timebase.noteActivity();
+      if (device === end) device = undefined;
+    });
+    return cable.host;
+  };
 
   let keypad: TenkeyKeypad | undefined;
   let opening: Promise<void> | undefined;
   const reads: Array<Promise<{ brand: string; last: string }>> = [];
   const send = (bytes: Buffer): void => {
-    if (socket && !socket.destroyed) socket.write(bytes);
+    if (device && !device.destroyed) device.write(bytes);
   };
   // Cause before effect: before a step, the driver must have sent every frame recorded before it.
-  const h2dBefore = (at: number): number => recordedH2d.filter((f) => f.result.ok && f.lastRecord < at).length;
-  const sentIntact = (): number => actual.filter((f) => f.result.ok).length;
-  const waits = new CauseWaits();
+  const intactBefore = intactFramesBefore(recordedH2d);
+  const sentIntact = (): number => actualIntact;
+  const waits = new CauseWaits(timebase);
   let comparedActual: number | undefined;
   try {
     steps: for (const step of plan) {
       await timebase.advanceTo(step.t);
-      if (!(await waits.reached(sentIntact, h2dBefore(step.at), step))) break;
+      if (!(await waits.reached(sentIntact, intactBefore(step.at), step))) break;
       switch (step.kind) {
         case 'open':
-          opening = openTenkey({
-            device: listener.address,
-            clock: timebase.clock,
-            ...(capture.header.scenario?.service !== undefined ? { service: capture.header.scenario.service } : {}),
-          }).then(
+          opening = openDriver(capture, timebase, attach, firstRecordedSession(recordedH2d)).then(
             (k) => {
               keypad = k;
             },
@@ -190,11 +235,11 @@ export async function replayAgainstHost(capture: Capture, timebase: ReplayTimeba
           );
           break;
         case 'readCard': {
-          if (!(await waitUntil(() => keypad !== undefined, CAUSE_WAIT_MS))) {
+          if (!(await timebase.waitFor(() => keypad !== undefined, CAUSE_WAIT_MS))) {
             notes.push(`readCard at ${step.t.toFixed(3)} ms: the driver was not open yet; the rest of the capture was not replayed`);
             break steps;
           }
-          if (keypad === undefined) break steps; // (narrows the type: waitUntil saw it set)
+          if (keypad === undefined) break steps; // (narrows the type: waitFor saw it set)
           const read = keypad.readCard({ timeoutSeconds: step.timeoutSeconds, reveal: step.reveal, expiryRequired: step.expiryRequired });
           read.catch(() => undefined);
           reads.push(read);
@@ -204,18 +249,20 @@ export async function replayAgainstHost(capture: Capture, timebase: ReplayTimeba
           void keypad?.cancel();
           break;
         case 'device':
-          if (step.event === 'close') await listener.pause();
-          else await listener.resume();
+          // Unplugged: the driver's cable goes dead and its reconnects are refused until the replug.
+          plugged = step.event === 'open';
+          if (!plugged) device?.destroy();
           break;
         case 'send':
           send(rewriteForHost(step.frame, liveBindings));
           break;
       }
+      timebase.noteActivity(); // the step started work: the next settle must let it run
     }
     const stopped = waits.diverged !== undefined || notes.length > 0;
     if (!stopped) {
       await timebase.advanceTo(recordedDurationMs);
-      await waits.reached(sentIntact, h2dBefore(Infinity), { t: recordedDurationMs, at: Infinity });
+      await waits.reached(sentIntact, intactBefore(Infinity), { t: recordedDurationMs, at: Infinity });
     }
     // What the driver sent once the run had stopped follows from the stop, not from the recording.
     if (stopped || waits.diverged) comparedActual = actual.length;
@@ -225,10 +272,12 @@ export async function replayAgainstHost(capture: Capture, timebase: ReplayTimeba
       const closing = keypad.close();
       if (!(await timebase.runUntilSettled(closing, SETTLE_BUDGET_MS))) notes.push('keypad.close() never finished');
     }
+    timebase.noteActivity();
     await timebase.settle();
   } finally {
     if (keypad) await timebase.runUntilSettled(keypad.close(), SETTLE_BUDGET_MS);
-    await listener.close();
+    plugged = false;
+    device?.destroy();
   }
   for (const f of splitter.flush(timebase.elapsed())) actual.push(f);
 

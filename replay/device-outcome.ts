@@ -3,9 +3,9 @@
  * how the simulator ended the entry — its RESULT (brand, last digits) or ERROR (mapped through the driver's
  * error table, the same mapping the application sees).
  */
-import { outcomeOf } from '../../host-driver/errors.js';
-import type { CaptureOutcome } from '../../protocol/capture/capture-format.js';
-import type { CapturedFrame } from '../../protocol/capture/capture-frames.js';
+import { outcomeOf } from '../host-driver/errors.js';
+import type { CaptureOutcome } from '../protocol/capture/capture-format.js';
+import type { CapturedFrame } from '../protocol/capture/capture-frames.js';
 import { describeOutcome } from './replay-report.js';
 
 /** The outcome the device's last RESULT or ERROR gives the application; undefined when it sent neither. */

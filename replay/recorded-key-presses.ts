@@ -5,10 +5,10 @@
  * line into one (PROTOCOL.md §5.11): such a frame stands for as many DIGIT keys as its count rose since the KEY
  * frame before it. Every other frame stands for one key.
  */
-import type { Capture } from '../../protocol/capture/capture-format.js';
-import type { CapturedFrame } from '../../protocol/capture/capture-frames.js';
-import type { KeyClassName, KeyMessage } from '../../protocol/messages.js';
-import { isPlainDigit } from '../../device-sim/firmware/key-progress.js';
+import type { Capture } from '../protocol/capture/capture-format.js';
+import type { CapturedFrame } from '../protocol/capture/capture-frames.js';
+import type { KeyClassName, KeyMessage } from '../protocol/messages.js';
+import { isPlainDigit } from '../device-sim/firmware/key-progress.js';
 
 export interface RecordedKeyPress {
   /** Capture time of the press: scenario.keyTimes when recorded, else the time of the frame that reported it. */

@@ -1,0 +1,161 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Clock } from '../protocol/clock.js';
+import { MAX_TIMER_MS } from '../protocol/constants.js';
+import { SteppingClock } from '../testing/stepping-clock.js';
+import { settleIo } from '../testing/virtual-time.js';
+
+/**
+ * The time a replay runs in. `clock` goes to the code under test; `advanceTo(t)` brings it to capture time t
+ * (ms since the capture started), `settle()` lets I/O in flight arrive before the next step.
+ */
+export interface ReplayTimebase {
+  readonly clock: Clock;
+  /** Capture time now (ms since the replay started). */
+  elapsed(): number;
+  advanceTo(t: number): Promise<void>;
+  settle(): Promise<void>;
+  /**
+   * Something happened that may have started work: the replayer saw bytes or an event from the code under
+   * test, or took a step itself. settle() and waitFor() look again after it.
+   */
+  noteActivity(): void;
+  /**
+   * Waits, without moving the replay's clock, until `condition` holds; false when it cannot hold any more
+   * (in-process: once I/O is settled) or, over real I/O, once `realBudgetMs` of real time passed.
+   * Replayers use it to keep cause before effect: a recorded answer is sent only once the code under test
+   * said what it answers.
+   */
+  waitFor(condition: () => boolean, realBudgetMs: number): Promise<boolean>;
+  /**
+   * Waits for `promise`, letting time run (at most `maxMs` of it) so work that waits on timers can finish.
+   * Resolves true when the promise settled, false when it was still pending after `maxMs`. Never rejects.
+   * In virtual time nothing advances unless asked: awaiting a timer-driven promise bare would hang.
+   */
+  runUntilSettled(promise: Promise<unknown>, maxMs: number): Promise<boolean>;
+}
+
+function tracked(promise: Promise<unknown>): { readonly done: boolean } {
+  const state = { done: false };
+  promise.then(() => { state.done = true; }, () => { state.done = true; });
+  return state;
+}
+
+/** Upper bound on one settle over real I/O (real ms), so a chatty peer cannot stall the replay. */
+const MAX_SETTLE_MS = 250;
+
+/**
+ * Virtual time: timers fire one by one at their due times, with I/O settled between firings, so a session
+ * with a 60 s timeout replays in the time its work takes. With `pace` (--speed N) the same virtual clock is
+ * held to the wall clock N times faster: a timer or step due at capture time t waits until t / N real ms
+ * after the start. The code under test meets the same sequence of events as without pace, so the verdict is
+ * the same at every speed, however loaded the machine (real timers would fire late by a stall times N).
+ *
+ * In-process (`quietMs` 0, what replayCapture uses: the in-memory cable, no sockets) settling is one event-loop
+ * turn: every nextTick and promise continuation runs before a setImmediate. The replayer notes activity when
+ * bytes arrive and after each of its own steps, so a settle with nothing new since the last is free. Nothing
+ * then can change until virtual time moves, so a cause wait is decided at once.
+ *
+ * Over real I/O (`quietMs` > 0: test/capture/generate-fixtures.ts records through a real PTY and socket)
+ * bytes may still be in the thread pool or the kernel, so settle() waits until nothing was seen for
+ * `quietMs` of real time, and waitFor() polls in real time.
+ */
+export class VirtualTimebase implements ReplayTimebase {
+  readonly clock = new SteppingClock(0);
+  #activity = 0;
+  /** In-process: something happened since the last settle (a chunk arrived, a timer fired, the replayer acted). */
+  #unsettled = true;
+  readonly #startedAt = performance.now();
+
+  /**
+   * @param quietMs 0 for in-process I/O; else real ms without activity after which real I/O is taken as arrived.
+   * @param pace times the recorded speed to hold virtual time to (undefined: as fast as the work goes).
+   */
+  constructor(readonly quietMs = 0, readonly pace?: number) {}
+
+  elapsed(): number {
+    return this.clock.now();
+  }
+
+  noteActivity(): void {
+    this.#activity++;
+    this.#unsettled = true;
+  }
+
+  async settle(): Promise<void> {
+    if (this.quietMs === 0) {
+      // One turn drains every nextTick and promise chain the last activity started; with nothing new since the
+      // last settle there is nothing to drain (a turn is most of a step's cost: skip it).
+      if (!this.#unsettled) return;
+      this.#unsettled = false;
+      await settleIo();
+      return;
+    }
+    const start = performance.now();
+    let seen = this.#activity;
+    let quietSince = start;
+    // A few bare event-loop turns first: most in-process hops complete within them.
+    for (let i = 0; i < 3; i++) await settleIo();
+    while (performance.now() - start < MAX_SETTLE_MS) {
+      if (this.#activity !== seen) {
+        seen = this.#activity;
+        quietSince = performance.now();
+      } else if (performance.now() - quietSince >= this.quietMs) {
+        return;
+      }
+      await sleep(0.5);
+    }
+  }
+
+  async waitFor(condition: () => boolean, realBudgetMs: number): Promise<boolean> {
+    await this.settle();
+    if (this.quietMs === 0 || condition()) return condition();
+    const start = performance.now();
+    while (!condition()) {
+      if (performance.now() - start >= realBudgetMs) return false;
+      await sleep(0.5);
+    }
+    return true;
+  }
+
+  /** Paced: sleeps until capture time t is due on the wall clock. */
+  async #reach(t: number): Promise<void> {
+    if (this.pace === undefined) return;
+    for (;;) {
+      const wait = this.#startedAt + t / this.pace - performance.now();
+      if (wait <= 0) return;
+      // Node caps a timer at MAX_TIMER_MS (about 24.8 days): a longer wait is taken in pieces.
+      await sleep(Math.min(wait, MAX_TIMER_MS));
+    }
+  }
+
+  /** Fires the next timer due by `limit`, if any, at its moment (the code it runs counts as activity). */
+  async #fireNext(limit: number): Promise<boolean> {
+    const due = this.clock.nextDueAt();
+    if (due === undefined || due > limit) return false;
+    await this.#reach(due);
+    this.clock.fireNext(limit);
+    this.#unsettled = true;
+    return true;
+  }
+
+  async advanceTo(t: number): Promise<void> {
+    await this.settle();
+    while (await this.#fireNext(t)) await this.settle();
+    await this.#reach(t);
+    this.clock.setNow(t);
+  }
+
+  async runUntilSettled(promise: Promise<unknown>, maxMs: number): Promise<boolean> {
+    const state = tracked(promise);
+    const limit = this.clock.now() + maxMs;
+    // The caller just started `promise`: its first steps are pending work.
+    this.#unsettled = true;
+    await this.settle();
+    while (!state.done) {
+      if (!(await this.#fireNext(limit))) break;
+      await this.settle();
+    }
+    return state.done;
+  }
+}
