@@ -9,6 +9,7 @@ import { registerDoctorCommand } from './commands/doctor.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerBridgeCommand } from './commands/bridge.js';
 import { registerDemoStoreCommand } from './commands/demo-store.js';
+import { registerConformCommand } from './commands/conform.js';
 import { USAGE_EXIT_CODE } from './usage-error.js';
 
 /** Builds the `tenkey` program. Each command lives in its own file under cli/commands/. */
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
     registerDemoCommand,
     registerBridgeCommand,
     registerDemoStoreCommand,
+    registerConformCommand,
   ]) {
     register(program);
   }
