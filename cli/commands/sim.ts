@@ -14,6 +14,8 @@ import { parseListen, startSimulator, type RunningSimulator, type SimulatorOptio
 import { findKeypadService, KEYPAD_SERVICES } from '../../device-sim/services.js';
 import { attachTerminalKeys } from '../../device-sim/terminal-input.js';
 import type { SessionEnd } from '../../device-sim/virtual-keypad.js';
+import { formatHostViolation, HostConductObserver } from '../../device-sim/strict/host-conduct.js';
+import { NONCONFORMING_EXIT_CODE } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';
 
 interface SimCommandOptions {
@@ -26,6 +28,7 @@ interface SimCommandOptions {
   keyCounter?: string;
   /** Commander's value for --no-merge-key-reports: false when given. */
   mergeKeyReports: boolean;
+  strict?: boolean;
 }
 
 
@@ -40,6 +43,7 @@ export function registerSimCommand(program: Command): void {
     .option('--fault <spec>', 'faults, e.g. "drop=0.01,seed=42", "silent", "busy", "exhaust-key", "vanish-after=5s"')
     .option('--service <name>', `card service (利用サービス): ${KEYPAD_SERVICES.map((s) => s.id).join(', ')}`)
     .option('--key-counter <n>', 'DUKPT counter of the first entry (default 1). The counter is not saved: every run starts at 1 again and reuses KSNs (fine for the TEST keys only); pass the next unused counter to keep KSNs unique across runs')
+    .option('--strict', `report every host behaviour PROTOCOL.md forbids (bad seq, missing ACK, START_ENTRY while busy, no keepalive, refused frames) on stderr; exit ${NONCONFORMING_EXIT_CODE} at the end if any`)
     .option('--no-merge-key-reports', 'send a KEY for every key even when keys outrun the line (a device without PROTOCOL.md §5.11 merging)')
     .action(async (options: SimCommandOptions) => {
       process.exitCode = await runSim(options);
@@ -62,6 +66,9 @@ async function runSim(options: SimCommandOptions): Promise<number> {
     return 1;
   }
   process.stdout.write(`${sim.address}\n`);
+  const strict = options.strict === true
+    ? new HostConductObserver(sim.keypad, { onViolation: (v) => process.stderr.write(`tenkey sim: ${formatHostViolation(v)}\n`) })
+    : undefined;
 
   const interactive = process.stdin.isTTY === true && simOptions.keys === undefined;
   let restoreKeyboard: (() => void) | undefined;
@@ -75,8 +82,12 @@ async function runSim(options: SimCommandOptions): Promise<number> {
   process.off('SIGINT', stop);
   process.off('SIGTERM', stop);
   restoreKeyboard?.();
+  strict?.close();
   await sim.close();
-  return 0;
+  if (strict === undefined) return 0;
+  const count = strict.violations.length;
+  process.stderr.write(`tenkey sim: ${count} host violation${count === 1 ? '' : 's'} of PROTOCOL.md\n`);
+  return count === 0 ? 0 : NONCONFORMING_EXIT_CODE;
 }
 
 /** The keyboard as the keypad plus the live display; returns what undoes both. */
