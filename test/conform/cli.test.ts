@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { projectRoot, runCli } from '../host-driver/cli-runner.js';
+import { projectRoot, runCli, runCliInProcess } from '../host-driver/cli-runner.js';
 
 const SCRIPT = '<wait:2500>4111111111111111<enter>1230<enter>';
 const children: ChildProcess[] = [];
@@ -46,4 +46,14 @@ describe('tenkey conform against tenkey sim', () => {
       expect(run.stdout + run.stderr).not.toContain('4111111111111111');
     }, 120_000);
   }
+
+  it('a bad --keys script is a usage error (exit 2) naming the column; a bad address is CONNECTION (exit 4)', async () => {
+    const badKeys = await runCliInProcess(['conform', '--device', 'tcp://127.0.0.1:9', '--keys', '12<enterr>']);
+    expect(badKeys.code).toBe(2);
+    expect(badKeys.stderr).toMatch(/tenkey conform: --keys: unknown key <enterr> .* at column 3/);
+    const badAddress = await runCliInProcess(['conform', '--device', 'not-an-address', '--keys', SCRIPT]);
+    expect(badAddress.code).toBe(4);
+    expect(badAddress.stderr).toContain('BAD_ADDRESS');
+    expect(badAddress.stdout).toBe('');
+  });
 });
