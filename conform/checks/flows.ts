@@ -71,7 +71,7 @@ export const FLOW_CHECKS: readonly ConformCheck[] = [
       requireAskable(context);
       const { sessionId, mark } = await startEntry(context);
       await context.keys.type({
-        say: 'a 16-digit number that fails the Luhn check (a test number with its last digit changed), then ENTER',
+        say: 'a sixteen-digit number that fails the Luhn check (a test number with its last digit changed), then ENTER',
         script: `${TEST_CARDS['luhn-fail']}<enter>`,
       });
       const { message } = await requireMessage(context, mark, 'KEY', 'KEY ENTER with notice INVALID_PAN', {
