@@ -28,8 +28,8 @@ const now = (): number => performance.now();
 export class ConformProbe extends EventEmitter<{ heard: [HeardFrame] }> {
   readonly heard: HeardFrame[] = [];
   readonly drops: KeypadDrop[] = [];
-  /** ACK every device message as it arrives (§6.2); checks of retransmission turn it off for a while. */
-  autoAck = true;
+  /** ACK every device message as it arrives (§6.2); checks of retransmission turn it off, or pick the frames to ACK. */
+  autoAck: boolean | ((frame: Frame) => boolean) = true;
   #nextSeq = 0;
   #lastSentAt = now();
   /** Seqs of the keepalive PINGs and their nonces: their ACKs and PONGs are not answers to a check. */
@@ -122,7 +122,8 @@ export class ConformProbe extends EventEmitter<{ heard: [HeardFrame] }> {
     const heard = { at: now(), frame };
     this.heard.push(heard);
     const { message } = frame;
-    if (this.autoAck && frame.fromDevice && message.type !== 'ACK' && message.type !== 'NAK') {
+    const ack = typeof this.autoAck === 'function' ? this.autoAck(frame) : this.autoAck;
+    if (ack && frame.fromDevice && message.type !== 'ACK' && message.type !== 'NAK') {
       this.transport.write(encodeFrame({ type: 'ACK' }, frame.seq, { fromDevice: false }));
     }
     this.emit('heard', heard);

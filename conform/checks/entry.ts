@@ -91,4 +91,30 @@ export const ENTRY_CHECKS: readonly ConformCheck[] = [
       must(final?.type === 'STATUS' && final.state === 'TIMEOUT', 'no STATUS TIMEOUT before ERROR TIMEOUT');
     },
   },
+  {
+    id: 'resend.answer', group: 'entry', section: '§6.4, §6.5', required: false, idleWindowMs: 2500,
+    clause: 'an ERROR that failed NO_ACK while the host is heard is sent again as a new message (next seq, no RETRANSMISSION flag)',
+    async run(context) {
+      const { probe } = context;
+      let withheld: number | undefined;
+      // Every copy of the entry's first ERROR goes unanswered; everything else is ACKed, so the host stays heard.
+      probe.autoAck = (frame) => {
+        if (frame.message.type !== 'ERROR') return true;
+        withheld ??= frame.seq;
+        return frame.seq !== withheld;
+      };
+      try {
+        const { sessionId, mark } = await startEntry(context, { inactivityTimeoutS: 1 });
+        const first = await requireMessage(context, mark, 'ERROR', `ERROR TIMEOUT for session ${sessionId}`, {
+          match: (m) => m.sessionId === sessionId, timeoutMs: 2500,
+        });
+        const firstSeq = first.heard.frame.seq;
+        const again = await probe.waitFor(mark, (f) => f.message.type === 'ERROR' && f.message.sessionId === sessionId && f.seq !== firstSeq, 2500);
+        must(again !== undefined, `the unacknowledged ERROR (seq ${firstSeq}) was not sent again as a new message within 2,500 ms`);
+        must(!again.frame.retransmission, 'the ERROR sent again carries the RETRANSMISSION flag: it must be a new message');
+      } finally {
+        probe.autoAck = true;
+      }
+    },
+  },
 ];

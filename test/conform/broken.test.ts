@@ -83,6 +83,21 @@ describe('tenkey conform against broken keypads', () => {
     expectFailed(report, 'cancel.running', '§5.5');
   }, 60_000);
 
+  it('a keypad that never sends a lost ERROR again fails the optional §6.4 re-send check only', async () => {
+    const firstErrorSeq = new Map<number, number>();
+    const report = await conformOf((f) => {
+      if (f.message.type !== 'ERROR' || f.retransmission) return [asIs(f)];
+      const seen = firstErrorSeq.get(f.message.sessionId);
+      if (seen === undefined) firstErrorSeq.set(f.message.sessionId, f.seq);
+      return seen === undefined || seen === f.seq ? [asIs(f)] : [];
+    }, ['entry']);
+    const result = report.results.find((r) => r.id === 'resend.answer');
+    expect(result?.outcome, formatReportText(report)).toBe('fail');
+    expect(result?.section).toBe('§6.4, §6.5');
+    // A SHOULD: the keypad still conforms.
+    expect(report.conforms).toBe(true);
+  }, 60_000);
+
   it('the CLI exits 8 and names the clause; --json carries the failing check for CI', async () => {
     const keypad = await brokenKeypad((f) => (f.message.type === 'INFO' ? [] : [asIs(f)]));
     const run = await runCli(['conform', '--device', keypad.address, '--json', '--keys', '<wait:2500>4111111111111111<enter>1230<enter>'], { timeoutMs: 90_000 });
