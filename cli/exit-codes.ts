@@ -19,3 +19,6 @@ export const EXIT_CODES: Readonly<Record<'OK' | 'USAGE' | TenkeyOutcome, number>
 export function exitCodesHelp(): string {
   return `Exit codes: ${Object.entries(EXIT_CODES).map(([k, v]) => `${v} ${k}`).join(', ')}.`;
 }
+
+/** A peer broke PROTOCOL.md: `tenkey conform` found a required check failed, or `tenkey sim --strict` saw a host violation. */
+export const NONCONFORMING_EXIT_CODE = 8;

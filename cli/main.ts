@@ -10,6 +10,7 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerBridgeCommand } from './commands/bridge.js';
 import { registerDemoStoreCommand } from './commands/demo-store.js';
 import { printableText } from '../protocol/printable-text.js';
+import { registerConformCommand } from './commands/conform.js';
 import { MAX_CLI_ERROR, USAGE_EXIT_CODE } from './usage-error.js';
 
 /** Builds the `tenkey` program. Each command lives in its own file under cli/commands/. */
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
     registerDemoCommand,
     registerBridgeCommand,
     registerDemoStoreCommand,
+    registerConformCommand,
   ]) {
     register(program);
   }

@@ -13,7 +13,7 @@ const mainPath = resolve(root, 'cli/main.ts');
 
 /** Every command whose help README shows, in order ([] = the top-level help). */
 const HELP_PAGES: readonly (readonly string[])[] = [
-  [], ['demo'], ['demo-store'], ['sim'], ['read'], ['doctor'], ['bridge'], ['tap'], ['decode'], ['capture', 'export'], ['capture', 'import'], ['replay'],
+  [], ['demo'], ['demo-store'], ['sim'], ['read'], ['doctor'], ['bridge'], ['tap'], ['decode'], ['capture', 'export'], ['capture', 'import'], ['replay'], ['conform'],
 ];
 
 /** `tenkey <args> --help` as a user sees it, run from the TypeScript sources (no build needed). */

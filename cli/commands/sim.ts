@@ -16,6 +16,8 @@ import { attachTerminalKeys } from '../../device-sim/terminal-input.js';
 import type { SessionEnd } from '../../device-sim/virtual-keypad.js';
 import { NativeAddonMissingError } from '../../device-sim/transport/native-pty.js';
 import { keypadStateFile } from '../state-dir.js';
+import { formatHostViolation, HostConductObserver } from '../../device-sim/strict/host-conduct.js';
+import { NONCONFORMING_EXIT_CODE } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';
 
 interface SimCommandOptions {
@@ -29,6 +31,7 @@ interface SimCommandOptions {
   state?: string;
   /** Commander's value for --no-merge-key-reports: false when given. */
   mergeKeyReports: boolean;
+  strict?: boolean;
 }
 
 
@@ -44,6 +47,7 @@ export function registerSimCommand(program: Command): void {
     .option('--service <name>', `card service (利用サービス): ${KEYPAD_SERVICES.map((s) => s.id).join(', ')}`)
     .option('--state <file>', "the keypad's non-volatile memory: its DUKPT counter, saved before each RESULT leaves, so no run reuses a KSN (default $XDG_STATE_HOME/tenkey/keypads/SIM-00000001.json; without XDG_STATE_HOME, ~/.local/state/tenkey/…)")
     .option('--key-counter <n>', 'DUKPT counter of the first entry when the state file is new (default 1); with a saved counter it may only move it forward')
+    .option('--strict', `report every host behaviour PROTOCOL.md forbids (bad seq, missing ACK, START_ENTRY while busy, no keepalive, refused frames) on stderr; exit ${NONCONFORMING_EXIT_CODE} at the end if any`)
     .option('--no-merge-key-reports', 'send a KEY for every key even when keys outrun the line (a device without PROTOCOL.md §5.11 merging)')
     .action(async (options: SimCommandOptions) => {
       process.exitCode = await runSim(options);
@@ -70,6 +74,9 @@ async function runSim(options: SimCommandOptions): Promise<number> {
   process.stdout.write(`${sim.address}\n`);
   // A host that would cost unbounded memory, or sat silent on the TCP slot, is dropped: say so (PROTOCOL.md §6.4).
   sim.keypad.on('host-dropped', (error) => process.stderr.write(`tenkey sim: host dropped (${error.code}): ${error.message}\n`));
+  const strict = options.strict === true
+    ? new HostConductObserver(sim.keypad, { onViolation: (v) => process.stderr.write(`tenkey sim: ${formatHostViolation(v)}\n`) })
+    : undefined;
 
   const interactive = process.stdin.isTTY === true && simOptions.keys === undefined;
   let restoreKeyboard: (() => void) | undefined;
@@ -83,8 +90,12 @@ async function runSim(options: SimCommandOptions): Promise<number> {
   process.off('SIGINT', stop);
   process.off('SIGTERM', stop);
   restoreKeyboard?.();
+  strict?.close();
   await sim.close();
-  return 0;
+  if (strict === undefined) return 0;
+  const count = strict.violations.length;
+  process.stderr.write(`tenkey sim: ${count} host violation${count === 1 ? '' : 's'} of PROTOCOL.md\n`);
+  return count === 0 ? 0 : NONCONFORMING_EXIT_CODE;
 }
 
 /** The keyboard as the keypad plus the live display; returns what undoes both. */
