@@ -5,7 +5,7 @@
 import { DEFAULT_DEVICE_ADDRESS, tenkeyError, type TenkeyLogger } from '../host-driver/index.js';
 import type { BackoffOptions } from '../host-driver/backoff.js';
 import { invalidOpenTenkeyOption, type LinkTimingOptions } from '../host-driver/options.js';
-import { findCardService } from '../host-driver/services.js';
+import { findCardService, unknownServiceDetail } from '../host-driver/services.js';
 import { CodedError } from '../protocol/coded-error.js';
 import { systemClock, type Clock } from '../protocol/clock.js';
 import { MAX_TIMER_MS } from '../protocol/constants.js';
@@ -94,7 +94,7 @@ export function resolveBridgeOptions(options: BridgeOptions): ResolvedBridgeOpti
     throw e;
   }
   if (options.service !== undefined && !findCardService(options.service)) {
-    throw tenkeyError('UNKNOWN_SERVICE', `unknown card service "${options.service}"`);
+    throw tenkeyError('UNKNOWN_SERVICE', unknownServiceDetail(options.service));
   }
   const grace = options.unwatchedEntryGraceMs ?? UNWATCHED_ENTRY_GRACE_MS;
   if (!(Number.isSafeInteger(grace) && grace >= 1 && grace <= MAX_TIMER_MS)) {

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { tenkeyError, type TenkeyError } from '../host-driver/index.js';
 import { redactDigits } from '../host-driver/redact.js';
-import { findCardService } from '../host-driver/services.js';
+import { findCardService, unknownServiceDetail } from '../host-driver/services.js';
 import { ENTRY_RETENTION_MS, KEEPALIVE_MS, resolveBridgeOptions, type BridgeOptions, type ResolvedBridgeOptions } from './bridge-options.js';
 import { EntryRegistry, type BridgeEntry } from './entry-registry.js';
 import { entryRequestOf } from './entry-request.js';
@@ -189,7 +189,7 @@ class Bridge implements RunningBridge {
     const entryRequest = entryRequestOf(await readJsonBody(request));
     const service = entryRequest.service ?? this.settings.service;
     if (service !== undefined && !findCardService(service)) {
-      sendTenkeyError(response, 400, tenkeyError('UNKNOWN_SERVICE', `unknown card service "${redactDigits(service.slice(0, 60))}"`), cors);
+      sendTenkeyError(response, 400, tenkeyError('UNKNOWN_SERVICE', unknownServiceDetail(redactDigits(service.slice(0, 60)))), cors);
       return;
     }
     const keypad = this.#holder.keypad;

@@ -2,7 +2,7 @@ import { systemClock, type Brand } from '../protocol/index.js';
 import { tenkeyError } from './errors.js';
 import { silentLogger } from './logger.js';
 import { DEFAULT_DEVICE_ADDRESS, invalidOpenTenkeyOption, type OpenTenkeyOptions } from './options.js';
-import { acceptedBrandsOf, findCardService } from './services.js';
+import { acceptedBrandsOf, findCardService, unknownServiceDetail } from './services.js';
 import { openTenkeyOverTransport } from './open-over-transport.js';
 import type { TenkeyKeypad } from './tenkey-keypad.js';
 import { openTransport, parseKeypadAddress } from './transport/open-transport.js';
@@ -32,7 +32,7 @@ export async function openTenkey(options: OpenTenkeyOptions = {}): Promise<Tenke
   let acceptedBrands: readonly Brand[] = [];
   if (options.service !== undefined) {
     const service = findCardService(options.service);
-    if (!service) throw tenkeyError('UNKNOWN_SERVICE', `unknown card service "${options.service}"`);
+    if (!service) throw tenkeyError('UNKNOWN_SERVICE', unknownServiceDetail(options.service));
     acceptedBrands = acceptedBrandsOf(service);
   }
   const addressText = options.device ?? DEFAULT_DEVICE_ADDRESS;

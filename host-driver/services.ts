@@ -3,4 +3,4 @@
  * START_ENTRY so the keypad refuses other brands at once (UNSUPPORTED_BRAND → CARD_SERVICE), before anything
  * reaches the service. The table itself lives in protocol/card-services.ts, shared with the simulator.
  */
-export { CARD_SERVICES, findCardService, acceptedBrandsOf, type CardService } from '../protocol/card-services.js';
+export { CARD_SERVICES, findCardService, acceptedBrandsOf, cardServiceIds, unknownServiceDetail, type CardService } from '../protocol/card-services.js';

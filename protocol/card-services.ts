@@ -38,3 +38,13 @@ export function findCardService(name: string): CardService | undefined {
 export function acceptedBrandsOf(service: CardService): readonly Brand[] {
   return service.brands === 'all' ? [] : service.brands;
 }
+
+/** Every service id, as `--help` and the errors list them. */
+export function cardServiceIds(): string {
+  return CARD_SERVICES.map((s) => s.id).join(', ');
+}
+
+/** The detail of an unknown service; `shown` is the name as the caller may echo it (redacted where a client sent it). */
+export function unknownServiceDetail(shown: string): string {
+  return `unknown card service "${shown}" (known: ${cardServiceIds()})`;
+}

@@ -7,7 +7,8 @@ import {
   BridgeOptionsError, DEFAULT_BRIDGE_LISTEN, isLoopback, parseAllowedOrigin, parseListenAddress, startBridge, type KeypadHealth, type RequestLogEntry,
   type RunningBridge,
 } from '../../bridge/index.js';
-import { CARD_SERVICES, isTenkeyError, streamLogger } from '../../host-driver/index.js';
+import { isTenkeyError, streamLogger } from '../../host-driver/index.js';
+import { cardServiceIds } from '../../host-driver/services.js';
 import { MAX_TIMER_MS } from '../../protocol/constants.js';
 import { integerIn } from '../option-parsers.js';
 import { USAGE_EXIT_CODE } from '../usage-error.js';
@@ -43,7 +44,7 @@ export function registerBridgeCommand(program: Command): void {
     .addOption(new Option('--allow-origin <url>', 'an origin (https://shop.example.com) whose pages may call the bridge; repeatable')
       .argParser((value: string, previous: string[]) => [...previous, origin(value)])
       .default([], 'none: only requests without Origin'))
-    .option('-s, --service <name>', `利用サービス for entries that name none: ${CARD_SERVICES.map((s) => s.id).join(', ')}`)
+    .option('-s, --service <name>', `利用サービス for entries that name none: ${cardServiceIds()}`)
     .option('--connect-timeout <ms>', 'time allowed to open the keypad and handshake, per attempt', integerIn('--connect-timeout', 1, MAX_TIMER_MS))
     .option('-v, --verbose', 'driver log lines on stderr', false)
     .addHelpText('after', '\nEndpoints: GET /health, POST /entries, GET /entries/:id/events, DELETE /entries/:id (bridge/HTTP-API.md).\nExit codes: 0 stopped by SIGINT/SIGTERM, 1 cannot listen, 2 USAGE.')

@@ -8,6 +8,7 @@ import {
   type TenkeyKeypad,
 } from '../../host-driver/index.js';
 import { ENTRY_SESSION_CAP_S, MAX_REVEAL_DIGITS } from '../../protocol/index.js';
+import { cardServiceIds } from '../../host-driver/services.js';
 import { cancelledJson, humanCancelled, humanError } from '../driver-output.js';
 import { EXIT_CODES, exitCodesHelp } from '../exit-codes.js';
 import { integerIn } from '../option-parsers.js';
@@ -29,7 +30,7 @@ export function registerReadCommand(program: Command): void {
     .option('-d, --device <address>', 'serial path (/dev/ttyUSB0, a PTY) or tcp://HOST:PORT', DEFAULT_DEVICE_ADDRESS)
     .option('-t, --timeout <seconds>', `keypad inactivity timeout, 1–${ENTRY_SESSION_CAP_S}`, integerIn('--timeout', 1, ENTRY_SESSION_CAP_S), 60)
     .option('-r, --reveal <n>', `last PAN digits to reveal, 0–${MAX_REVEAL_DIGITS}`, integerIn('--reveal', 0, MAX_REVEAL_DIGITS), 3)
-    .option('-s, --service <name>', '利用サービス: card service id (decides accepted brands)')
+    .option('-s, --service <name>', `利用サービス: card service id (decides accepted brands): ${cardServiceIds()}`)
     .option('--no-expiry', 'do not ask for the expiry date')
     .option('--json', 'print exactly one JSON object on stdout: the card, {"error":…} or {"cancelled":…}', false)
     .option('-v, --verbose', 'driver log lines on stderr', false)
