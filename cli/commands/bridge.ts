@@ -12,6 +12,7 @@ import { cardServiceIds } from '../../host-driver/services.js';
 import { MAX_TIMER_MS } from '../../protocol/constants.js';
 import { integerIn } from '../option-parsers.js';
 import { USAGE_EXIT_CODE } from '../usage-error.js';
+import { exitCodesHelp } from '../exit-codes.js';
 
 interface BridgeCommandOptions {
   device: string;
@@ -47,7 +48,7 @@ export function registerBridgeCommand(program: Command): void {
     .option('-s, --service <name>', `利用サービス for entries that name none: ${cardServiceIds()}`)
     .option('--connect-timeout <ms>', 'time allowed to open the keypad and handshake, per attempt', integerIn('--connect-timeout', 1, MAX_TIMER_MS))
     .option('-v, --verbose', 'driver log lines on stderr', false)
-    .addHelpText('after', '\nEndpoints: GET /health, POST /entries, GET /entries/:id/events, DELETE /entries/:id (bridge/HTTP-API.md).\nExit codes: 0 stopped by SIGINT/SIGTERM, 1 cannot listen, 2 USAGE.')
+    .addHelpText('after', `\nEndpoints: GET /health, POST /entries, GET /entries/:id/events, DELETE /entries/:id (bridge/HTTP-API.md).\n${exitCodesHelp('bridge')}`)
     .action(async (options: BridgeCommandOptions) => {
       process.exitCode = await runBridge(options);
     });

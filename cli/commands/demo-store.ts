@@ -14,6 +14,7 @@ import {
 import { startSimulator, type RunningSimulator } from '../../device-sim/index.js';
 import { attachTerminalKeys } from '../../device-sim/terminal-input.js';
 import { USAGE_EXIT_CODE } from '../usage-error.js';
+import { exitCodesHelp } from '../exit-codes.js';
 
 interface DemoStoreCommandOptions {
   listen: string;
@@ -31,7 +32,7 @@ export function registerDemoStoreCommand(program: Command): void {
     .option('--listen <host:port>', 'address to serve the store on (port 0 = any free port)', `${DEFAULT_STORE_HOST}:${DEFAULT_STORE_PORT}`)
     .option('--with-keypad', 'also run a virtual keypad (TEST keys only) on a PTY and a bridge at --bridge-listen for the store', false)
     .option('--bridge-listen <host:port>', "the bridge's address: where --with-keypad runs it (port 0 = any free port), and the store settings' プライベートIP / ポート番号", DEFAULT_BRIDGE_ADDRESS)
-    .addHelpText('after', '\nWithout --with-keypad, run `tenkey bridge --allow-origin <store URL>` beside a keypad yourself.\nThe card numbers that work, are declined or make the card service unavailable are listed in the README.')
+    .addHelpText('after', `\nWithout --with-keypad, run \`tenkey bridge --allow-origin <store URL>\` beside a keypad yourself.\nThe card numbers that work, are declined or make the card service unavailable are listed in the README.\n${exitCodesHelp('demo-store')}`)
     .action(async (options: DemoStoreCommandOptions) => {
       process.exitCode = await runDemoStore(options);
     });

@@ -8,7 +8,7 @@ import {
   type TenkeyKeypad,
 } from '../../host-driver/index.js';
 import { humanError } from '../driver-output.js';
-import { EXIT_CODES } from '../exit-codes.js';
+import { EXIT_CODES, exitCodesHelp } from '../exit-codes.js';
 
 interface DoctorCommandOptions {
   device: string;
@@ -42,6 +42,7 @@ export function registerDoctorCommand(program: Command): void {
     .option('--no-enabled', 'テンキーパッド入力 is OFF (shows what the store would see)')
     .option('--json', 'print the report as one JSON object on stdout', false)
     .option('-v, --verbose', 'driver log lines on stderr', false)
+    .addHelpText('after', `\n${exitCodesHelp('doctor')}`)
     .action(async (options: DoctorCommandOptions) => {
       const report = await runDoctor(options);
       process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : humanReport(report));

@@ -34,7 +34,7 @@ export function registerReadCommand(program: Command): void {
     .option('--no-expiry', 'do not ask for the expiry date')
     .option('--json', 'print exactly one JSON object on stdout: the card, {"error":…} or {"cancelled":…}', false)
     .option('-v, --verbose', 'driver log lines on stderr', false)
-    .addHelpText('after', `\n${exitCodesHelp()}`)
+    .addHelpText('after', `\n${exitCodesHelp('read')}`)
     .action(async (options: ReadCommandOptions) => {
       process.exitCode = await runRead(options);
     });

@@ -4,6 +4,7 @@ import { replayCapture } from '../capture/replay.js';
 import { formatReplayReport } from '../capture/replay-report.js';
 import { UsageError } from '../usage-error.js';
 import { reportCliError } from '../capture/cli-support.js';
+import { exitCodesHelp } from '../exit-codes.js';
 
 interface ReplayFlags {
   against: string;
@@ -24,9 +25,7 @@ export function registerReplayCommand(program: Command): void {
     .option('--instant', 'virtual time: timers and recorded gaps take no real time (default)')
     .option('--speed <n>', 'real time, N times faster than recorded (1 = as recorded)')
     .addHelpText('after', `
-Exit status: 0 everything matched, 1 differences (listed frame by frame), 2 the capture cannot be replayed
-this way (unreadable, corrupt or empty; no HELLO for --against host, no scenario.keys for --against device)
-or bad usage.
+${exitCodesHelp('replay')}
 Random values (session ids, nonces, ciphertext, KSN counter) are compared as described in
 protocol/capture/CAPTURE-FORMAT.md, "Replay".
 --instant still waits in real time in two places: up to 250 ms per step for I/O in flight to arrive (about

@@ -15,6 +15,7 @@ import { findKeypadService, KEYPAD_SERVICES } from '../../device-sim/services.js
 import { attachTerminalKeys } from '../../device-sim/terminal-input.js';
 import type { SessionEnd } from '../../device-sim/virtual-keypad.js';
 import { UsageError } from '../usage-error.js';
+import { exitCodesHelp } from '../exit-codes.js';
 
 interface SimCommandOptions {
   listen?: string;
@@ -41,6 +42,7 @@ export function registerSimCommand(program: Command): void {
     .option('--service <name>', `card service (利用サービス): ${KEYPAD_SERVICES.map((s) => s.id).join(', ')}`)
     .option('--key-counter <n>', 'DUKPT counter of the first entry (default 1). The counter is not saved: every run starts at 1 again and reuses KSNs (fine for the TEST keys only); pass the next unused counter to keep KSNs unique across runs')
     .option('--no-merge-key-reports', 'send a KEY for every key even when keys outrun the line (a device without PROTOCOL.md §5.11 merging)')
+    .addHelpText('after', `\n${exitCodesHelp('sim')}`)
     .action(async (options: SimCommandOptions) => {
       process.exitCode = await runSim(options);
     });
