@@ -3,19 +3,18 @@
  * can read it); it serves until SIGINT/SIGTERM (exit 0). On a TTY without --keys/--script the PC keyboard is the
  * keypad, with a small live display redrawn on stderr.
  */
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { DEFAULT_TCP_PORT } from '../../protocol/constants.js';
 import { isValidCounter, MAX_COUNTER } from '../../device-sim/crypto/aes-dukpt.js';
 import { TerminalDisplay } from '../../device-sim/display.js';
 import { parseFaultSpec } from '../../device-sim/faults/fault-spec.js';
-import { parseKeyScript } from '../../device-sim/key-script.js';
 import { parseListen, startSimulator, type RunningSimulator, type SimulatorOptions } from '../../device-sim/keypad-server.js';
 import { findKeypadService, KEYPAD_SERVICES } from '../../device-sim/services.js';
 import { attachTerminalKeys } from '../../device-sim/terminal-input.js';
 import type { SessionEnd } from '../../device-sim/virtual-keypad.js';
 import { UsageError } from '../usage-error.js';
 import { exitCodesHelp } from '../exit-codes.js';
+import { keyScriptOf } from '../key-script-option.js';
 
 interface SimCommandOptions {
   listen?: string;
@@ -81,8 +80,8 @@ async function runSim(options: SimCommandOptions): Promise<number> {
   return 0;
 }
 
-/** The keyboard as the keypad plus the live display; returns what undoes both. */
-function attachKeyboard(sim: RunningSimulator, quit: () => void): () => void {
+/** The keyboard as the keypad plus the live display (masked: ● for digits); returns what undoes both. */
+export function attachKeyboard(sim: RunningSimulator, quit: () => void): () => void {
   const display = new TerminalDisplay(process.stderr);
   const redraw = (): void => display.draw(sim.keypad.display());
   sim.keypad.on('display', redraw);
@@ -120,19 +119,8 @@ async function toSimulatorOptions(options: SimCommandOptions): Promise<Simulator
     if (simOptions.listen !== undefined && simOptions.listen !== 'pty') throw new UsageError('--link is for a PTY keypad only');
     simOptions.link = options.link;
   }
-  if (options.keys !== undefined && options.script !== undefined) throw new UsageError('give --keys or --script, not both');
-  let keys = options.keys;
-  if (options.script !== undefined) {
-    try {
-      keys = (await readFile(options.script, 'utf8')).replace(/#[^\n]*/g, '');
-    } catch (error) {
-      throw new UsageError(`cannot read --script ${options.script}: ${(error as NodeJS.ErrnoException).code ?? messageOf(error)}`);
-    }
-  }
-  if (keys !== undefined) {
-    parseKeyScript(keys); // reports a bad script with its column before anything listens
-    simOptions.keys = keys;
-  }
+  const keys = await keyScriptOf(options);
+  if (keys !== undefined) simOptions.keys = keys;
   if (options.fault !== undefined) simOptions.faults = parseFaultSpec(options.fault);
   if (options.service !== undefined) simOptions.service = findKeypadService(options.service).id;
   if (options.keyCounter !== undefined) {
