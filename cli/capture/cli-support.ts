@@ -14,7 +14,7 @@ export interface HexDirectionFlags {
 }
 
 /** Help text of the shared --format option. */
-export const FORMAT_OPTION_HELP = 'input format: auto (capture or hex dump, told from the content), jsonl, hex, or raw (bytes as read from the port, one direction)';
+export const FORMAT_OPTION_HELP = 'input format: auto (capture, hex dump or pcapng, told from the content), jsonl, hex, raw (bytes as read from the port, one direction), or pcapng (tenkey capture export)';
 
 export function hexImportOptionsFrom(flags: HexDirectionFlags): LoadCaptureOptions {
   const options: LoadCaptureOptions = {};

@@ -9,7 +9,7 @@ import { operatorKeys, selfTypingKeys, type KeySource } from '../../conform/key-
 import { runConformance } from '../../conform/runner.js';
 import { toTenkeyError } from '../../host-driver/index.js';
 import { humanError } from '../driver-output.js';
-import { EXIT_CODES, NONCONFORMING_EXIT_CODE } from '../exit-codes.js';
+import { EXIT_CODES, exitCodesHelp, NONCONFORMING_EXIT_CODE } from '../exit-codes.js';
 
 interface ConformCommandOptions {
   device: string;
@@ -24,7 +24,7 @@ export function registerConformCommand(program: Command): void {
     .requiredOption('-d, --device <address>', 'the keypad under test: serial path (/dev/ttyUSB0, a PTY) or tcp://HOST:PORT')
     .option('--keys <script>', 'the keypad types this key script at each START_ENTRY by itself (tenkey sim --keys, same script); it must start with <wait:2500> and enter one valid card with expiry. Without it the operator is asked on stderr what to type')
     .option('--json', 'print the report as one JSON object on stdout', false)
-    .addHelpText('after', `\nExit codes: 0 every required check passed, 2 USAGE, 4 CONNECTION (the keypad could not be opened), ${NONCONFORMING_EXIT_CODE} a required check failed or was skipped.`)
+    .addHelpText('after', `\n${exitCodesHelp('conform')}`)
     .action(async (options: ConformCommandOptions) => {
       process.exitCode = await runConform(options);
     });

@@ -36,7 +36,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--keys <script>', 'key script typed on the virtual keypad (default: a TEST Visa card)')
     .option('--no-interactive', 'never use the keyboard as the keypad, even on a TTY')
     .option('--timeout <seconds>', `keypad inactivity timeout, 1–${ENTRY_SESSION_CAP_S}`, integerIn('--timeout', 1, ENTRY_SESSION_CAP_S), DEFAULT_INACTIVITY_TIMEOUT_S)
-    .addHelpText('after', `\n${exitCodesHelp()} A cancelled entry exits 0 here: the demo ran as it should.`)
+    .addHelpText('after', `\n${exitCodesHelp('demo')} A cancelled entry exits 0 here: the demo ran as it should.`)
     .action(async (options: DemoOptions) => {
       process.exitCode = await runDemo(options);
     });

@@ -10,7 +10,7 @@ import {
 import { printableDevice } from '../../host-driver/printable-device.js';
 import { humanError } from '../driver-output.js';
 import { printableText } from '../../protocol/printable-text.js';
-import { EXIT_CODES } from '../exit-codes.js';
+import { EXIT_CODES, exitCodesHelp } from '../exit-codes.js';
 import { MAX_CLI_ERROR } from '../usage-error.js';
 
 interface DoctorCommandOptions {
@@ -45,6 +45,7 @@ export function registerDoctorCommand(program: Command): void {
     .option('--no-enabled', 'テンキーパッド入力 is OFF (shows what the store would see)')
     .option('--json', 'print the report as one JSON object on stdout', false)
     .option('-v, --verbose', 'driver log lines on stderr', false)
+    .addHelpText('after', `\n${exitCodesHelp('doctor')}`)
     .action(async (options: DoctorCommandOptions) => {
       const report = await runDoctor(options);
       process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : humanReport(report));

@@ -9,6 +9,7 @@ import {
 } from '../../host-driver/index.js';
 import { printableDevice } from '../../host-driver/printable-device.js';
 import { ENTRY_SESSION_CAP_S, MAX_REVEAL_DIGITS } from '../../protocol/index.js';
+import { cardServiceIds } from '../../host-driver/services.js';
 import { cancelledJson, humanCancelled, humanError } from '../driver-output.js';
 import { EXIT_CODES, exitCodesHelp } from '../exit-codes.js';
 import { integerIn } from '../option-parsers.js';
@@ -30,11 +31,11 @@ export function registerReadCommand(program: Command): void {
     .option('-d, --device <address>', 'serial path (/dev/ttyUSB0, a PTY) or tcp://HOST:PORT', DEFAULT_DEVICE_ADDRESS)
     .option('-t, --timeout <seconds>', `keypad inactivity timeout, 1–${ENTRY_SESSION_CAP_S}`, integerIn('--timeout', 1, ENTRY_SESSION_CAP_S), 60)
     .option('-r, --reveal <n>', `last PAN digits to reveal, 0–${MAX_REVEAL_DIGITS}`, integerIn('--reveal', 0, MAX_REVEAL_DIGITS), 3)
-    .option('-s, --service <name>', '利用サービス: card service id (decides accepted brands)')
+    .option('-s, --service <name>', `利用サービス: card service id (decides accepted brands): ${cardServiceIds()}`)
     .option('--no-expiry', 'do not ask for the expiry date')
     .option('--json', 'print exactly one JSON object on stdout: the card, {"error":…} or {"cancelled":…}', false)
     .option('-v, --verbose', 'driver log lines on stderr', false)
-    .addHelpText('after', `\n${exitCodesHelp()}`)
+    .addHelpText('after', `\n${exitCodesHelp('read')}`)
     .action(async (options: ReadCommandOptions) => {
       process.exitCode = await runRead(options);
     });

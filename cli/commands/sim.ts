@@ -3,13 +3,11 @@
  * can read it); it serves until SIGINT/SIGTERM (exit 0). On a TTY without --keys/--script the PC keyboard is the
  * keypad, with a small live display redrawn on stderr.
  */
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { DEFAULT_TCP_PORT } from '../../protocol/constants.js';
 import { isValidCounter, MAX_COUNTER } from '../../device-sim/crypto/aes-dukpt.js';
 import { TerminalDisplay } from '../../device-sim/display.js';
 import { parseFaultSpec } from '../../device-sim/faults/fault-spec.js';
-import { parseKeyScript } from '../../device-sim/key-script.js';
 import { parseListen, startSimulator, type RunningSimulator, type SimulatorOptions } from '../../device-sim/keypad-server.js';
 import { findKeypadService, KEYPAD_SERVICES } from '../../device-sim/services.js';
 import { attachTerminalKeys } from '../../device-sim/terminal-input.js';
@@ -19,6 +17,8 @@ import { keypadStateFile } from '../state-dir.js';
 import { formatHostViolation, HostConductObserver } from '../../device-sim/strict/host-conduct.js';
 import { NONCONFORMING_EXIT_CODE } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';
+import { exitCodesHelp } from '../exit-codes.js';
+import { keyScriptOf } from '../key-script-option.js';
 
 interface SimCommandOptions {
   listen?: string;
@@ -49,6 +49,7 @@ export function registerSimCommand(program: Command): void {
     .option('--key-counter <n>', 'DUKPT counter of the first entry when the state file is new (default 1); with a saved counter it may only move it forward')
     .option('--strict', `report every host behaviour PROTOCOL.md forbids (bad seq, missing ACK, START_ENTRY while busy, no keepalive, refused frames) on stderr; exit ${NONCONFORMING_EXIT_CODE} at the end if any`)
     .option('--no-merge-key-reports', 'send a KEY for every key even when keys outrun the line (a device without PROTOCOL.md §5.11 merging)')
+    .addHelpText('after', `\n${exitCodesHelp('sim')}`)
     .action(async (options: SimCommandOptions) => {
       process.exitCode = await runSim(options);
     });
@@ -98,8 +99,8 @@ async function runSim(options: SimCommandOptions): Promise<number> {
   return count === 0 ? 0 : NONCONFORMING_EXIT_CODE;
 }
 
-/** The keyboard as the keypad plus the live display; returns what undoes both. */
-function attachKeyboard(sim: RunningSimulator, quit: () => void): () => void {
+/** The keyboard as the keypad plus the live display (masked: ● for digits); returns what undoes both. */
+export function attachKeyboard(sim: RunningSimulator, quit: () => void): () => void {
   const display = new TerminalDisplay(process.stderr);
   const redraw = (): void => display.draw(sim.keypad.display());
   sim.keypad.on('display', redraw);
@@ -137,19 +138,8 @@ async function toSimulatorOptions(options: SimCommandOptions): Promise<Simulator
     if (simOptions.listen !== undefined && simOptions.listen !== 'pty') throw new UsageError('--link is for a PTY keypad only');
     simOptions.link = options.link;
   }
-  if (options.keys !== undefined && options.script !== undefined) throw new UsageError('give --keys or --script, not both');
-  let keys = options.keys;
-  if (options.script !== undefined) {
-    try {
-      keys = (await readFile(options.script, 'utf8')).replace(/#[^\n]*/g, '');
-    } catch (error) {
-      throw new UsageError(`cannot read --script ${options.script}: ${(error as NodeJS.ErrnoException).code ?? messageOf(error)}`);
-    }
-  }
-  if (keys !== undefined) {
-    parseKeyScript(keys); // reports a bad script with its column before anything listens
-    simOptions.keys = keys;
-  }
+  const keys = await keyScriptOf(options);
+  if (keys !== undefined) simOptions.keys = keys;
   if (options.fault !== undefined) simOptions.faults = parseFaultSpec(options.fault);
   if (options.service !== undefined) simOptions.service = findKeypadService(options.service).id;
   if (options.keyCounter !== undefined) {

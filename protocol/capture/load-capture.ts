@@ -4,14 +4,15 @@ import type { Capture } from './capture-format.js';
 import { captureError } from './capture-error.js';
 import { parseCapture } from './capture-reader.js';
 import { importHexDump, type HexImportOptions } from './hex-import.js';
+import { looksLikePcapng, readPcapng } from './pcapng-reader.js';
 import { importRawBytes, looksBinary } from './raw-import.js';
 
 /** What an input file is: told from its content (auto), or said by the user. */
-export type CaptureInputFormat = 'auto' | 'jsonl' | 'hex' | 'raw';
-export const CAPTURE_INPUT_FORMATS: readonly CaptureInputFormat[] = ['auto', 'jsonl', 'hex', 'raw'];
+export type CaptureInputFormat = 'auto' | 'jsonl' | 'hex' | 'raw' | 'pcapng';
+export const CAPTURE_INPUT_FORMATS: readonly CaptureInputFormat[] = ['auto', 'jsonl', 'hex', 'raw', 'pcapng'];
 
 export interface LoadCaptureOptions extends HexImportOptions {
-  /** Default auto: a capture if it starts with "{", else a hex dump; binary input is refused with a hint. */
+  /** Default auto: pcapng (tenkey's own export) by its magic, a capture if it starts with "{", else a hex dump; other binary input is refused with a hint. */
   format?: CaptureInputFormat;
 }
 
@@ -61,11 +62,28 @@ export function parseCaptureOrHex(text: string, hexOptions: HexImportOptions = {
   return first === '{' ? parseCapture(text) : importHexDump(text, hexOptions);
 }
 
+/** Whether `bytes` read as a whole pcapng file (a raw dump may start with the same four bytes by chance). */
+function isPcapng(bytes: Uint8Array): boolean {
+  try {
+    readPcapng(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Parses input bytes in the given (or detected) format. Throws CaptureError on bad content. */
 export function parseCaptureInput(bytes: Uint8Array, options: LoadCaptureOptions = {}): Capture {
   const { format = 'auto', ...hexOptions } = options;
   if (!CAPTURE_INPUT_FORMATS.includes(format)) {
     throw captureError('UNKNOWN_FORMAT', `format must be one of ${CAPTURE_INPUT_FORMATS.join(', ')}, not ${JSON.stringify(format)}`);
+  }
+  // tenkey's own pcapng export, told by its Section Header Block magic (0x0A0D0D0A).
+  if (format === 'auto' || format === 'pcapng') {
+    if (looksLikePcapng(bytes)) return readPcapng(bytes);
+    if (format === 'pcapng') throw captureError('BAD_HEADER', 'not a pcapng file (no Section Header Block): leave --format out to tell the format from the content');
+  } else if (looksLikePcapng(bytes) && isPcapng(bytes)) {
+    throw captureError('UNKNOWN_FORMAT', `this is a pcapng file (tenkey capture export --pcapng), not ${format}: read it with --format pcapng (or leave --format out)`);
   }
   if (format === 'raw') return importRawBytes(bytes, hexOptions);
   if (format === 'auto' && looksBinary(bytes)) {

@@ -156,12 +156,12 @@ export const cliRows: BadInputRow[] = [
   {
     area: 'cli',
     input: '`read --service` naming no known service',
-    answer: 'exit 4 (`CONNECTION` / `UNKNOWN_SERVICE`, the keypad never opened), detail `unknown card service "nope"`',
+    answer: 'exit 4 (`CONNECTION` / `UNKNOWN_SERVICE`, the keypad never opened), detail `unknown card service "nope" (known: all, temona-payment-g, remise, gmo-pg, visa-master)`',
     check: () => withCleanup(async (defer) => {
       const keypad = await watchedPort(defer);
       const run = await runCliInProcess(['read', '--device', `tcp://${keypad.host}:${keypad.port}`, '--service', 'nope', '--json']);
       expect(run.code).toBe(EXIT_CODES.CONNECTION);
-      expect(jsonError(run)).toMatchObject({ code: 'CONNECTION', cause: 'UNKNOWN_SERVICE', detail: 'unknown card service "nope"', messageJa: STORE_MESSAGES.CONNECTION.ja });
+      expect(jsonError(run)).toMatchObject({ code: 'CONNECTION', cause: 'UNKNOWN_SERVICE', detail: 'unknown card service "nope" (known: all, temona-payment-g, remise, gmo-pg, visa-master)', messageJa: STORE_MESSAGES.CONNECTION.ja });
       expect(keypad.connections()).toBe(0);
     }),
   },
