@@ -5,7 +5,7 @@
 import { DEFAULT_DEVICE_ADDRESS, tenkeyError, type TenkeyLogger } from '../host-driver/index.js';
 import type { BackoffOptions } from '../host-driver/backoff.js';
 import { invalidOpenTenkeyOption, type LinkTimingOptions } from '../host-driver/options.js';
-import { findCardService } from '../host-driver/services.js';
+import { findCardService, unknownServiceError } from '../host-driver/services.js';
 import { CodedError } from '../protocol/coded-error.js';
 import { systemClock, type Clock } from '../protocol/clock.js';
 import { MAX_TIMER_MS } from '../protocol/constants.js';
@@ -30,6 +30,8 @@ export interface RequestLogEntry {
   path: string;
   status: number;
   durationMs: number;
+  /** For a request Node's HTTP parser refused (a lowercase method, headers over 16 KiB, …): the answer's code and the parser's, e.g. `BAD_REQUEST HPE_INVALID_METHOD`. */
+  problem?: string;
 }
 
 export interface BridgeOptions {
@@ -94,7 +96,7 @@ export function resolveBridgeOptions(options: BridgeOptions): ResolvedBridgeOpti
     throw e;
   }
   if (options.service !== undefined && !findCardService(options.service)) {
-    throw tenkeyError('UNKNOWN_SERVICE', `unknown card service "${options.service}"`);
+    throw unknownServiceError(options.service);
   }
   const grace = options.unwatchedEntryGraceMs ?? UNWATCHED_ENTRY_GRACE_MS;
   if (!(Number.isSafeInteger(grace) && grace >= 1 && grace <= MAX_TIMER_MS)) {

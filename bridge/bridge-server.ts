@@ -7,9 +7,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { tenkeyError, type TenkeyError } from '../host-driver/index.js';
-import { redactDigits } from '../host-driver/redact.js';
-import { findCardService } from '../host-driver/services.js';
+import { printableText } from '../protocol/printable-text.js';
+import { findCardService, unknownServiceError } from '../host-driver/services.js';
 import { ENTRY_RETENTION_MS, KEEPALIVE_MS, resolveBridgeOptions, type BridgeOptions, type ResolvedBridgeOptions } from './bridge-options.js';
+import { answerClientErrors } from './client-error.js';
 import { EntryRegistry, type BridgeEntry } from './entry-registry.js';
 import { entryRequestOf } from './entry-request.js';
 import { sendJson } from './json-response.js';
@@ -81,6 +82,9 @@ class Bridge implements RunningBridge {
     // Headers must arrive promptly; a body of at most 1 KiB has no reason to take long either.
     this.#server.headersTimeout = 10_000;
     this.#server.requestTimeout = 15_000;
+    answerClientErrors(this.#server, ({ method, path, status, code, parserCode }) => {
+      options.onRequest?.({ method, path, status, durationMs: 0, problem: `${code} ${parserCode}` });
+    });
     this.#routes = [
       { pattern: /^\/health$/, methods: { GET: (_q, r, cors) => this.#health(r, cors) } },
       { pattern: /^\/entries$/, methods: { POST: (q, r, cors) => this.#startEntry(q, r, cors) } },
@@ -138,7 +142,7 @@ class Bridge implements RunningBridge {
       // Method, path, status and duration only: never the query (token), a body, or digits someone put in the path.
       try {
         this.options.onRequest?.({
-          method: method.slice(0, 16), path: redactDigits(path.slice(0, 200)), status: response.statusCode,
+          method: method.slice(0, 16), path: printableText(path, 200), status: response.statusCode,
           durationMs: Math.round(performance.now() - started),
         });
       } catch {
@@ -189,7 +193,7 @@ class Bridge implements RunningBridge {
     const entryRequest = entryRequestOf(await readJsonBody(request));
     const service = entryRequest.service ?? this.settings.service;
     if (service !== undefined && !findCardService(service)) {
-      sendTenkeyError(response, 400, tenkeyError('UNKNOWN_SERVICE', `unknown card service "${redactDigits(service.slice(0, 60))}"`), cors);
+      sendTenkeyError(response, 400, unknownServiceError(service), cors);
       return;
     }
     const keypad = this.#holder.keypad;

@@ -1,6 +1,6 @@
 /** The body of `POST /entries` (HTTP-API.md): optional fields, unknown ones refused, each bad value named. */
 import { DEFAULT_INACTIVITY_TIMEOUT_S, ENTRY_SESSION_CAP_S } from '../protocol/constants.js';
-import { redactDigits } from '../host-driver/redact.js';
+import { printableText } from '../protocol/printable-text.js';
 import { RequestProblem } from './request-problem.js';
 
 export interface EntryRequest {
@@ -19,7 +19,7 @@ export function entryRequestOf(body: unknown): EntryRequest {
   const fields = body as Record<string, unknown>;
   const unknown = Object.keys(fields).find((key) => !FIELDS.has(key));
   if (unknown !== undefined) {
-    throw new RequestProblem('BAD_REQUEST', `unknown field "${redactDigits(unknown.slice(0, 40))}" (known: ${[...FIELDS].join(', ')})`);
+    throw new RequestProblem('BAD_REQUEST', `unknown field "${printableText(unknown, 40)}" (known: ${[...FIELDS].join(', ')})`);
   }
   const { service, timeoutSeconds = DEFAULT_INACTIVITY_TIMEOUT_S, expiryRequired = true } = fields;
   if (service !== undefined && (typeof service !== 'string' || service.trim() === '')) {

@@ -9,6 +9,7 @@ import {
 } from '../host-driver/index.js';
 import { backoffDelay, type BackoffOptions } from '../host-driver/backoff.js';
 import type { LinkTimingOptions } from '../host-driver/options.js';
+import { printableDevice } from '../host-driver/printable-device.js';
 import type { Clock } from '../protocol/clock.js';
 
 /** `connecting` = never connected yet (the bridge keeps trying). */
@@ -76,7 +77,8 @@ export class KeypadHolder {
   }
 
   get health(): KeypadHealth {
-    const device = this.#device;
+    // The keypad's own strings go to pages and the bridge's log: printable, as everywhere else.
+    const device = this.#device && printableDevice(this.#device);
     const error = this.error;
     return {
       status: this.#status,

@@ -3,7 +3,7 @@
  * other is refused with 415, 413 or 400 before the bridge acts on it.
  */
 import type { IncomingMessage } from 'node:http';
-import { redactDigits } from '../host-driver/redact.js';
+import { printableText } from '../protocol/printable-text.js';
 import { RequestProblem } from './request-problem.js';
 
 export const MAX_BODY_BYTES = 1024;
@@ -16,7 +16,7 @@ export async function readJsonBody(request: IncomingMessage): Promise<unknown> {
   const declared = Number(request.headers['content-length'] ?? 0);
   const hasBody = request.headers['transfer-encoding'] !== undefined || declared > 0;
   if (type !== undefined && !isJsonType(type)) {
-    throw new RequestProblem('UNSUPPORTED_MEDIA_TYPE', `body must be application/json, got "${redactDigits(type.slice(0, 100))}"`);
+    throw new RequestProblem('UNSUPPORTED_MEDIA_TYPE', `body must be application/json, got "${printableText(type, 100)}"`);
   }
   if (declared > MAX_BODY_BYTES) throw new RequestProblem('PAYLOAD_TOO_LARGE', `body must be at most ${MAX_BODY_BYTES} bytes, Content-Length is ${declared}`);
   if (!hasBody) return undefined;

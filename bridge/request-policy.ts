@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import { isIPv6 } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { redactDigits } from '../host-driver/redact.js';
+import { printableText } from '../protocol/printable-text.js';
 import { RequestProblem } from './request-problem.js';
 
 export interface RequestPolicy {
@@ -54,12 +54,12 @@ export function allowedHosts(listenHost: string, port: number): Set<string> {
 export function checkRequest(request: IncomingMessage, policy: RequestPolicy): Record<string, string> {
   const host = request.headers.host?.toLowerCase();
   if (host === undefined || !policy.hosts.has(host)) {
-    throw new RequestProblem('FORBIDDEN_HOST', `Host ${host === undefined ? 'missing' : `"${redactDigits(host.slice(0, 100))}"`} does not name this bridge`);
+    throw new RequestProblem('FORBIDDEN_HOST', `Host ${host === undefined ? 'missing' : `"${printableText(host, 100)}"`} does not name this bridge`);
   }
   const origin = request.headers.origin;
   if (origin === undefined) return {};
   if (!policy.origins.has(origin)) {
-    throw new RequestProblem('FORBIDDEN_ORIGIN', `origin "${redactDigits(origin.slice(0, 100))}" is not allowed (tenkey bridge --allow-origin)`);
+    throw new RequestProblem('FORBIDDEN_ORIGIN', `origin "${printableText(origin, 100)}" is not allowed (tenkey bridge --allow-origin)`);
   }
   return { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' };
 }

@@ -14,8 +14,10 @@ export const REQUEST_PROBLEM_STATUS = {
   NOT_FOUND: 404,
   NO_SUCH_ENTRY: 404,
   METHOD_NOT_ALLOWED: 405,
+  REQUEST_TIMEOUT: 408,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  HEADERS_TOO_LARGE: 431,
 } as const;
 export type RequestProblemCode = keyof typeof REQUEST_PROBLEM_STATUS;
 
@@ -30,14 +32,17 @@ export interface ErrorJson {
 
 export class RequestProblem extends CodedError<RequestProblemCode> {
   readonly status: number;
+  /** What was wrong: the message, digit runs masked (it may quote what the client sent). */
+  readonly detail: string;
 
   constructor(
     code: RequestProblemCode,
-    readonly detail: string,
+    detail: string,
     /** Extra response headers (`Allow` for 405). */
     readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(code, detail);
+    this.detail = this.message;
     this.status = REQUEST_PROBLEM_STATUS[code];
   }
 

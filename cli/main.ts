@@ -9,7 +9,9 @@ import { registerDoctorCommand } from './commands/doctor.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerBridgeCommand } from './commands/bridge.js';
 import { registerDemoStoreCommand } from './commands/demo-store.js';
-import { USAGE_EXIT_CODE } from './usage-error.js';
+import { printableText } from '../protocol/printable-text.js';
+import { registerConformCommand } from './commands/conform.js';
+import { MAX_CLI_ERROR, USAGE_EXIT_CODE } from './usage-error.js';
 
 /** Builds the `tenkey` program. Each command lives in its own file under cli/commands/. */
 export function buildProgram(): Command {
@@ -28,6 +30,7 @@ export function buildProgram(): Command {
     registerDemoCommand,
     registerBridgeCommand,
     registerDemoStoreCommand,
+    registerConformCommand,
   ]) {
     register(program);
   }
@@ -48,7 +51,8 @@ function commandPath(command: Command): string {
  */
 function oneLineUsageErrors(command: Command): void {
   command.configureOutput({
-    outputError: (text, write) => write(`tenkey: ${text.trim().replace(/\s*\n\s*/g, ' ')} (see ${commandPath(command)} --help)\n`),
+    // Commander quotes what was typed (an unknown option, a bad value): printable, digit runs masked, like every other line.
+    outputError: (text, write) => write(`tenkey: ${printableText(text.trim().replace(/\s*\n\s*/g, ' '), MAX_CLI_ERROR)} (see ${commandPath(command)} --help)\n`),
   });
   for (const sub of command.commands) oneLineUsageErrors(sub);
 }

@@ -5,6 +5,9 @@
  */
 export const USAGE_EXIT_CODE = 2;
 
+/** Longest one-line error the CLI prints (what a user typed is quoted in it, never a screenful). */
+export const MAX_CLI_ERROR = 500;
+
 export class UsageError extends Error {
   override readonly name = 'UsageError';
   readonly exitCode = USAGE_EXIT_CODE;

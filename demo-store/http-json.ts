@@ -1,7 +1,8 @@
 /** JSON in and out for the store's API: bounded bodies, one error shape (the bridge's), never a body in a log. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STORE_MESSAGES, type TenkeyErrorCode } from '../host-driver/errors.js';
-import { redactDigits } from '../host-driver/redact.js';
+import { printableText } from '../protocol/printable-text.js';
+import { redactDigits } from '../protocol/redact-digits.js';
 import { CodedError } from '../protocol/coded-error.js';
 
 /** Entry results and settings are a few hundred bytes. */
@@ -66,6 +67,6 @@ export async function readJsonObject(req: IncomingMessage): Promise<Record<strin
 /** Refuses fields outside `allowed` (so nothing else, a card number least of all, rides along unnoticed). */
 export function onlyFields(body: Record<string, unknown>, allowed: readonly string[]): void {
   for (const field of Object.keys(body)) {
-    if (!allowed.includes(field)) throw new StoreApiError(400, 'BAD_REQUEST', 'UNKNOWN_FIELD', `unknown field "${field.slice(0, 60)}"`);
+    if (!allowed.includes(field)) throw new StoreApiError(400, 'BAD_REQUEST', 'UNKNOWN_FIELD', `unknown field "${printableText(field, 60)}"`);
   }
 }

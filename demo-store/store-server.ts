@@ -6,8 +6,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTestPaymentServices, type PaymentServices } from '../payment-sim/index.js';
+import { answerClientErrors } from '../bridge/client-error.js';
 import { allowedHosts } from '../bridge/request-policy.js';
-import { redactDigits } from '../host-driver/redact.js';
+import { printableText } from '../protocol/printable-text.js';
 import { sendJson, StoreApiError } from './http-json.js';
 import { publicRoot } from './public-root.js';
 import { sendStaticFile } from './static-files.js';
@@ -83,7 +84,7 @@ export async function startDemoStore(options: DemoStoreOptions = {}): Promise<Ru
     const started = performance.now();
     res.on('finish', () => {
       // Never the query string, and no digit run someone put in the path (the bridge logs the same way).
-      const path = redactDigits((req.url ?? '/').split('?')[0]!.slice(0, 200));
+      const path = printableText((req.url ?? '/').split('?')[0]!, 200);
       log(`${(req.method ?? '?').slice(0, 16)} ${path} ${res.statusCode} ${Math.round(performance.now() - started)}ms`);
     });
     const checked = hostNamesStore(req, hosts) ? route(state, req, res) : Promise.reject(forbiddenHost(req));
@@ -93,6 +94,8 @@ export async function startDemoStore(options: DemoStoreOptions = {}): Promise<Ru
       else sendJson(res, failure.status, failure.toJSON());
     });
   });
+  // The store's API answers in the bridge's error shape: so do requests Node's parser refuses.
+  answerClientErrors(server, ({ method, path, status, code, parserCode }) => log(`${method} ${path} ${status} 0ms ${code} ${parserCode}`));
   const host = options.host ?? DEFAULT_STORE_HOST;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

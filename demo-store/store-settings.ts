@@ -3,7 +3,7 @@
  * ポート番号 = where the page finds the bridge) plus the keypad's inactivity timeout. Held in memory by the server.
  */
 import { isIP } from 'node:net';
-import { redactDigits } from '../host-driver/redact.js';
+import { printableText } from '../protocol/printable-text.js';
 import { CARD_SERVICES, findCardService } from '../host-driver/services.js';
 import { CodedError } from '../protocol/coded-error.js';
 
@@ -57,7 +57,7 @@ export function applySettingsChange(current: Readonly<StoreSettings>, change: un
   for (const [field, value] of Object.entries(change)) {
     if (!Object.hasOwn(FIELD_CHECKS, field)) {
       // The name is the client's: it may be anything, a card number included.
-      const shown = redactDigits(field.slice(0, 60));
+      const shown = printableText(field, 60);
       throw new StoreSettingsError(shown, `unknown setting "${shown}"`);
     }
     const problem = FIELD_CHECKS[field as keyof StoreSettings](value);

@@ -4,7 +4,7 @@
  *   script = *( digit / "<enter>" / "<bs>" / "<clear>" / "<cancel>" / "<wait:" 1*digit ">" / whitespace )
  *
  * Digits type themselves; the four tags are the keypad's other keys; `<wait:MS>` pauses MS milliseconds on the
- * injected Clock; whitespace is ignored. Example: `4111111111111112<enter> 4111111111111111<enter> 1230<enter>`.
+ * injected Clock; whitespace is ignored. Tag names are case-insensitive (`<ENTER>` = `<enter>`). Example: `4111111111111112<enter> 4111111111111111<enter> 1230<enter>`.
  * Hand-written: the grammar is five tokens, and a parser library would cost more than it saves.
  */
 import type { Clock } from '../protocol/clock.js';
@@ -39,6 +39,8 @@ export class KeyScriptError extends CodedError<KeyScriptErrorCodeName> {
 const TAG_KEYS: Readonly<Record<string, KeypadKey>> = { enter: 'enter', bs: 'backspace', clear: 'clear', cancel: 'cancel' };
 const KEY_TAGS: Readonly<Partial<Record<KeypadKey, string>>> = { enter: 'enter', backspace: 'bs', clear: 'clear', cancel: 'cancel' };
 const MAX_WAIT_MS = 2 ** 31 - 1;
+/** Every tag a script may use, as the errors list them. */
+const KNOWN_TAGS = [...Object.keys(TAG_KEYS).map((tag) => `<${tag}>`), '<wait:MS>'].join(' ');
 
 export function parseKeyScript(script: string): KeyScriptStep[] {
   const steps: KeyScriptStep[] = [];
@@ -59,22 +61,23 @@ export function parseKeyScript(script: string): KeyScriptStep[] {
       steps.push(parseTag(script.slice(i + 1, close), i));
       i = close + 1;
     } else {
-      throw new KeyScriptError('UNEXPECTED_CHARACTER', `unexpected "${ch}" (digits, <enter>, <bs>, <clear>, <cancel>, <wait:MS>)`, i);
+      throw new KeyScriptError('UNEXPECTED_CHARACTER', `unexpected "${ch}" (digits and ${KNOWN_TAGS})`, i);
     }
   }
   return steps;
 }
 
 function parseTag(tag: string, position: number): KeyScriptStep {
-  const key = Object.hasOwn(TAG_KEYS, tag) ? TAG_KEYS[tag] : undefined;
+  const name = tag.toLowerCase();
+  const key = Object.hasOwn(TAG_KEYS, name) ? TAG_KEYS[name] : undefined;
   if (key !== undefined) return { kind: 'key', key };
-  if (tag.startsWith('wait:')) {
+  if (name.startsWith('wait:')) {
     const value = tag.slice('wait:'.length);
     const ms = /^[0-9]{1,10}$/.test(value) ? Number(value) : Number.NaN;
     if (!(ms <= MAX_WAIT_MS)) throw new KeyScriptError('BAD_WAIT', `<wait:${value}> needs whole milliseconds, e.g. <wait:500>`, position);
     return { kind: 'wait', ms };
   }
-  throw new KeyScriptError('UNKNOWN_TAG', `unknown key <${tag}> (known: <enter> <bs> <clear> <cancel> <wait:MS>)`, position);
+  throw new KeyScriptError('UNKNOWN_TAG', `unknown key <${tag}> (known: ${KNOWN_TAGS})`, position);
 }
 
 /** The canonical script text of `steps`; parseKeyScript(formatKeyScript(s)) deep-equals s. */

@@ -5,11 +5,12 @@
  * protocol/card-services.ts, the same one the driver uses, so `tenkey sim --service X` and
  * `tenkey read --service X` always agree.
  */
+import { printableText } from '../protocol/printable-text.js';
 import type { Brand } from '../protocol/messages.js';
 import { maskToBrands, ALL_BRANDS_MASK } from '../protocol/brands.js';
 import { CodedError } from '../protocol/coded-error.js';
 import {
-  CARD_SERVICES, DEFAULT_CARD_SERVICE_ID, acceptedBrandsOf, findCardService, type CardService,
+  CARD_SERVICES, DEFAULT_CARD_SERVICE_ID, acceptedBrandsOf, findCardService, unknownServiceDetail, type CardService,
 } from '../protocol/card-services.js';
 
 export type KeypadService = CardService;
@@ -18,7 +19,7 @@ export const DEFAULT_SERVICE_ID = DEFAULT_CARD_SERVICE_ID;
 
 export class UnknownServiceError extends CodedError<'UNKNOWN_SERVICE'> {
   constructor(readonly service: string) {
-    super('UNKNOWN_SERVICE', `unknown card service "${service}" (known: ${KEYPAD_SERVICES.map((s) => s.id).join(', ')})`);
+    super('UNKNOWN_SERVICE', unknownServiceDetail(service));
   }
 }
 

@@ -8,7 +8,7 @@ import {
 import { fromDeviceError, tenkeyError, TenkeyCancelledError, type TenkeyError } from './errors.js';
 import type { EntryProgress } from './events.js';
 import type { ResolvedReadCardOptions } from './options.js';
-import { redactDigits } from './redact.js';
+import { deviceText } from '../protocol/printable-text.js';
 import type { CardReadResult, DeviceInfo } from './results.js';
 
 /** Slack the host's guard gives the keypad beyond its own session cap before declaring ENTRY_TIMEOUT itself. */
@@ -122,9 +122,9 @@ export class CardEntry {
       }
       case 'ERROR': {
         if (message.sessionId === this.sessionId) {
-          this.fail(fromDeviceError(message.code, redactDigits(message.detail)));
+          this.fail(fromDeviceError(message.code, message.detail));
         } else if (message.sessionId === NO_SESSION_ID) {
-          this.fail(noSessionError(message.code, redactDigits(message.detail)));
+          this.fail(noSessionError(message.code, message.detail));
         }
         return;
       }
@@ -207,8 +207,9 @@ const FINAL_STATES: ReadonlySet<EntryStateName> = new Set(['DONE', 'FAILED', 'TI
  */
 function noSessionError(code: DeviceErrorName, detail: string): TenkeyError | TenkeyCancelledError {
   const text = `session 0${detail ? `: ${detail}` : ''}`;
+  // fromDeviceError makes the device's detail printable; this path quotes it itself.
   if (SESSIONLESS_CODES.has(code)) return fromDeviceError(code, text);
-  return tenkeyError('UNEXPECTED_ANSWER', `device ERROR ${code} for ${text}`);
+  return tenkeyError('UNEXPECTED_ANSWER', `device ERROR ${code} for ${deviceText(text)}`);
 }
 
 /** Device codes that may come for session 0: refusals (§5.12 "refusal") and a device-wide INTERNAL failure. */

@@ -9,6 +9,7 @@
 import {
   DeviceErrorCode, ProtocolError, ProtocolErrorCode, type DeviceErrorName, type ProtocolErrorCodeName,
 } from '../protocol/index.js';
+import { deviceText, printableText } from '../protocol/printable-text.js';
 
 /** The four store errors. */
 export type TenkeyErrorCode = 'CARD_SERVICE' | 'CONNECTION' | 'ENTRY_TIMEOUT' | 'TEMPORARY';
@@ -204,6 +205,9 @@ export function outcomeOf(cause: TenkeyErrorCause): TenkeyOutcome {
   return OUTCOME_BY_CAUSE.get(cause) ?? 'TEMPORARY';
 }
 
+/** Longest {@link TenkeyError.detail}: a line for logs, never a payload dump. */
+const MAX_DETAIL_TEXT = 300;
+
 /** Shared by the error and the cancellation so `toJSON` and the CLI print both the same way. */
 export interface TenkeyErrorJson {
   code: TenkeyOutcome;
@@ -238,7 +242,8 @@ export class TenkeyError extends Error {
     super(STORE_MESSAGES[code].en);
     this.messageJa = STORE_MESSAGES[code].ja;
     this.cause = cause;
-    this.detail = detail;
+    // The last line of defence: a detail that quotes input (a setting, an OS message with a path) is one line without a card number.
+    this.detail = detail === undefined ? undefined : printableText(detail, MAX_DETAIL_TEXT);
     Object.defineProperty(this, 'original', { value: original, enumerable: false, writable: false, configurable: false });
   }
 
@@ -338,7 +343,7 @@ export function toTenkeyError(e: unknown, fallback: TenkeyErrorCause = 'UNKNOWN'
 /** The error for a device ERROR message (CANCELLED becomes the keypad-side cancellation). */
 export function fromDeviceError(code: DeviceErrorName, detail: string): TenkeyError | TenkeyCancelledError {
   if (code === 'CANCELLED') return new TenkeyCancelledError('keypad');
-  return tenkeyError(DEVICE_CODES.has(code) ? code : 'UNKNOWN', detail ? `device: ${detail}` : undefined);
+  return tenkeyError(DEVICE_CODES.has(code) ? code : 'UNKNOWN', detail ? `device: ${deviceText(detail)}` : undefined);
 }
 
 /** True for causes produced by the protocol layer (used by tests and the rendered table). */

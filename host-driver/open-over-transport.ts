@@ -8,7 +8,7 @@ import type { Brand, Clock } from '../protocol/index.js';
 import type { BackoffOptions } from './backoff.js';
 import { toTenkeyError } from './errors.js';
 import { KeypadConnection } from './keypad-connection.js';
-import type { TenkeyLogger } from './logger.js';
+import { printableLogger, silentLogger, type TenkeyLogger } from './logger.js';
 import type { LinkTimingOptions } from './options.js';
 import { TenkeyKeypad } from './tenkey-keypad.js';
 import type { ByteTransport } from './transport/byte-transport.js';
@@ -32,7 +32,9 @@ export interface OverTransportSettings {
 
 /** Connects (HELLO → INFO) and resolves with the keypad; every failure is a TenkeyError. */
 export async function openTenkeyOverTransport(settings: OverTransportSettings): Promise<TenkeyKeypad> {
-  const { address, openTransport, acceptedBrands, clock, logger, reconnect, connectTimeoutMs, link } = settings;
+  const { address, openTransport, acceptedBrands, clock, reconnect, connectTimeoutMs, link } = settings;
+  // Device strings (INFO's model, firmware) reach the log: the caller's logger only ever gets printable text.
+  const logger = settings.logger === silentLogger ? silentLogger : printableLogger(settings.logger);
   const connection = new KeypadConnection({
     address, openTransport, clock, logger, reconnect, connectTimeoutMs, link,
     ...(settings.random !== undefined ? { random: settings.random } : {}),

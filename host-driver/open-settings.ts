@@ -7,7 +7,7 @@ import { tenkeyError } from './errors.js';
 import { silentLogger } from './logger.js';
 import type { OverTransportSettings } from './open-over-transport.js';
 import { invalidOpenTenkeyOption, type OpenTenkeyOptions } from './options.js';
-import { acceptedBrandsOf, findCardService } from './services.js';
+import { acceptedBrandsOf, findCardService, unknownServiceError } from './services.js';
 
 /** Default time allowed for opening the port and the HELLO → INFO handshake. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
@@ -23,7 +23,7 @@ export function checkedOpenSettings(options: OpenTenkeyOptions): Omit<OverTransp
   let acceptedBrands: readonly Brand[] = [];
   if (options.service !== undefined) {
     const service = findCardService(options.service);
-    if (!service) throw tenkeyError('UNKNOWN_SERVICE', `unknown card service "${options.service}"`);
+    if (!service) throw unknownServiceError(options.service);
     acceptedBrands = acceptedBrandsOf(service);
   }
   return {

@@ -11,7 +11,7 @@ import type { ConnectionStatus, TenkeyKeypadEvents } from './events.js';
 import type { KeypadConnection } from './keypad-connection.js';
 import type { TenkeyLogger } from './logger.js';
 import { resolveReadCardOptions, type ReadCardOptions } from './options.js';
-import { acceptedBrandsOf, findCardService } from './services.js';
+import { acceptedBrandsOf, findCardService, unknownServiceError } from './services.js';
 import type { CardReadResult, DeviceInfo } from './results.js';
 
 /** What TenkeyKeypad needs besides the connection (built by openTenkey). */
@@ -204,7 +204,7 @@ export class TenkeyKeypad extends EventEmitter<TenkeyKeypadEvents> {
   #acceptedBrandsFor(service: string | undefined): readonly Brand[] {
     if (service === undefined) return this.settings.acceptedBrands;
     const found = findCardService(service);
-    if (!found) throw tenkeyError('UNKNOWN_SERVICE', `unknown card service "${service}"`);
+    if (!found) throw unknownServiceError(service);
     return acceptedBrandsOf(found);
   }
 

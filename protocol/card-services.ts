@@ -4,6 +4,7 @@
  * START_ENTRY.acceptedBrands) name services from this list, so they always agree.
  */
 import type { Brand } from './messages.js';
+import { printableText } from './printable-text.js';
 
 export interface CardService {
   /** Stable id used in settings files and on the command line. */
@@ -37,4 +38,14 @@ export function findCardService(name: string): CardService | undefined {
 /** The set START_ENTRY and the entry machine use: empty = no restriction. */
 export function acceptedBrandsOf(service: CardService): readonly Brand[] {
   return service.brands === 'all' ? [] : service.brands;
+}
+
+/** Every service id, as `--help` and the errors list them. */
+export function cardServiceIds(): string {
+  return CARD_SERVICES.map((s) => s.id).join(', ');
+}
+
+/** The detail of an unknown service, listing the valid ids; the name is the caller's, so it is shown printable (escaped, capped, digit runs masked). */
+export function unknownServiceDetail(service: string): string {
+  return `unknown card service "${printableText(service, 60)}" (known: ${cardServiceIds()})`;
 }

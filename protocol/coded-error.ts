@@ -1,3 +1,5 @@
+import { redactDigits } from './redact-digits.js';
+
 /**
  * The one base for tenkey's own errors: a stable `code` (tests and callers branch on it, never on the message)
  * and a `name` that is the subclass's own class name, so a subclass needs no `name` line and `instanceof`
@@ -11,7 +13,8 @@ export class CodedError<Code extends string = string> extends Error {
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    // The last line of defence: a message that quotes input (a path, a field, a count) never carries a card number.
+    super(redactDigits(message), options);
     this.name = new.target.name;
   }
 }

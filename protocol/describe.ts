@@ -1,13 +1,15 @@
 /** Human and JSON views of messages, for logs, the CLI and captures. Never shows more than the wire carries. */
 import { DEFAULT_INACTIVITY_TIMEOUT_S } from './constants.js';
 import type { Message } from './messages.js';
+import { deviceText } from './printable-text.js';
 
 function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }
 
+/** A device-chosen string (INFO's, ERROR's detail) in quotes, made printable: it may hold anything (§5.9). */
 function quoted(s: string): string {
-  return JSON.stringify(s);
+  return JSON.stringify(deviceText(s));
 }
 
 /** One line, e.g. `START_ENTRY session=42 timeout=60s reveal=3 expiry=yes brands=*`. */
@@ -70,6 +72,16 @@ export function messageToJson<M extends Message>(message: M): JsonMessage<M> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(message)) out[key] = fieldToJson(value);
   return out as JsonMessage<M>;
+}
+
+/** Fields whose text the device chose (INFO strings, ERROR detail). */
+const DEVICE_TEXT_FIELDS: ReadonlySet<string> = new Set(['model', 'firmwareVersion', 'serialNumber', 'detail']);
+
+/** messageToJson for output (decode --json): the device's own strings made printable, as {@link describeMessage} shows them. */
+export function messageToPrintableJson<M extends Message>(message: M): JsonMessage<M> {
+  const json: Record<string, unknown> = messageToJson(message);
+  for (const key of DEVICE_TEXT_FIELDS) if (typeof json[key] === 'string') json[key] = deviceText(json[key] as string);
+  return json as JsonMessage<M>;
 }
 
 const BYTE_FIELDS: ReadonlySet<string> = new Set(['keySetId', 'keySerialNumber', 'encryptedBlock']);

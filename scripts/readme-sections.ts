@@ -4,6 +4,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { renderPaymentFailureTableMarkdown } from '../demo-store/payment-failures.js';
+import type { Command } from 'commander';
+import { buildProgram } from '../cli/main.js';
 import { renderErrorTableMarkdown } from '../host-driver/error-table-markdown.js';
 import { renderBadInputTableMarkdown } from '../test/bad-input/bad-input-table-markdown.js';
 import { BAD_INPUT_ROWS } from '../test/bad-input/rows.js';
@@ -11,10 +13,30 @@ import { BAD_INPUT_ROWS } from '../test/bad-input/rows.js';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const mainPath = resolve(root, 'cli/main.ts');
 
-/** Every command whose help README shows, in order ([] = the top-level help). */
-const HELP_PAGES: readonly (readonly string[])[] = [
+/** The help pages README shows first, in this order ([] = the top-level help); every other verb follows. */
+const HELP_PAGES_FIRST: readonly (readonly string[])[] = [
   [], ['demo'], ['demo-store'], ['sim'], ['read'], ['doctor'], ['bridge'], ['tap'], ['decode'], ['capture', 'export'], ['capture', 'import'], ['replay'],
 ];
+
+/** Every verb registered in cli/main.ts, as typed after `tenkey` (`capture info` for a sub-command). */
+export function registeredVerbs(): string[][] {
+  const verbs: string[][] = [];
+  const walk = (command: Command, path: string[]): void => {
+    for (const sub of command.commands) {
+      if (sub.commands.length > 0) walk(sub, [...path, sub.name()]);
+      else verbs.push([...path, sub.name()]);
+    }
+  };
+  walk(buildProgram(), []);
+  return verbs;
+}
+
+/** HELP_PAGES_FIRST, then each registered verb it does not name: a new verb reaches README by itself. */
+function helpPages(): (readonly string[])[] {
+  const key = (args: readonly string[]): string => args.join(' ');
+  const listed = new Set(HELP_PAGES_FIRST.map(key));
+  return [...HELP_PAGES_FIRST, ...registeredVerbs().filter((verb) => !listed.has(key(verb)))];
+}
 
 /** `tenkey <args> --help` as a user sees it, run from the TypeScript sources (no build needed). */
 async function helpOf(args: readonly string[]): Promise<string> {
@@ -27,7 +49,7 @@ async function helpOf(args: readonly string[]): Promise<string> {
 }
 
 export async function renderReadmeSections(): Promise<Record<string, string>> {
-  const pages = await Promise.all(HELP_PAGES.map(async (args) => `$ tenkey ${[...args, '--help'].join(' ')}\n${await helpOf(args)}`));
+  const pages = await Promise.all(helpPages().map(async (args) => `$ tenkey ${[...args, '--help'].join(' ')}\n${await helpOf(args)}`));
   return {
     'error-table': renderErrorTableMarkdown().trimEnd(),
     // The rows' words only: their checks are the tests in test/bad-input/ and never run here.

@@ -2,7 +2,8 @@
 import { isCaptureError } from '../../protocol/capture/capture-error.js';
 import type { Direction } from '../../protocol/capture/capture-format.js';
 import { CAPTURE_INPUT_FORMATS, type CaptureInputFormat, type LoadCaptureOptions } from '../../protocol/capture/load-capture.js';
-import { UsageError, USAGE_EXIT_CODE } from '../usage-error.js';
+import { printableText } from '../../protocol/printable-text.js';
+import { MAX_CLI_ERROR, UsageError, USAGE_EXIT_CODE } from '../usage-error.js';
 
 /** Flags shared by the commands that read hex dumps and raw dumps (decode, capture export/import/info). */
 export interface HexDirectionFlags {
@@ -13,7 +14,7 @@ export interface HexDirectionFlags {
 }
 
 /** Help text of the shared --format option. */
-export const FORMAT_OPTION_HELP = 'input format: auto (capture or hex dump, told from the content), jsonl, hex, or raw (bytes as read from the port, one direction)';
+export const FORMAT_OPTION_HELP = 'input format: auto (capture, hex dump or pcapng, told from the content), jsonl, hex, raw (bytes as read from the port, one direction), or pcapng (tenkey capture export)';
 
 export function hexImportOptionsFrom(flags: HexDirectionFlags): LoadCaptureOptions {
   const options: LoadCaptureOptions = {};
@@ -40,7 +41,8 @@ export function hexImportOptionsFrom(flags: HexDirectionFlags): LoadCaptureOptio
  * "replayed, and differences found").
  */
 export function reportCliError(command: string, e: unknown, failureCode = 1): void {
-  const message = (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ');
+  // An OS error quotes the path that was typed: printable, digit runs masked, like every other line.
+  const message = printableText((e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' '), MAX_CLI_ERROR);
   const code = isCaptureError(e) ? ` [${e.code}]` : (e as { code?: unknown })?.code ? ` [${String((e as { code: unknown }).code)}]` : '';
   process.stderr.write(`tenkey ${command}: ${message}${code}\n`);
   process.exitCode = e instanceof UsageError ? USAGE_EXIT_CODE : failureCode;

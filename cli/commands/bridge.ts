@@ -7,10 +7,13 @@ import {
   BridgeOptionsError, DEFAULT_BRIDGE_LISTEN, isLoopback, parseAllowedOrigin, parseListenAddress, startBridge, type KeypadHealth, type RequestLogEntry,
   type RunningBridge,
 } from '../../bridge/index.js';
-import { CARD_SERVICES, isTenkeyError, streamLogger } from '../../host-driver/index.js';
+import { isTenkeyError, streamLogger } from '../../host-driver/index.js';
+import { cardServiceIds } from '../../host-driver/services.js';
 import { MAX_TIMER_MS } from '../../protocol/constants.js';
 import { integerIn } from '../option-parsers.js';
-import { USAGE_EXIT_CODE } from '../usage-error.js';
+import { printableText } from '../../protocol/printable-text.js';
+import { exitCodesHelp } from '../exit-codes.js';
+import { MAX_CLI_ERROR, USAGE_EXIT_CODE } from '../usage-error.js';
 
 interface BridgeCommandOptions {
   device: string;
@@ -43,10 +46,10 @@ export function registerBridgeCommand(program: Command): void {
     .addOption(new Option('--allow-origin <url>', 'an origin (https://shop.example.com) whose pages may call the bridge; repeatable')
       .argParser((value: string, previous: string[]) => [...previous, origin(value)])
       .default([], 'none: only requests without Origin'))
-    .option('-s, --service <name>', `利用サービス for entries that name none: ${CARD_SERVICES.map((s) => s.id).join(', ')}`)
+    .option('-s, --service <name>', `利用サービス for entries that name none: ${cardServiceIds()}`)
     .option('--connect-timeout <ms>', 'time allowed to open the keypad and handshake, per attempt', integerIn('--connect-timeout', 1, MAX_TIMER_MS))
     .option('-v, --verbose', 'driver log lines on stderr', false)
-    .addHelpText('after', '\nEndpoints: GET /health, POST /entries, GET /entries/:id/events, DELETE /entries/:id (bridge/HTTP-API.md).\nExit codes: 0 stopped by SIGINT/SIGTERM, 1 cannot listen, 2 USAGE.')
+    .addHelpText('after', `\nEndpoints: GET /health, POST /entries, GET /entries/:id/events, DELETE /entries/:id (bridge/HTTP-API.md).\n${exitCodesHelp('bridge')}`)
     .action(async (options: BridgeCommandOptions) => {
       process.exitCode = await runBridge(options);
     });
@@ -72,7 +75,7 @@ async function runBridge(options: BridgeCommandOptions): Promise<number> {
       process.stderr.write(`tenkey: error: ${isTenkeyError(e) ? e.detail ?? e.message : e.message} (see tenkey bridge --help)\n`);
       return USAGE_EXIT_CODE;
     }
-    process.stderr.write(`tenkey bridge: cannot listen on ${options.listen}: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(`tenkey bridge: ${printableText(`cannot listen on ${options.listen}: ${e instanceof Error ? e.message : String(e)}`, MAX_CLI_ERROR)}\n`);
     return 1;
   }
   process.stdout.write(`${bridge.url}\n`);
@@ -95,7 +98,7 @@ async function runBridge(options: BridgeCommandOptions): Promise<number> {
 
 /** `POST /entries 201 3ms`: never a query string, a body or a token. */
 function requestLine(request: RequestLogEntry): string {
-  return `${request.method} ${request.path} ${request.status} ${request.durationMs}ms`;
+  return `${request.method} ${request.path} ${request.status} ${request.durationMs}ms${request.problem !== undefined ? ` ${request.problem}` : ''}`;
 }
 
 function keypadLine(health: KeypadHealth): string {

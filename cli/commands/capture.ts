@@ -7,6 +7,7 @@ import { framesOfCapture } from '../../protocol/capture/capture-frames.js';
 import { isChunkRecord } from '../../protocol/capture/capture-format.js';
 import { FORMAT_OPTION_HELP, hexImportOptionsFrom, reportCliError, type HexDirectionFlags } from '../capture/cli-support.js';
 import { UsageError } from '../usage-error.js';
+import { exitCodesHelp } from '../exit-codes.js';
 
 /** `tenkey capture export|import|info`: move captures between formats and summarise them. */
 export function registerCaptureCommand(program: Command): void {
@@ -25,7 +26,8 @@ export function registerCaptureCommand(program: Command): void {
     .addHelpText('after', `
 Direction is seen from the host: device → host packets are "inbound", host → device "outbound".
 In Wireshark: Preferences → Protocols → DLT_USER → add "User 0 (DLT=147)" with your dissector as payload
-protocol (see protocol/capture/CAPTURE-FORMAT.md for a Lua dissector sketch).`)
+protocol (see protocol/capture/CAPTURE-FORMAT.md for a Lua dissector sketch).
+${exitCodesHelp('capture export')}`)
     .action(async (file: string, flags: HexDirectionFlags & { pcapng: string; per: string }) => {
       try {
         if (flags.per !== 'frame' && flags.per !== 'chunk') throw new UsageError(`--per must be frame or chunk, not ${JSON.stringify(flags.per)}`);
@@ -46,6 +48,7 @@ protocol (see protocol/capture/CAPTURE-FORMAT.md for a Lua dissector sketch).`)
     .option('--direction <dir>', 'direction of lines that name none (h2d|d2h)')
     .option('--format <fmt>', FORMAT_OPTION_HELP)
     .option('--note <text>', 'note for the capture header')
+    .addHelpText('after', `\n${exitCodesHelp('capture import')}`)
     .action(async (file: string, flags: HexDirectionFlags & { output?: string; note?: string }) => {
       try {
         const options = hexImportOptionsFrom(flags);
@@ -66,6 +69,7 @@ protocol (see protocol/capture/CAPTURE-FORMAT.md for a Lua dissector sketch).`)
     .option('--d2h <names...>', 'hex dumps: tty names/aliases carrying device → host bytes')
     .option('--direction <dir>', 'hex dumps: direction of lines that name none (h2d|d2h)')
     .option('--format <fmt>', FORMAT_OPTION_HELP)
+    .addHelpText('after', `\n${exitCodesHelp('capture info')}`)
     .action(async (file: string, flags: HexDirectionFlags) => {
       try {
         const loaded = await loadCapture(file, hexImportOptionsFrom(flags));

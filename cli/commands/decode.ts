@@ -3,6 +3,7 @@ import { loadCapture } from '../../protocol/capture/load-capture.js';
 import { isCapturedFrame, timelineOfRecords } from '../../protocol/capture/capture-frames.js';
 import { formatFrameLine, formatLinkEventLine, frameToJson, linkEventToJson } from '../../protocol/capture/frame-listing.js';
 import { FORMAT_OPTION_HELP, hexImportOptionsFrom, reportCliError, type HexDirectionFlags } from '../capture/cli-support.js';
+import { exitCodesHelp } from '../exit-codes.js';
 
 interface DecodeFlags extends HexDirectionFlags {
   json?: boolean;
@@ -24,8 +25,7 @@ Columns: time (ms since capture start), direction, seq, R for a retransmission, 
 and the CRC verdict (ok, BAD, or n/a when the bytes never formed a checkable frame).
 Lines starting with "!!" are bytes that did not decode, with the reason and their raw hex.
 
-Exit status: 0 decoded (bytes that do not decode are listed, not an error); 1 the input cannot be read
-(missing file, not a capture nor a hex dump, empty); 2 bad usage.`)
+${exitCodesHelp('decode')}`)
     .action(async (file: string, flags: DecodeFlags) => {
       try {
         const capture = await loadCapture(file, hexImportOptionsFrom(flags));

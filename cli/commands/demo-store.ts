@@ -1,25 +1,31 @@
 /**
  * `tenkey demo-store`: the reference admin store (Japanese UI) with the payment stand-ins. Prints its URL as the
  * first line of stdout once everything it runs has started, and serves until SIGINT/SIGTERM (exit 0). With
- * --with-keypad it also runs a virtual keypad on a PTY (the PC keyboard types on it when stdin is a TTY) and a
- * bridge at --bridge-listen that lets the store's pages in: one command, the whole chain to click through.
- * --bridge-listen is also what the store's settings (プライベートIP / ポート番号) start with.
+ * --with-keypad it also runs a virtual keypad on a PTY (the PC keyboard types on it when stdin is a TTY, with
+ * the keypad's masked display on stderr; or --keys/--script types a key script each time an entry opens, as
+ * `tenkey sim` does) and a bridge at --bridge-listen that lets the store's pages in: one command, the whole
+ * chain to click through. --bridge-listen is also what the store's settings (プライベートIP / ポート番号) start
+ * with. Access log lines only with --verbose.
  */
 import type { Command } from 'commander';
-import { BridgeOptionsError, parseListenAddress, startBridge, type RunningBridge } from '../../bridge/index.js';
+import { BridgeOptionsError, parseListenAddress, startBridge, type RequestLogEntry, type RunningBridge } from '../../bridge/index.js';
 import {
   applySettingsChange, DEFAULT_STORE_HOST, DEFAULT_STORE_PORT, DEFAULT_STORE_SETTINGS, startDemoStore, StoreSettingsError, type RunningDemoStore,
   type StoreSettings,
 } from '../../demo-store/index.js';
 import { startSimulator, type RunningSimulator } from '../../device-sim/index.js';
-import { attachTerminalKeys } from '../../device-sim/terminal-input.js';
 import { demoStoreKsnFile, keypadStateFile } from '../state-dir.js';
-import { USAGE_EXIT_CODE } from '../usage-error.js';
+import { UsageError, USAGE_EXIT_CODE } from '../usage-error.js';
+import { exitCodesHelp } from '../exit-codes.js';
+import { keyScriptOf, type KeyScriptFlags } from '../key-script-option.js';
+import { KeyScriptError } from '../../device-sim/key-script.js';
+import { attachKeyboard } from './sim.js';
 
-interface DemoStoreCommandOptions {
+interface DemoStoreCommandOptions extends KeyScriptFlags {
   listen: string;
   bridgeListen: string;
   withKeypad: boolean;
+  verbose: boolean;
 }
 
 const DEFAULT_BRIDGE_ADDRESS = `${DEFAULT_STORE_SETTINGS.bridgeHost}:${DEFAULT_STORE_SETTINGS.bridgePort}`;
@@ -32,7 +38,10 @@ export function registerDemoStoreCommand(program: Command): void {
     .option('--listen <host:port>', 'address to serve the store on (port 0 = any free port)', `${DEFAULT_STORE_HOST}:${DEFAULT_STORE_PORT}`)
     .option('--with-keypad', 'also run a virtual keypad (TEST keys only) on a PTY and a bridge at --bridge-listen for the store', false)
     .option('--bridge-listen <host:port>', "the bridge's address: where --with-keypad runs it (port 0 = any free port), and the store settings' プライベートIP / ポート番号", DEFAULT_BRIDGE_ADDRESS)
-    .addHelpText('after', '\nWithout --with-keypad, run `tenkey bridge --allow-origin <store URL>` beside a keypad yourself.\nThe card numbers that work, are declined or make the card service unavailable are listed in the README.\nThe highest KSN counter accepted per keypad is kept in $XDG_STATE_HOME/tenkey/demo-store/accepted-ksns.json\n(default ~/.local/state/tenkey/…): a restarted store still refuses a card block it already took.')
+    .option('--keys <script>', 'with --with-keypad (implied): key script the virtual keypad types each time the card popup opens, as for tenkey sim')
+    .option('--script <file>', 'the same, read from a file (# starts a comment)')
+    .option('-v, --verbose', "access log lines of the store and the bridge on stderr", false)
+    .addHelpText('after', `\nWithout --with-keypad, run \`tenkey bridge --allow-origin <store URL>\` beside a keypad yourself.\nThe card numbers that work, are declined or make the card service unavailable are listed in the README.\nThe highest KSN counter accepted per keypad is kept in $XDG_STATE_HOME/tenkey/demo-store/accepted-ksns.json\n(default ~/.local/state/tenkey/…): a restarted store still refuses a card block it already took.\n${exitCodesHelp('demo-store')}`)
     .action(async (options: DemoStoreCommandOptions) => {
       process.exitCode = await runDemoStore(options);
     });
@@ -43,6 +52,8 @@ function originsOf(url: string): string[] {
   const { port, hostname } = new URL(url);
   return hostname === '127.0.0.1' || hostname === 'localhost' ? [`http://127.0.0.1:${port}`, `http://localhost:${port}`] : [url];
 }
+
+const isKeyScriptError = (error: unknown): error is KeyScriptError => error instanceof KeyScriptError;
 
 /** A usage error: one line, exit 2. */
 class DemoStoreUsageError extends Error {}
@@ -84,11 +95,14 @@ async function runDemoStore(options: DemoStoreCommandOptions): Promise<number> {
   let listen: { host: string; port: number };
   let bridgeAddress: { host: string; port: number };
   let settings: Partial<StoreSettings>;
+  let keys: string | undefined;
   try {
+    keys = await keyScriptOf(options);
+    if (keys !== undefined) options.withKeypad = true; // a script needs the keypad it types on
     ({ listen, bridge: bridgeAddress } = checkedAddresses(options));
     settings = bridgeSettingsOf(bridgeAddress);
   } catch (error) {
-    if (!(error instanceof DemoStoreUsageError)) throw error;
+    if (!(error instanceof DemoStoreUsageError || error instanceof UsageError || isKeyScriptError(error))) throw error;
     err(`tenkey demo-store: ${error.message}`);
     return USAGE_EXIT_CODE;
   }
@@ -99,26 +113,26 @@ async function runDemoStore(options: DemoStoreCommandOptions): Promise<number> {
   let stop!: () => void;
   const stopped = new Promise<void>((resolve) => { stop = resolve; });
   try {
-    store = await startDemoStore({ host: listen.host, port: listen.port, settings, acceptedKsnFile: demoStoreKsnFile(), log: (line) => err(`store: ${line}`) });
+    // Access logs would flood the terminal a person types the card on: only with --verbose.
+    const log = options.verbose ? { log: (line: string) => err(`store: ${line}`) } : {};
+    store = await startDemoStore({ host: listen.host, port: listen.port, settings, acceptedKsnFile: demoStoreKsnFile(), ...log });
     if (options.withKeypad) {
-      sim = await startSimulator({ listen: 'pty', counterFile: keypadStateFile() });
+      sim = await startSimulator({ listen: 'pty', counterFile: keypadStateFile(), ...(keys !== undefined ? { keys } : {}) });
       bridge = await startBridge({
         device: sim.address,
         listen: options.bridgeListen,
         allowOrigins: originsOf(store.url),
-        onRequest: (entry) => err(`bridge: ${entry.method} ${entry.path} ${entry.status} ${Math.round(entry.durationMs)}ms`),
+        ...(options.verbose ? { onRequest: (entry: RequestLogEntry) => err(`bridge: ${entry.method} ${entry.path} ${entry.status} ${Math.round(entry.durationMs)}ms${entry.problem !== undefined ? ` ${entry.problem}` : ''}`) } : {}),
       });
       store.changeSettings({ bridgePort: bridge.port }); // the port it got, when --bridge-listen asked for any
       err(`tenkey demo-store: virtual keypad (TEST keys only) on ${sim.address}, bridge on ${bridge.url}`);
-      if (process.stdin.isTTY === true) {
-        const keypad = sim;
-        detachKeys = attachTerminalKeys(process.stdin, (command) => {
-          if (command.kind === 'quit') stop();
-          else keypad.keypad.press(command.key);
-        });
+      if (keys !== undefined) {
+        err('tenkey demo-store: the virtual keypad types the --keys script each time the card popup opens');
+      } else if (process.stdin.isTTY === true) {
         err('when the popup asks for the card, type it here: digits, Enter, expiry MMYY, Enter (Backspace, c = clear, Esc = cancel, Ctrl-C = quit)');
+        detachKeys = attachKeyboard(sim, stop); // the keypad's display, masked (●), redrawn below
       } else {
-        err('stdin is not a terminal: nothing types on the virtual keypad (run it in a terminal to type the card there)');
+        err('stdin is not a terminal: nothing types on the virtual keypad (run it in a terminal to type the card there, or give --keys)');
       }
     }
     // Only now: a script that reads the first line must never get the URL of a store that then fails to start.

@@ -8,6 +8,7 @@ import { KeyScriptError, parseKeyScript, startSimulator, type RunningSimulator }
 import { attachTerminalKeys } from '../../device-sim/terminal-input.js';
 import { createTestPaymentServices } from '../../payment-sim/index.js';
 import { openTenkey, isTenkeyCancelled, toTenkeyError, type TenkeyKeypad, type EntryProgress } from '../../host-driver/index.js';
+import { printableDevice } from '../../host-driver/printable-device.js';
 import { DEFAULT_INACTIVITY_TIMEOUT_S, ENTRY_SESSION_CAP_S } from '../../protocol/index.js';
 import { humanError } from '../driver-output.js';
 import { EXIT_CODES, exitCodesHelp } from '../exit-codes.js';
@@ -35,7 +36,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--keys <script>', 'key script typed on the virtual keypad (default: a TEST Visa card)')
     .option('--no-interactive', 'never use the keyboard as the keypad, even on a TTY')
     .option('--timeout <seconds>', `keypad inactivity timeout, 1–${ENTRY_SESSION_CAP_S}`, integerIn('--timeout', 1, ENTRY_SESSION_CAP_S), DEFAULT_INACTIVITY_TIMEOUT_S)
-    .addHelpText('after', `\n${exitCodesHelp()} A cancelled entry exits 0 here: the demo ran as it should.`)
+    .addHelpText('after', `\n${exitCodesHelp('demo')} A cancelled entry exits 0 here: the demo ran as it should.`)
     .action(async (options: DemoOptions) => {
       process.exitCode = await runDemo(options);
     });
@@ -77,7 +78,7 @@ async function runDemo(options: DemoOptions): Promise<number> {
     sim = await startSimulator({ listen: 'pty', counterFile: keypadStateFile(), ...(interactive ? {} : { keys: options.keys ?? DEMO_SCRIPT }) });
     out(`tenkey demo: a virtual keypad (TEST keys only) on ${sim.address}`);
     keypad = await openTenkey({ device: sim.address });
-    const info = keypad.device;
+    const info = printableDevice(keypad.device);
     out(`driver connected: ${info.model} firmware ${info.firmwareVersion}, serial ${info.serialNumber}, key set ${info.keySetId}`);
     out(interactive
       ? 'type the card number on your keyboard, Enter, then the expiry as MMYY, Enter (Backspace, c = clear, Esc = cancel)'

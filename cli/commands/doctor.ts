@@ -7,8 +7,11 @@ import {
   DEFAULT_DEVICE_ADDRESS, findCardService, openTenkey, streamLogger, toTenkeyError, type DeviceInfo, type TenkeyErrorJson,
   type TenkeyKeypad,
 } from '../../host-driver/index.js';
+import { printableDevice } from '../../host-driver/printable-device.js';
 import { humanError } from '../driver-output.js';
-import { EXIT_CODES } from '../exit-codes.js';
+import { printableText } from '../../protocol/printable-text.js';
+import { EXIT_CODES, exitCodesHelp } from '../exit-codes.js';
+import { MAX_CLI_ERROR } from '../usage-error.js';
 
 interface DoctorCommandOptions {
   device: string;
@@ -42,6 +45,7 @@ export function registerDoctorCommand(program: Command): void {
     .option('--no-enabled', 'テンキーパッド入力 is OFF (shows what the store would see)')
     .option('--json', 'print the report as one JSON object on stdout', false)
     .option('-v, --verbose', 'driver log lines on stderr', false)
+    .addHelpText('after', `\n${exitCodesHelp('doctor')}`)
     .action(async (options: DoctorCommandOptions) => {
       const report = await runDoctor(options);
       process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : humanReport(report));
@@ -54,7 +58,8 @@ const SETTINGS_CAUSES: ReadonlySet<string> = new Set(['DISABLED', 'UNKNOWN_SERVI
 
 export async function runDoctor(options: DoctorCommandOptions): Promise<DoctorReport> {
   const checks: DoctorCheck[] = [];
-  const settings = `device ${options.device}, service ${options.service ?? '(keypad default)'}, keypad input ${options.enabled ? 'ON' : 'OFF'}`;
+  // The settings as typed are echoed: printable and redacted like every line (a mistyped service may hold anything).
+  const settings = printableText(`device ${options.device}, service ${options.service ?? '(keypad default)'}, keypad input ${options.enabled ? 'ON' : 'OFF'}`, MAX_CLI_ERROR);
   let stage: 'connect' | 'ping' = 'connect';
   const fail = (e: unknown): DoctorReport => {
     const error = toTenkeyError(e).toJSON();
@@ -73,7 +78,7 @@ export async function runDoctor(options: DoctorCommandOptions): Promise<DoctorRe
       ...(options.verbose ? { logger: streamLogger((line) => process.stderr.write(line), 'debug') } : {}),
       reconnect: false,
     });
-    const device = keypad.device;
+    const device = printableDevice(keypad.device);
     checks.push({ name: 'settings', ok: true, text: settings });
     stage = 'ping';
     checks.push({ name: 'connect', ok: true, text: `port open, HELLO answered in ${Date.now() - started} ms (protocol v${device.protocolVersion})` });

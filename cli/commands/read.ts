@@ -7,7 +7,9 @@ import {
   DEFAULT_DEVICE_ADDRESS, isTenkeyCancelled, openTenkey, streamLogger, toTenkeyError, type CardReadResult, type EntryProgress,
   type TenkeyKeypad,
 } from '../../host-driver/index.js';
+import { printableDevice } from '../../host-driver/printable-device.js';
 import { ENTRY_SESSION_CAP_S, MAX_REVEAL_DIGITS } from '../../protocol/index.js';
+import { cardServiceIds } from '../../host-driver/services.js';
 import { cancelledJson, humanCancelled, humanError } from '../driver-output.js';
 import { EXIT_CODES, exitCodesHelp } from '../exit-codes.js';
 import { integerIn } from '../option-parsers.js';
@@ -29,11 +31,11 @@ export function registerReadCommand(program: Command): void {
     .option('-d, --device <address>', 'serial path (/dev/ttyUSB0, a PTY) or tcp://HOST:PORT', DEFAULT_DEVICE_ADDRESS)
     .option('-t, --timeout <seconds>', `keypad inactivity timeout, 1–${ENTRY_SESSION_CAP_S}`, integerIn('--timeout', 1, ENTRY_SESSION_CAP_S), 60)
     .option('-r, --reveal <n>', `last PAN digits to reveal, 0–${MAX_REVEAL_DIGITS}`, integerIn('--reveal', 0, MAX_REVEAL_DIGITS), 3)
-    .option('-s, --service <name>', '利用サービス: card service id (decides accepted brands)')
+    .option('-s, --service <name>', `利用サービス: card service id (decides accepted brands): ${cardServiceIds()}`)
     .option('--no-expiry', 'do not ask for the expiry date')
     .option('--json', 'print exactly one JSON object on stdout: the card, {"error":…} or {"cancelled":…}', false)
     .option('-v, --verbose', 'driver log lines on stderr', false)
-    .addHelpText('after', `\n${exitCodesHelp()}`)
+    .addHelpText('after', `\n${exitCodesHelp('read')}`)
     .action(async (options: ReadCommandOptions) => {
       process.exitCode = await runRead(options);
     });
@@ -87,17 +89,18 @@ async function runRead(options: ReadCommandOptions): Promise<number> {
 /** The --json success object: exactly the driver's result, field order fixed. */
 function cardJson(card: CardReadResult): CardReadResult {
   const { brand, last, keySerialNumber, encryptedBlock, sessionId, device } = card;
-  return { brand, last, keySerialNumber, encryptedBlock, sessionId, device };
+  return { brand, last, keySerialNumber, encryptedBlock, sessionId, device: printableDevice(device) };
 }
 
 function humanSummary(card: CardReadResult): string {
+  const device = printableDevice(card.device);
   return [
     `brand           ${card.brand}`,
     `card number     ${card.last ? `…${card.last}` : '(hidden)'}`,
     `KSN             ${card.keySerialNumber}`,
     `encrypted block ${card.encryptedBlock.length / 2} bytes: ${card.encryptedBlock}`,
     `session         ${card.sessionId}`,
-    `keypad          ${card.device.model} ${card.device.firmwareVersion} #${card.device.serialNumber} (key set ${card.device.keySetId})`,
+    `keypad          ${device.model} ${device.firmwareVersion} #${device.serialNumber} (key set ${device.keySetId})`,
     '',
   ].join('\n');
 }

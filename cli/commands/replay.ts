@@ -4,6 +4,7 @@ import { isReplaySpeed, REPLAY_SPEED_RANGE, replayCapture, type ReplayTiming } f
 import { formatReplayReport } from '../../replay/replay-report.js';
 import { UsageError } from '../usage-error.js';
 import { reportCliError } from '../capture/cli-support.js';
+import { exitCodesHelp } from '../exit-codes.js';
 
 interface ReplayFlags {
   against: string;
@@ -25,9 +26,7 @@ export function registerReplayCommand(program: Command): void {
     .option('--instant', 'virtual time: timers and recorded gaps take no real time (default)')
     .option('--speed <n>', `the same virtual time held to the wall clock, N times faster than recorded (1 = as recorded; ${REPLAY_SPEED_RANGE.min} to ${REPLAY_SPEED_RANGE.max})`)
     .addHelpText('after', `
-Exit status: 0 everything matched, 1 differences (listed frame by frame), 2 the capture cannot be replayed
-this way (unreadable, corrupt or empty; no HELLO for --against host, no scenario.keys for --against device)
-or bad usage.
+${exitCodesHelp('replay')}
 Random values (session ids, nonces, ciphertext, KSN counter) are compared as described in
 protocol/capture/CAPTURE-FORMAT.md, "Replay".
 Both sides run in this process, joined by an in-memory cable (no socket, no PTY). Before each step the replayer

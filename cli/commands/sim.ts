@@ -3,20 +3,22 @@
  * can read it); it serves until SIGINT/SIGTERM (exit 0). On a TTY without --keys/--script the PC keyboard is the
  * keypad, with a small live display redrawn on stderr.
  */
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { DEFAULT_TCP_PORT } from '../../protocol/constants.js';
 import { isValidCounter, MAX_COUNTER } from '../../device-sim/crypto/aes-dukpt.js';
 import { TerminalDisplay } from '../../device-sim/display.js';
 import { parseFaultSpec } from '../../device-sim/faults/fault-spec.js';
-import { parseKeyScript } from '../../device-sim/key-script.js';
 import { parseListen, startSimulator, type RunningSimulator, type SimulatorOptions } from '../../device-sim/keypad-server.js';
 import { findKeypadService, KEYPAD_SERVICES } from '../../device-sim/services.js';
 import { attachTerminalKeys } from '../../device-sim/terminal-input.js';
 import type { SessionEnd } from '../../device-sim/virtual-keypad.js';
 import { NativeAddonMissingError } from '../../device-sim/transport/native-pty.js';
 import { keypadStateFile } from '../state-dir.js';
+import { formatHostViolation, HostConductObserver } from '../../device-sim/strict/host-conduct.js';
+import { NONCONFORMING_EXIT_CODE } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';
+import { exitCodesHelp } from '../exit-codes.js';
+import { keyScriptOf } from '../key-script-option.js';
 
 interface SimCommandOptions {
   listen?: string;
@@ -29,6 +31,7 @@ interface SimCommandOptions {
   state?: string;
   /** Commander's value for --no-merge-key-reports: false when given. */
   mergeKeyReports: boolean;
+  strict?: boolean;
 }
 
 
@@ -44,7 +47,9 @@ export function registerSimCommand(program: Command): void {
     .option('--service <name>', `card service (利用サービス): ${KEYPAD_SERVICES.map((s) => s.id).join(', ')}`)
     .option('--state <file>', "the keypad's non-volatile memory: its DUKPT counter, saved before each RESULT leaves, so no run reuses a KSN (default $XDG_STATE_HOME/tenkey/keypads/SIM-00000001.json; without XDG_STATE_HOME, ~/.local/state/tenkey/…)")
     .option('--key-counter <n>', 'DUKPT counter of the first entry when the state file is new (default 1); with a saved counter it may only move it forward')
+    .option('--strict', `report every host behaviour PROTOCOL.md forbids (bad seq, missing ACK, START_ENTRY while busy, no keepalive, refused frames) on stderr; exit ${NONCONFORMING_EXIT_CODE} at the end if any`)
     .option('--no-merge-key-reports', 'send a KEY for every key even when keys outrun the line (a device without PROTOCOL.md §5.11 merging)')
+    .addHelpText('after', `\n${exitCodesHelp('sim')}`)
     .action(async (options: SimCommandOptions) => {
       process.exitCode = await runSim(options);
     });
@@ -70,6 +75,9 @@ async function runSim(options: SimCommandOptions): Promise<number> {
   process.stdout.write(`${sim.address}\n`);
   // A host that would cost unbounded memory, or sat silent on the TCP slot, is dropped: say so (PROTOCOL.md §6.4).
   sim.keypad.on('host-dropped', (error) => process.stderr.write(`tenkey sim: host dropped (${error.code}): ${error.message}\n`));
+  const strict = options.strict === true
+    ? new HostConductObserver(sim.keypad, { onViolation: (v) => process.stderr.write(`tenkey sim: ${formatHostViolation(v)}\n`) })
+    : undefined;
 
   const interactive = process.stdin.isTTY === true && simOptions.keys === undefined;
   let restoreKeyboard: (() => void) | undefined;
@@ -83,12 +91,16 @@ async function runSim(options: SimCommandOptions): Promise<number> {
   process.off('SIGINT', stop);
   process.off('SIGTERM', stop);
   restoreKeyboard?.();
+  strict?.close();
   await sim.close();
-  return 0;
+  if (strict === undefined) return 0;
+  const count = strict.violations.length;
+  process.stderr.write(`tenkey sim: ${count} host violation${count === 1 ? '' : 's'} of PROTOCOL.md\n`);
+  return count === 0 ? 0 : NONCONFORMING_EXIT_CODE;
 }
 
-/** The keyboard as the keypad plus the live display; returns what undoes both. */
-function attachKeyboard(sim: RunningSimulator, quit: () => void): () => void {
+/** The keyboard as the keypad plus the live display (masked: ● for digits); returns what undoes both. */
+export function attachKeyboard(sim: RunningSimulator, quit: () => void): () => void {
   const display = new TerminalDisplay(process.stderr);
   const redraw = (): void => display.draw(sim.keypad.display());
   sim.keypad.on('display', redraw);
@@ -126,19 +138,8 @@ async function toSimulatorOptions(options: SimCommandOptions): Promise<Simulator
     if (simOptions.listen !== undefined && simOptions.listen !== 'pty') throw new UsageError('--link is for a PTY keypad only');
     simOptions.link = options.link;
   }
-  if (options.keys !== undefined && options.script !== undefined) throw new UsageError('give --keys or --script, not both');
-  let keys = options.keys;
-  if (options.script !== undefined) {
-    try {
-      keys = (await readFile(options.script, 'utf8')).replace(/#[^\n]*/g, '');
-    } catch (error) {
-      throw new UsageError(`cannot read --script ${options.script}: ${(error as NodeJS.ErrnoException).code ?? messageOf(error)}`);
-    }
-  }
-  if (keys !== undefined) {
-    parseKeyScript(keys); // reports a bad script with its column before anything listens
-    simOptions.keys = keys;
-  }
+  const keys = await keyScriptOf(options);
+  if (keys !== undefined) simOptions.keys = keys;
   if (options.fault !== undefined) simOptions.faults = parseFaultSpec(options.fault);
   if (options.service !== undefined) simOptions.service = findKeypadService(options.service).id;
   if (options.keyCounter !== undefined) {

@@ -6,6 +6,7 @@ import { DirectionFrameSplitter } from '../../protocol/capture/capture-frames.js
 import { formatFrameLine, formatLinkEventLine } from '../../protocol/capture/frame-listing.js';
 import { reportCliError } from '../capture/cli-support.js';
 import { UsageError } from '../usage-error.js';
+import { exitCodesHelp } from '../exit-codes.js';
 
 interface TapFlags {
   device: string;
@@ -32,7 +33,8 @@ export function registerTapCommand(program: Command): void {
 Example:
   tenkey tap --device /dev/ttyUSB0 -o session.jsonl     # prints /dev/pts/N: point the host there
   tenkey decode session.jsonl
-Stop with Ctrl-C (SIGINT) or SIGTERM: the capture is flushed and both ports are closed.`)
+Stop with Ctrl-C (SIGINT) or SIGTERM: the capture is flushed and both ports are closed.
+${exitCodesHelp('tap')}`)
     .action(async (flags: TapFlags) => {
       try {
         await runTap(flags);

@@ -26,6 +26,8 @@ export const CaptureErrorCode = {
   NOT_TEXT: 'NOT_TEXT',
   /** An input format name that is not one of auto, jsonl, hex, raw. */
   UNKNOWN_FORMAT: 'UNKNOWN_FORMAT',
+  /** The input is larger than MAX_CAPTURE_INPUT_BYTES (64 MiB), or never ends (a live port, /dev/zero). */
+  TOO_LARGE: 'TOO_LARGE',
 } as const;
 export type CaptureErrorCodeName = keyof typeof CaptureErrorCode;
 

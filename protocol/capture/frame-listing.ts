@@ -1,4 +1,4 @@
-import { describeMessage, messageToJson } from '../describe.js';
+import { describeMessage, messageToPrintableJson } from '../describe.js';
 import type { ProtocolErrorCodeName } from '../errors.js';
 import type { CapturedFrame } from './capture-frames.js';
 import type { LinkEventRecord } from './capture-format.js';
@@ -63,7 +63,7 @@ export function frameToJson(frame: CapturedFrame): Record<string, unknown> {
       seq: f.seq,
       retransmission: f.retransmission,
       type: f.message.type,
-      message: messageToJson(f.message),
+      message: messageToPrintableJson(f.message),
       raw: frame.raw.toString('hex'),
     };
   }

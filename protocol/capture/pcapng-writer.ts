@@ -22,13 +22,20 @@ export const PcapngBlockType = {
 
 export const PCAPNG_BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 
-const OPT_ENDOFOPT = 0;
-const OPT_COMMENT = 1;
-const SHB_USERAPPL = 4;
-const IF_NAME = 2;
-const IF_DESCRIPTION = 3;
-const IF_TSRESOL = 9;
-const EPB_FLAGS = 2;
+/** The option codes written here (and read back by pcapng-reader.ts). */
+export const PCAPNG_OPTION = {
+  END: 0,
+  COMMENT: 1,
+  SHB_USERAPPL: 4,
+  IF_NAME: 2,
+  IF_DESCRIPTION: 3,
+  IF_TSRESOL: 9,
+  EPB_FLAGS: 2,
+} as const;
+const { END: OPT_ENDOFOPT, COMMENT: OPT_COMMENT, SHB_USERAPPL, IF_NAME, IF_DESCRIPTION, IF_TSRESOL, EPB_FLAGS } = PCAPNG_OPTION;
+
+/** The section comment that keeps the capture's start, so reading the file back gives the same times. */
+export const SHB_STARTED_AT_PREFIX = 'tenkey capture started at ';
 
 export const EPB_FLAG_INBOUND = 0b01;
 export const EPB_FLAG_OUTBOUND = 0b10;
@@ -68,13 +75,15 @@ function block(type: number, body: Buffer): Buffer {
   return out;
 }
 
-export function sectionHeaderBlock(application: string): Buffer {
+export function sectionHeaderBlock(application: string, startedAt?: string): Buffer {
   const fixed = Buffer.alloc(16);
   fixed.writeUInt32LE(PCAPNG_BYTE_ORDER_MAGIC, 0);
   fixed.writeUInt16LE(1, 4); // major
   fixed.writeUInt16LE(0, 6); // minor
   fixed.writeBigInt64LE(-1n, 8); // section length not given
-  return block(PcapngBlockType.SECTION_HEADER, Buffer.concat([fixed, optionsBlock([option(SHB_USERAPPL, Buffer.from(application))])]));
+  const options = [option(SHB_USERAPPL, Buffer.from(application))];
+  if (startedAt !== undefined) options.push(option(OPT_COMMENT, Buffer.from(`${SHB_STARTED_AT_PREFIX}${startedAt}`)));
+  return block(PcapngBlockType.SECTION_HEADER, Buffer.concat([fixed, optionsBlock(options)]));
 }
 
 export function interfaceDescriptionBlock(name: string, description: string): Buffer {
@@ -116,7 +125,7 @@ export function captureToPcapng(capture: Capture, options: PcapngOptions = {}): 
   const start = startMicros(capture.header.captured.startedAt);
   const at = (t: number): bigint => start + BigInt(Math.round(t * 1000));
   const blocks: Buffer[] = [
-    sectionHeaderBlock(options.application ?? capture.header.captured.tool),
+    sectionHeaderBlock(options.application ?? capture.header.captured.tool, capture.header.captured.startedAt),
     interfaceDescriptionBlock('tenkey', capture.header.captured.device ?? 'tenkey serial link (COBS frames, 0x00-delimited)'),
   ];
   if (options.unit === 'chunk') {

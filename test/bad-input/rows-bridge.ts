@@ -6,8 +6,11 @@
 import { request as httpRequest } from 'node:http';
 import { SimulatedClock } from 'xstate';
 import { expect } from 'vitest';
-import { ENTRY_RETENTION_MS, MAX_BODY_BYTES, startBridge, type BridgeOptions, type RunningBridge } from '../../bridge/index.js';
+import { ENTRY_RETENTION_MS, MAX_BODY_BYTES, startBridge, type BridgeOptions, type RequestLogEntry, type RunningBridge } from '../../bridge/index.js';
 import { startSimulator } from '../../device-sim/index.js';
+import { TEST_CARDS } from '../../device-sim/test-cards.js';
+import { rawExchange } from '../bridge/raw-http.js';
+import { holdsNumber } from '../redaction/card-number-spellings.js';
 import type { BadInputRow } from './bad-input-row.js';
 import { withCleanup, type Defer } from './check-scope.js';
 
@@ -31,6 +34,14 @@ async function connectedBridge(defer: Defer, options: BridgeOptions = {}): Promi
   if (bridge.health().status !== 'connected') await ready;
   return bridge;
 }
+
+const HOST = (port: number): string => `Host: 127.0.0.1:${port}\r\n`;
+/** Requests Node's own parser refuses before the bridge sees them: what is sent, and the answer's status, code and parser code. */
+const PARSER_REFUSALS: [string, (port: number) => string, number, string, string][] = [
+  ['a lowercase method (`get /health`)', (port) => `get /health HTTP/1.1\r\n${HOST(port)}\r\n`, 400, 'BAD_REQUEST', 'HPE_INVALID_METHOD'],
+  ['a header over 16 KiB', (port) => `GET /health HTTP/1.1\r\n${HOST(port)}X-Pad: ${'a'.repeat(17 * 1024)}\r\n\r\n`, 431, 'HEADERS_TOO_LARGE', 'HPE_HEADER_OVERFLOW'],
+  ['Content-Length together with Transfer-Encoding', (port) => `POST /entries HTTP/1.1\r\n${HOST(port)}Content-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`, 400, 'BAD_REQUEST', 'HPE_INVALID_TRANSFER_ENCODING'],
+];
 
 /** Status and error object of an answer. */
 async function answerOf(response: Response): Promise<{ status: number; error: Record<string, unknown> | undefined }> {
@@ -241,6 +252,37 @@ export const bridgeRows: BadInputRow[] = [
       expect(response.headers.get('allow')).toBe('POST, OPTIONS');
       expectProblem(await answerOf(response), 405, 'METHOD_NOT_ALLOWED');
       expectProblem(await fetch(`${bridge.url}/health`, { method: 'POST' }).then(answerOf), 405, 'METHOD_NOT_ALLOWED');
+    }),
+  },
+  ...PARSER_REFUSALS.map(([input, request, status, code, parserCode]): BadInputRow => ({
+    area: 'bridge', input, answer: `${status} ${code} as JSON (Node's parser refused it), \`Connection: close\`, one log line naming \`${parserCode}\``,
+    check: () => withCleanup(async (defer) => {
+      const log: RequestLogEntry[] = [];
+      const bridge = await bridgeFor(defer, { onRequest: (entry) => log.push(entry) });
+      const answer = await rawExchange(bridge.port, request(bridge.port));
+      expect(answer.status).toBe(status);
+      expect(answer.headers.connection).toBe('close');
+      expect(JSON.parse(answer.body)).toMatchObject({ error: { code, cause: code } });
+      expect(log).toEqual([expect.objectContaining({ status, problem: `${code} ${parserCode}` })]);
+    }),
+  })),
+  {
+    area: 'bridge', input: 'a path or a POST /entries service holding a card number spelled with `.`, `_`, `/` or `%2F`',
+    answer: '404 NOT_FOUND / 400 CONNECTION / UNKNOWN_SERVICE; the body\'s detail and the request log line read `[redacted]`',
+    check: () => withCleanup(async (defer) => {
+      const log: RequestLogEntry[] = [];
+      const bridge = await bridgeFor(defer, { onRequest: (entry) => log.push(entry) });
+      for (const glue of ['.', '_', '/', '%2F']) {
+        const spelled = TEST_CARDS.visa.replace(/(\d{4})(?=\d)/g, `$1${glue}`);
+        const notFound = await fetch(`${bridge.url}/entries/${spelled}/events`);
+        const service = await fetch(`${bridge.url}/entries`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ service: spelled }) });
+        expect(notFound.status).toBe(404);
+        expect(service.status).toBe(400);
+        const texts = [await notFound.text(), await service.text()];
+        expect(texts[1]).toContain('unknown card service \\"[redacted]\\"');
+        expect(holdsNumber([...texts, JSON.stringify(log)].join('\n'), TEST_CARDS.visa)).toBe(false);
+      }
+      expect(log.some((entry) => entry.path.includes('[redacted]'))).toBe(true);
     }),
   },
 ];

@@ -2,15 +2,18 @@
  * Bad capture files, given to `tenkey decode` and `tenkey replay` as a user would: a file that cannot be read is
  * one line naming the line and the problem (decode exit 1, replay exit 2); bad frames inside a good file are listed.
  */
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync, rmSync, truncateSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { framesOfCapture } from '../../protocol/capture/capture-frames.js';
 import { parseCapture } from '../../protocol/capture/capture-reader.js';
 import { formatCapture } from '../../protocol/capture/capture-writer.js';
+import { MAX_CAPTURE_INPUT_BYTES } from '../../protocol/capture/load-capture.js';
 import { encodeFrame } from '../../protocol/index.js';
-import { runCliInProcess, type CliRun } from '../host-driver/cli-runner.js';
+import { projectRoot, runCliInProcess, type CliRun } from '../host-driver/cli-runner.js';
 import { BAD_COBS_BYTES, badCrcFrame } from './bad-frames.js';
 import type { BadInputRow } from './bad-input-row.js';
 import { tempFiles, withCleanup } from './check-scope.js';
@@ -139,5 +142,46 @@ export const captureRows: BadInputRow[] = [
       expect(run.code).toBe(1);
       expect(run.stdout).toMatch(/^✗ unexpected h2d frame: .* seq=5 +ACK /m);
     }),
+  },
+  {
+    area: 'capture',
+    input: 'an input that never ends (`/dev/zero`, a live serial port) given to `decode`',
+    answer: 'exit 1 once 64 MiB are read, memory bounded by that cap: `/dev/zero is over 67108864 bytes (64 MiB), the most a capture may be; … [TOO_LARGE]`',
+    check: async () => {
+      const run = await runCliInProcess(['decode', '/dev/zero']);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/^tenkey decode: \/dev\/zero is over 67108864 bytes \(64 MiB\), the most a capture may be; .*\[TOO_LARGE\]\n$/);
+    },
+  },
+  {
+    area: 'capture',
+    input: 'a file over 64 MiB given to `decode`, `capture export` or `replay`',
+    answer: '`decode` / `capture export` exit 1, `replay` exit 2, at once from the file\'s size, unread: `FILE (N bytes) is over 67108864 bytes (64 MiB) … [TOO_LARGE]`',
+    check: () => withCleanup(async (defer) => {
+      const path = tempFiles(defer)('huge.jsonl', '');
+      truncateSync(path, MAX_CAPTURE_INPUT_BYTES + 1);
+      const out = `${path}.pcapng`;
+      defer(() => rmSync(out, { force: true }));
+      for (const [args, exit] of [[['decode', path], 1], [['capture', 'export', path, '--pcapng', out], 1], [['replay', path], 2]] as const) {
+        const run = await runCliInProcess([...args]);
+        expect(run.code).toBe(exit);
+        expect(run.stderr).toMatch(new RegExp(`huge\\.jsonl \\(${MAX_CAPTURE_INPUT_BYTES + 1} bytes\\) is over ${MAX_CAPTURE_INPUT_BYTES} bytes \\(64 MiB\\).*\\[TOO_LARGE\\]\\n$`));
+      }
+    }),
+  },
+  {
+    area: 'capture',
+    input: 'stdin over 64 MiB (`tenkey decode -`)',
+    answer: 'exit 1 once the running count passes 64 MiB: `stdin is over 67108864 bytes (64 MiB) … [TOO_LARGE]`',
+    check: async () => {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'test/host-driver/fixtures/run-cli.ts'), 'decode', '-'], { cwd: projectRoot, stdio: ['pipe', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      child.stdin.on('error', () => {}); // it stops reading at the cap
+      child.stdin.end(Buffer.alloc(MAX_CAPTURE_INPUT_BYTES + 1, 0x20));
+      const [code] = (await once(child, 'close')) as [number | null];
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/^tenkey decode: stdin is over 67108864 bytes \(64 MiB\).*\[TOO_LARGE\]\n$/);
+    },
   },
 ];

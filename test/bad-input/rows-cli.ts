@@ -8,7 +8,10 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { expect } from 'vitest';
 import { EXIT_CODES } from '../../cli/exit-codes.js';
 import { STORE_MESSAGES } from '../../host-driver/index.js';
+import { TEST_CARDS } from '../../device-sim/test-cards.js';
 import { runCliInProcess, type CliRun } from '../host-driver/cli-runner.js';
+import { INFO, say, serveFakeDevice } from '../host-driver/fake-device-server.js';
+import { holdsNumber } from '../redaction/card-number-spellings.js';
 import type { BadInputRow } from './bad-input-row.js';
 import { withCleanup, type Defer } from './check-scope.js';
 
@@ -22,6 +25,9 @@ function expectUsageError(run: CliRun, line: RegExp | string): void {
 }
 
 /** The `error` object `tenkey read --json` printed. */
+/** The TEST Visa number as it slips past a digits-and-spaces redaction: `/`, `.`, `_` and `%2F` between its groups. */
+const cardSpellings = (): string[] => ['/', '.', '_', '%2F'].map((glue) => TEST_CARDS.visa.replace(/(\d{4})(?=\d)/g, `$1${glue}`));
+
 const jsonError = (run: CliRun): unknown => (JSON.parse(run.stdout) as { error?: unknown }).error;
 
 /** A TCP port on this machine that nothing listens on (bound once, then released). */
@@ -150,12 +156,12 @@ export const cliRows: BadInputRow[] = [
   {
     area: 'cli',
     input: '`read --service` naming no known service',
-    answer: 'exit 4 (`CONNECTION` / `UNKNOWN_SERVICE`, the keypad never opened), detail `unknown card service "nope"`',
+    answer: 'exit 4 (`CONNECTION` / `UNKNOWN_SERVICE`, the keypad never opened), detail `unknown card service "nope" (known: all, temona-payment-g, remise, gmo-pg, visa-master)`',
     check: () => withCleanup(async (defer) => {
       const keypad = await watchedPort(defer);
       const run = await runCliInProcess(['read', '--device', `tcp://${keypad.host}:${keypad.port}`, '--service', 'nope', '--json']);
       expect(run.code).toBe(EXIT_CODES.CONNECTION);
-      expect(jsonError(run)).toMatchObject({ code: 'CONNECTION', cause: 'UNKNOWN_SERVICE', detail: 'unknown card service "nope"', messageJa: STORE_MESSAGES.CONNECTION.ja });
+      expect(jsonError(run)).toMatchObject({ code: 'CONNECTION', cause: 'UNKNOWN_SERVICE', detail: 'unknown card service "nope" (known: all, temona-payment-g, remise, gmo-pg, visa-master)', messageJa: STORE_MESSAGES.CONNECTION.ja });
       expect(keypad.connections()).toBe(0);
     }),
   },
@@ -227,6 +233,44 @@ export const cliRows: BadInputRow[] = [
     check: async () => {
       expectUsageError(await runCliInProcess(['sim', '--script', '/nonexistent/keys.txt']), 'tenkey sim: cannot read --script /nonexistent/keys.txt: ENOENT');
     },
+  },
+  {
+    area: 'cli',
+    input: '`read` / `doctor --service` holding a card number, spelled with `/`, `.`, `_` or `%2F` between its digits',
+    answer: 'exit 4 (`CONNECTION` / `UNKNOWN_SERVICE`); the echoed name reads `[redacted]` in text, `--json` and doctor\'s settings line',
+    check: async () => {
+      for (const spelled of cardSpellings()) {
+        // One at a time: an in-process run captures the process's stdout and stderr.
+        for (const args of [['read'], ['read', '--json'], ['doctor']]) {
+          const run = await runCliInProcess([...args, '--device', 'tcp://127.0.0.1:1', '--service', spelled]);
+          expect(run.code).toBe(EXIT_CODES.CONNECTION);
+          expect(run.stdout + run.stderr).toMatch(/unknown card service \\?"\[redacted\]\\?"/);
+          expect(holdsNumber(run.stdout + run.stderr, TEST_CARDS.visa)).toBe(false);
+        }
+      }
+    },
+  },
+  {
+    area: 'cli',
+    input: 'a keypad whose INFO model, firmware and serial hold a newline, escape sequences and a card number',
+    answer: '`doctor` and its `--verbose` log print them escaped (`\\n`, `\\x1b`, `\\u202e`) and masked (`[redacted]`): no forged log line, no escape reaches the terminal',
+    check: () => withCleanup(async (defer) => {
+      const identity = { model: 'TK\ntenkey info: forged line', firmwareVersion: '\x1b[2J\x1b]0;title\x07\u202e', serialNumber: cardSpellings()[0]! };
+      const keypad = await serveFakeDevice((message, { link }) => {
+        if (message.type === 'HELLO') say(link, { ...INFO, ...identity, acceptedBrands: ['visa'] });
+        if (message.type === 'PING') say(link, { type: 'PONG', nonce: message.nonce });
+      });
+      defer(() => keypad.close());
+      const run = await runCliInProcess(['doctor', '--verbose', '--device', keypad.address]);
+      const printed = run.stdout + run.stderr;
+      expect(run.code).toBe(EXIT_CODES.OK);
+      expect(printed).toContain('TK\\ntenkey info: forged line');
+      expect(printed).toContain('\\x1b[2J\\x1b]0;title\\x07\\u202e');
+      expect(printed).toContain('[redacted]');
+      expect(printed).not.toMatch(/^tenkey info: forged/m);
+      expect(printed).not.toMatch(/[\x1b\x07\u202e]/);
+      expect(holdsNumber(printed, TEST_CARDS.visa)).toBe(false);
+    }),
   },
   {
     area: 'cli',

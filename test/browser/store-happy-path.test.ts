@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_TEST_CARD_NUMBERS, TEST_CARDS } from '../../device-sim/test-cards.js';
 import { findCardNumbers } from '../capture/pan-scan.js';
-import { launchChromium, startStoreRig, type StoreRig } from './store-rig.js';
+import { launchChromium, maskedAsPrinted, startStoreRig, type StoreRig } from './store-rig.js';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -41,7 +41,7 @@ async function happyPath(rig: StoreRig, screen: string, card: keyof typeof TEST_
   await rig.snapshot(screen === 'customers' ? 'popup-entry-in-progress' : undefined);
   await rig.press('E');
   await page.getByTestId('card-entry-backdrop').waitFor({ state: 'detached' });
-  await expect.poll(() => page.getByTestId('masked-card').textContent()).toBe(`${brandLabel}●●●● ●●●● ●●●● ${pan.slice(-3)}`);
+  await expect.poll(() => page.getByTestId('masked-card').textContent()).toBe(`${brandLabel}${maskedAsPrinted(pan, card)}`);
   await expect.poll(() => page.getByTestId('card-error').isHidden()).toBe(true);
   await rig.snapshot(screen === 'customers' ? 'masked-card-on-form' : undefined);
   await page.getByTestId('confirm-button').click();

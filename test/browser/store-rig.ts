@@ -6,6 +6,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import creditCardType from 'credit-card-type';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterEach, expect } from 'vitest';
 import { startDemoStore, type RunningDemoStore, type StoreSettings } from '../../demo-store/index.js';
@@ -55,6 +56,12 @@ afterEach(async () => {
   await Promise.all(contexts.splice(0).map((c) => c.close()));
   await Promise.all(stores.splice(0).map((s) => s.close()));
 });
+
+/** What the store should show of `pan`: one ● per hidden digit, the last 3, spaced at the brand's gaps (credit-card-type). */
+export function maskedAsPrinted(pan: string, brand: string): string {
+  const gaps = creditCardType.getTypeInfo(brand)?.gaps ?? [4, 8, 12];
+  return [...('●'.repeat(pan.length - 3) + pan.slice(-3))].map((c, i) => (gaps.includes(i) ? ` ${c}` : c)).join('');
+}
 
 /** Key script characters → keypad keys: digits, E = enter, C = cancel key. */
 function keysOf(text: string): KeypadKey[] {

@@ -118,7 +118,7 @@ describe('tenkey decode', () => {
   it('an unknown --format is a usage error: one line, exit 2', async () => {
     const { code, err } = await run('decode', '--format', 'pcap', file('s.jsonl', formatCapture(capture)));
     expect(code).toBe(2);
-    expect(err).toBe('tenkey decode: --format must be one of auto, jsonl, hex, raw, not "pcap"\n');
+    expect(err).toBe('tenkey decode: --format must be one of auto, jsonl, hex, raw, pcapng, not "pcap"\n');
   });
 
   it('reports a missing file as one line, exit 1', async () => {

@@ -71,7 +71,7 @@ describe('pcapng export', () => {
     expect(shb!.body.readUInt32LE(0)).toBe(PCAPNG_BYTE_ORDER_MAGIC);
     expect([shb!.body.readUInt16LE(4), shb!.body.readUInt16LE(6)]).toEqual([1, 0]);
     expect(shb!.body.readBigInt64LE(8)).toBe(-1n);
-    expect(options(shb!.body.subarray(16))).toEqual([[4, Buffer.from('test')]]);
+    expect(options(shb!.body.subarray(16))).toEqual([[4, Buffer.from('test')], [1, Buffer.from('tenkey capture started at 2026-11-26T10:00:00.000Z')]]);
 
     expect(idb!.type).toBe(PcapngBlockType.INTERFACE_DESCRIPTION);
     expect(idb!.body.readUInt16LE(0)).toBe(LINKTYPE_USER0);

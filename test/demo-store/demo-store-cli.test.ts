@@ -51,7 +51,67 @@ describe('tenkey demo-store', () => {
     expect(await (await fetch(`${run.url}customers.html`)).text()).toContain('顧客一覧(検索)');
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
-    expect(run.stderr()).toMatch(/store: GET \/customers\.html 200 \d+ms/);
+    // Access logs only with --verbose: they would flood the terminal a person types on.
+    expect(run.stderr()).not.toMatch(/store: GET/);
+    expect(run.stderr()).toContain('open http://127.0.0.1:');
+  });
+
+  it('--verbose: one access log line per request of the store and the bridge', async () => {
+    const run = await serve(['--listen', '127.0.0.1:0', '--with-keypad', '--bridge-listen', '127.0.0.1:0', '--verbose']);
+    await fetch(`${run.url}customers.html`);
+    const { bridgePort } = (await (await fetch(`${run.url}api/settings`)).json()) as { bridgePort: number };
+    await fetch(`http://127.0.0.1:${bridgePort}/health`);
+    await expect.poll(run.stderr).toMatch(/store: GET \/customers\.html 200 \d+ms/);
+    await expect.poll(run.stderr).toMatch(/bridge: GET \/health \d{3} \d+ms/);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+  });
+
+  it('--keys: the virtual keypad types the script each time an entry opens, entry after entry', async () => {
+    const run = await serve(['--listen', '127.0.0.1:0', '--bridge-listen', '127.0.0.1:0', '--keys', '4111111111111111<ENTER>1230<enter>']);
+    const { bridgePort } = (await (await fetch(`${run.url}api/settings`)).json()) as { bridgePort: number };
+    const bridge = `http://127.0.0.1:${bridgePort}`;
+    await expect.poll(async () => (await fetch(`${bridge}/health`)).status, { timeout: 10_000 }).toBe(200);
+    for (let entry = 0; entry < 2; entry++) {
+      const started = (await (await fetch(`${bridge}/entries`, { method: 'POST' })).json()) as { events: string; token: string };
+      const events = await (await fetch(`${bridge}${started.events}?token=${started.token}`)).text();
+      expect(events).toContain('event: result');
+      expect(events).toMatch(/"brand":"visa"/);
+      expect(events).not.toContain('4111111111111111');
+    }
+    expect(run.stderr()).toContain('types the --keys script each time the card popup opens');
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+  });
+
+  it('typing by hand on a terminal: the keypad display echoes ● for each digit, never the digit', async () => {
+    // util-linux `script` gives the command a real terminal (stdin a TTY), as a person running it has.
+    const command = [process.execPath, '--import', 'tsx', join('test', 'host-driver', 'fixtures', 'run-cli.ts'), 'demo-store', '--listen', '127.0.0.1:0', '--with-keypad', '--bridge-listen', '127.0.0.1:0']
+      .map((arg) => `'${arg}'`).join(' ');
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: projectRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+    children.push(child);
+    let screen = '';
+    child.stdout!.on('data', (b: Buffer) => (screen += b.toString('utf8')));
+    await expect.poll(() => /http:\/\/127\.0\.0\.1:\d+\//.exec(screen)?.[0], { timeout: 20_000 }).toBeDefined();
+    const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(screen)![0];
+    const { bridgePort } = (await (await fetch(`${url}api/settings`)).json()) as { bridgePort: number };
+    await expect.poll(async () => (await fetch(`http://127.0.0.1:${bridgePort}/health`)).status, { timeout: 10_000 }).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${bridgePort}/entries`, { method: 'POST' })).status).toBe(201);
+    await expect.poll(() => screen, { timeout: 10_000 }).toContain('[PAN]');
+    child.stdin!.write('41111');
+    await expect.poll(() => screen, { timeout: 10_000 }).toContain('card   ●●●● ●');
+    expect(screen).not.toContain('41111');
+    expect(screen).not.toMatch(/store: GET|bridge: POST/);
+    child.kill('SIGTERM');
+  });
+
+  it('refuses a bad --keys script and --keys with --script: one line, exit 2', async () => {
+    const bad = await runCliInProcess(['demo-store', '--listen', '127.0.0.1:0', '--keys', '<nope>']);
+    expect(bad.code).toBe(USAGE_EXIT_CODE);
+    expect(bad.stderr).toBe('tenkey demo-store: unknown key <nope> (known: <enter> <bs> <clear> <cancel> <wait:MS>) at column 1\n');
+    const both = await runCliInProcess(['demo-store', '--listen', '127.0.0.1:0', '--keys', '1', '--script', 'x']);
+    expect(both.code).toBe(USAGE_EXIT_CODE);
+    expect(both.stderr).toBe('tenkey demo-store: give --keys or --script, not both\n');
   });
 
   it('with --with-keypad, by the time the URL is printed a bridge at --bridge-listen answers, is in the settings and lets the store in', async () => {

@@ -37,6 +37,19 @@ describe('key scripts', () => {
     expect(error).toMatchObject({ code, position });
   });
 
+  it('reads tag names in any case: <ENTER> is <enter>', () => {
+    expect(parseKeyScript('<ENTER><Bs><CLEAR><Cancel><WAIT:5>')).toEqual(parseKeyScript('<enter><bs><clear><cancel><wait:5>'));
+    fc.assert(fc.property(fc.array(step, { maxLength: 20 }), fc.boolean(), (steps, upper) => {
+      const text = formatKeyScript(steps);
+      expect(parseKeyScript(upper ? text.toUpperCase() : text)).toEqual(steps);
+    }));
+  });
+
+  it('lists every valid key when it refuses an unknown one', () => {
+    expect(() => parseKeyScript('<ok>')).toThrow('unknown key <ok> (known: <enter> <bs> <clear> <cancel> <wait:MS>) at column 1');
+    expect(() => parseKeyScript('1x')).toThrow('unexpected "x" (digits and <enter> <bs> <clear> <cancel> <wait:MS>) at column 2');
+  });
+
   it('waits on the injected clock between keys', async () => {
     const clock = new SimulatedClock();
     const typed: KeypadKey[] = [];

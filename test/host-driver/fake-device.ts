@@ -1,65 +1,25 @@
 /**
  * A scripted device for the cases the simulator will not play (a keypad that misbehaves): a real TCP
  * listener, the real FrameDecoder and a device-role LinkEndpoint, and a handler that decides the answers.
+ * Stopped after each test.
  */
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterEach } from 'vitest';
-import { encodeFrame, FrameDecoder, LinkEndpoint, type DeviceMessage, type HostMessage, type Message } from '../../protocol/index.js';
+import type { HostMessage } from '../../protocol/index.js';
+import { serveFakeDevice, type FakeDevice, type FakeDeviceConnection } from './fake-device-server.js';
 
-export interface FakeDeviceConnection {
-  link: LinkEndpoint;
-  socket: Socket;
-  /** Raw frame bytes straight onto the wire (bypassing the link: stale frames, refusals). */
-  writeRaw(message: Message, seq: number): void;
-}
+export { INFO, say, type FakeDevice, type FakeDeviceConnection } from './fake-device-server.js';
 
-export interface FakeDevice {
-  address: string;
-  received: HostMessage[];
-}
-
-const servers: Server[] = [];
-const sockets: Socket[] = [];
+const running: (() => Promise<void>)[] = [];
 
 afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.destroy();
-  await Promise.all(servers.splice(0).map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+  await Promise.all(running.splice(0).map((close) => close()));
 });
 
 export async function fakeDevice(
   handler: (message: HostMessage, connection: FakeDeviceConnection) => void,
   onConnect?: (connection: FakeDeviceConnection) => void,
 ): Promise<FakeDevice> {
-  const received: HostMessage[] = [];
-  const server = createServer({ noDelay: true }, (socket) => {
-    sockets.push(socket);
-    const decoder = new FrameDecoder();
-    const link = new LinkEndpoint({ role: 'device', write: (bytes) => { if (!socket.destroyed) socket.write(bytes); } });
-    const connection: FakeDeviceConnection = {
-      link, socket, writeRaw: (message, seq) => socket.write(encodeFrame(message, seq)),
-    };
-    socket.on('data', (bytes) => decoder.write(bytes));
-    socket.on('error', () => {});
-    socket.on('close', () => link.close());
-    decoder.on('data', (frame) => link.receiveFrame(frame));
-    link.on('message', (message) => {
-      received.push(message as HostMessage);
-      handler(message as HostMessage, connection);
-    });
-    onConnect?.(connection);
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { address: `tcp://127.0.0.1:${(server.address() as AddressInfo).port}`, received };
-}
-
-/** A well-behaved INFO. */
-export const INFO = {
-  type: 'INFO', protocolVersion: 1, model: 'FAKE', firmwareVersion: '9', serialNumber: 'F-1', keySetId: new Uint8Array(8).fill(0x11),
-  acceptedBrands: ['visa'],
-} as const;
-
-/** Sends a device message; a send the closing test cuts short is of no interest. */
-export function say(link: LinkEndpoint, message: DeviceMessage): void {
-  link.send(message).catch(() => {});
+  const { close, ...device } = await serveFakeDevice(handler, onConnect);
+  running.push(close);
+  return device;
 }

@@ -213,6 +213,20 @@ describe('a strict consumer (strict, skipLibCheck false) importing every entry p
   }, 180_000);
 });
 
+describe('tenkey/testing, installed', () => {
+  it('reads a card from the in-process keypad on virtual time and times an entry out at once', async () => {
+    const read = await runConsumerScript(consumer, 'read-card-in-process');
+    expect(read.stderr).toBe('');
+    expect(read.code).toBe(0);
+    expect(JSON.parse(read.stdout)).toEqual({
+      card: { brand: 'visa', last: '111', keySerialNumber: expect.stringMatching(/^[0-9a-f]{24}$/) as string },
+      outcome: 'approved',
+      timeout: 'ENTRY_TIMEOUT',
+    });
+    expect(ALL_TEST_CARD_NUMBERS.filter((pan) => read.stdout.includes(pan))).toEqual([]);
+  }, 60_000);
+});
+
 describe('the installed tenkey sim', () => {
   it('serves a keypad over TCP that the consumer reads a card from with openTenkey, no card number in any output', async () => {
     const { read, simOutput } = await readCardOverTcp(consumer);

@@ -1,5 +1,6 @@
 // One card entry on the keypad through the bridge, with the popup open while it runs.
-// Resolves to { kind: 'result', result } | { kind: 'cancelled' } | { kind: 'error', code } (never rejects).
+// Resolves to { kind: 'result', result, panDigits } | { kind: 'cancelled' } | { kind: 'error', code } (never rejects);
+// panDigits is the card number's length as the keypad last counted it (a count, never a digit), for the mask.
 import { bridgeUrlOf, cancelEntry, cancelEntryOnLeave, followEntry, startEntry } from './bridge-client.js';
 import { CardEntryPopup } from './card-entry-popup.js';
 
@@ -9,6 +10,7 @@ export async function readCardOnKeypad(settings) {
   const bridgeUrl = bridgeUrlOf(settings);
   let entry = null;
   let cancelRequested = false;
+  let panDigits;
   let settle;
   const outcome = new Promise((resolve) => { settle = resolve; });
   const popup = new CardEntryPopup({
@@ -32,8 +34,11 @@ export async function readCardOnKeypad(settings) {
       settle(outcomeOfEntry);
     };
     const stop = followEntry(bridgeUrl, entry, {
-      progress: (p) => popup.progress(p),
-      result: (result) => ended({ kind: 'result', result }),
+      progress: (p) => {
+        if (p.field === 'PAN') panDigits = p.digits;
+        popup.progress(p);
+      },
+      result: (result) => ended({ kind: 'result', result, panDigits }),
       error: (error) => ended({ kind: 'error', code: error.code, cause: error.cause }),
       cancelled: () => ended({ kind: 'cancelled' }),
       lost: () => {

@@ -6,7 +6,7 @@ import { storeApi } from './store-api.js';
 import { storeMessage } from './store-messages.js';
 
 export class PaymentArea {
-  /** @type {{ token: string, brand: string, last3: string } | null} */
+  /** @type {{ token: string, brand: string, last3: string, panDigits?: number } | null} */
   card = null;
   #root;
   #settings;
@@ -28,7 +28,7 @@ export class PaymentArea {
         <button type="button" class="keypad" data-testid="keypad-entry-button">テンキーで入力</button>
       </div>
       <p class="note">カード番号と有効期限はテンキーから入力します。この画面・サーバーにカード番号は届きません (カード情報非保持化)。</p>
-      <div class="alert alert-error" role="alert" data-testid="card-error" hidden></div>`;
+      <div class="alert alert-error" role="alert" aria-live="assertive" aria-atomic="true" data-testid="card-error" hidden></div>`;
     this.#masked = root.querySelector('[data-testid="masked-card"]');
     this.#button = root.querySelector('[data-testid="keypad-entry-button"]');
     this.#error = root.querySelector('[data-testid="card-error"]');
@@ -48,9 +48,20 @@ export class PaymentArea {
 
   /** Shows one of the store's four messages (or clears the box with null). */
   showError(code) {
+    if (code === null) return this.showNotice(null);
+    this.showNotice(code, storeMessage(code));
+  }
+
+  /**
+   * Shows `text` in the error box (role=alert: screen readers announce it) and scrolls it into view: the box
+   * sits below the keypad button, often under the fold. `code` = null clears the box.
+   */
+  showNotice(code, text) {
     this.#error.hidden = code === null;
-    this.#error.textContent = code === null ? '' : storeMessage(code);
-    if (code !== null) this.#error.dataset.code = code;
+    this.#error.textContent = code === null ? '' : text;
+    if (code === null) return;
+    this.#error.dataset.code = code;
+    this.#error.scrollIntoView({ behavior: 'instant', block: 'center' });
   }
 
   /** Forgets the card (its token is spent by any authorization, approved or not). */
@@ -70,13 +81,13 @@ export class PaymentArea {
       if (outcome.kind === 'error') return this.showError(outcome.code);
       const registered = await storeApi.registerCard(outcome.result);
       if (!registered.ok) return this.showError(registered.code);
-      this.card = registered.body;
+      this.card = { ...registered.body, panDigits: outcome.panDigits };
       this.#masked.className = 'masked';
       this.#masked.innerHTML = '';
       const badge = document.createElement('span');
       badge.className = 'brand-badge';
       badge.textContent = brandLabel(this.card.brand);
-      this.#masked.append(badge, maskedCard(this.card.last3));
+      this.#masked.append(badge, maskedCard(this.card.last3, this.card.brand, this.card.panDigits));
       this.#button.textContent = 'カードを変更 (テンキーで入力)';
     } finally {
       this.#button.disabled = false;

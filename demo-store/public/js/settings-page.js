@@ -28,6 +28,13 @@ form.addEventListener('submit', async (event) => {
   event.preventDefault();
   saved.hidden = true;
   failed.hidden = true;
+  // 利用サービス is 必須: the placeholder (or a value the list lost) is refused before anything is sent.
+  if (!select.checkValidity()) {
+    failed.textContent = '利用サービスを選択してください。';
+    failed.hidden = false;
+    select.focus();
+    return;
+  }
   const answer = await storeApi.saveSettings({
     service: select.value,
     keypadInput: form.elements.namedItem('keypadInput').checked,
