@@ -13,6 +13,7 @@ import { nakForDrop } from './link-drops.js';
 import { emptyLinkStats, type LinkEndpointEvents, type LinkStats } from './link-events.js';
 import { resolveLinkOptions, type LinkEndpointOptions, type ResolvedLinkOptions } from './link-options.js';
 import { PendingPings } from './link-pings.js';
+import { answerWaitMs } from './link-timing.js';
 import {
   isDeviceMessage, isHostMessage,
   type DeviceMessage, type HostMessage, type Message, type MessageTypeName, type NakReasonName,
@@ -59,9 +60,9 @@ export class LinkEndpoint extends EventEmitter<LinkEndpointEvents> {
     this.options = resolveLinkOptions(options);
     this.role = this.options.role;
     this.peerIsDevice = this.role === 'host';
-    const { clock, ackTimeoutMs, maxRetransmissions } = this.options;
+    const { clock } = this.options;
     // Time for the PING to be acknowledged plus as long again for the PONG's own attempts.
-    this.pings = new PendingPings(clock, 2 * (maxRetransmissions + 1) * ackTimeoutMs);
+    this.pings = new PendingPings(clock, 2 * answerWaitMs(this.options));
     this.heardAt = clock.now();
     this.armDeadTimer();
     this.armKeepalive();
