@@ -8,6 +8,7 @@ import {
   ACK_TIMEOUT_MS, FrameDecoder, LinkEndpoint, MAX_RETRANSMISSIONS, NO_SESSION_ID, PROTOCOL_VERSION, PROTOCOL_VERSION_MIN, isDeviceMessage,
   type Clock, type DeviceErrorName, type DeviceMessage, type HostMessage, type InfoMessage, type Message,
 } from '../protocol/index.js';
+import { answerWaitMs } from '../protocol/link-timing.js';
 import { writeWithinBudget } from '../protocol/write-budget.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { fromDeviceError, tenkeyError, toTenkeyError, TenkeyError } from './errors.js';
@@ -379,7 +380,7 @@ export class KeypadConnection extends EventEmitter<KeypadConnectionEvents> {
 
 /** How long INFO may take after HELLO's ACK: the answer's own attempts at the link's timing (ANSWER_WAIT_MS by default). */
 function answerWaitOf(link: LinkTimingOptions): number {
-  return ((link.maxRetransmissions ?? MAX_RETRANSMISSIONS) + 1) * (link.ackTimeoutMs ?? ACK_TIMEOUT_MS);
+  return answerWaitMs({ ackTimeoutMs: link.ackTimeoutMs ?? ACK_TIMEOUT_MS, maxRetransmissions: link.maxRetransmissions ?? MAX_RETRANSMISSIONS });
 }
 
 function deviceInfoOf(info: InfoMessage, address: string): DeviceInfo {

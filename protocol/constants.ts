@@ -1,6 +1,7 @@
 /**
  * Numbers fixed by PROTOCOL.md. Names follow the spec so code and prose can be read side by side.
  */
+import { answerWaitMs } from './link-timing.js';
 
 /** Protocol version this implementation speaks (header byte 0, HELLO/INFO negotiation). */
 export const PROTOCOL_VERSION = 1;
@@ -36,7 +37,7 @@ export const LINK_DEAD_AFTER_MS = 3000;
  * Host (PROTOCOL.md §6.5): how long it waits for the answer (INFO, STATUS, PONG) to a request the device has ACKed
  * before it asks again. The answer's own attempts (first copy and MAX_RETRANSMISSIONS more) take this long.
  */
-export const ANSWER_WAIT_MS = (MAX_RETRANSMISSIONS + 1) * ACK_TIMEOUT_MS;
+export const ANSWER_WAIT_MS = answerWaitMs({ ackTimeoutMs: ACK_TIMEOUT_MS, maxRetransmissions: MAX_RETRANSMISSIONS });
 /**
  * Per-connection memory bounds, whatever the peer does (not wire constants: each end keeps its own). A live peer on
  * a stop-and-wait link never comes near either; one that asks without acknowledging, or sends without reading, is

@@ -13,6 +13,7 @@ import { nakForDrop } from './link-drops.js';
 import { emptyLinkStats, type LinkEndpointEvents, type LinkStats } from './link-events.js';
 import { resolveLinkOptions, type LinkEndpointOptions, type ResolvedLinkOptions } from './link-options.js';
 import { PendingPings } from './link-pings.js';
+import { answerWaitMs } from './link-timing.js';
 import {
   isDeviceMessage, isHostMessage,
   type DeviceMessage, type HostMessage, type Message, type MessageTypeName, type NakReasonName,
@@ -44,6 +45,8 @@ export class LinkEndpoint extends EventEmitter<LinkEndpointEvents> {
   private readonly options: ResolvedLinkOptions;
   private readonly peerIsDevice: boolean;
   private closed = false;
+  /** Bumped by reset() and close(): a frame being handled when it changes belongs to the conversation that ended. */
+  private generation = 0;
   private nextSeq = 0;
   private readonly queue: QueuedSend[] = [];
   private inFlight: InFlight | undefined;
@@ -59,9 +62,9 @@ export class LinkEndpoint extends EventEmitter<LinkEndpointEvents> {
     this.options = resolveLinkOptions(options);
     this.role = this.options.role;
     this.peerIsDevice = this.role === 'host';
-    const { clock, ackTimeoutMs, maxRetransmissions } = this.options;
+    const { clock } = this.options;
     // Time for the PING to be acknowledged plus as long again for the PONG's own attempts.
-    this.pings = new PendingPings(clock, 2 * (maxRetransmissions + 1) * ackTimeoutMs);
+    this.pings = new PendingPings(clock, 2 * answerWaitMs(this.options));
     this.heardAt = clock.now();
     this.armDeadTimer();
     this.armKeepalive();
@@ -77,7 +80,10 @@ export class LinkEndpoint extends EventEmitter<LinkEndpointEvents> {
     return this.closed;
   }
 
-  /** Feed every frame a FrameDecoder produces. */
+  /**
+   * Feed every frame a FrameDecoder produces. A new message is ACKed, then delivered, unless writing that ACK made the
+   * owner close or reset the link (it dropped the peer): then it is not acted on, and a repeat of it is only re-ACKed.
+   */
   receiveFrame(frame: Frame): void {
     if (this.closed) return;
     this.stats.framesReceived++;
@@ -103,13 +109,12 @@ export class LinkEndpoint extends EventEmitter<LinkEndpointEvents> {
     }
     if (this.isDuplicate(frame)) {
       this.stats.duplicates++;
-      this.sendAck(frame.seq);
-      this.emit('duplicate', frame);
+      if (this.acknowledgedInSameConversation(frame.seq)) this.emit('duplicate', frame);
       return;
     }
     this.lastDelivered = { seq: frame.seq, type: message.type };
+    if (!this.acknowledgedInSameConversation(frame.seq)) return;
     this.stats.delivered++;
-    this.sendAck(frame.seq);
     if (message.type === 'PING' && this.role === 'device') {
       // PONG goes through the reliable queue; its failure is the host's to notice (its ping() times out).
       if (!this.supersedeQueuedPong(message.nonce)) this.send({ type: 'PONG', nonce: message.nonce }).catch(ignore);
@@ -169,6 +174,7 @@ export class LinkEndpoint extends EventEmitter<LinkEndpointEvents> {
    */
   reset(): void {
     if (this.closed) return;
+    this.generation++;
     this.abortAll('link reset');
     this.heard();
     this.armKeepalive();
@@ -178,6 +184,7 @@ export class LinkEndpoint extends EventEmitter<LinkEndpointEvents> {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.generation++;
     this.options.clock.clearTimeout(this.deadTimer);
     this.options.clock.clearTimeout(this.keepaliveTimer);
     this.abortAll('link closed');
@@ -321,6 +328,16 @@ export class LinkEndpoint extends EventEmitter<LinkEndpointEvents> {
       }));
     }
     this.pings.failAll(() => protocolError('LINK_CLOSED', `${why} before PONG arrived`));
+  }
+
+  /**
+   * ACKs `seq`; false when writing the ACK made the owner close or reset this link (its write hit the unwritten-byte
+   * budget and the peer was dropped): the frame then belongs to the dropped peer and must not be acted on.
+   */
+  private acknowledgedInSameConversation(seq: number): boolean {
+    const generation = this.generation;
+    this.sendAck(seq);
+    return this.generation === generation;
   }
 
   private sendAck(seq: number): void {

@@ -2,13 +2,14 @@
  * The keypad firmware's answers to START_ENTRY and HELLO, driven frame by frame on virtual time: refusals that
  * must come at once, the brand set an entry really uses, the device calendar, and a HELLO whose ACK was lost.
  */
+import { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { MAX_COUNTER } from '../../device-sim/crypto/aes-dukpt.js';
 import { TEST_CARDS } from '../../device-sim/test-cards.js';
 import { VirtualKeypad, type SessionEnd, type VirtualKeypadOptions } from '../../device-sim/virtual-keypad.js';
-import { ACK_TIMEOUT_MS, LINK_DEAD_AFTER_MS, MAX_RETRANSMISSIONS, PING_INTERVAL_MS } from '../../protocol/constants.js';
-import type { Brand, DeviceMessage, HostMessage } from '../../protocol/index.js';
+import { ACK_TIMEOUT_MS, LINK_DEAD_AFTER_MS, MAX_RETRANSMISSIONS, MAX_UNWRITTEN_BYTES, PING_INTERVAL_MS } from '../../protocol/constants.js';
+import { encodeFrame, type Brand, type DeviceMessage, type HostMessage } from '../../protocol/index.js';
 import { attachWireHost, type WireHost } from './wire-host.js';
 
 const NOW = () => new Date('2026-11-27T12:00:00Z');
@@ -203,4 +204,32 @@ describe('a message the host never acknowledged (NO_ACK, PROTOCOL.md §6.4)', ()
     await advance(clock, 5000);
     expect(host.frames).toHaveLength(written); // the KEYs still queued were dropped, not sent
   });
+});
+
+describe('a START_ENTRY whose ACK the keypad cannot write (the host stopped reading, PEER_NOT_READING)', () => {
+  for (const closeOnDrop of [true, false]) {
+    it(`drops the host and starts no session (${closeOnDrop ? 'TCP: connection closed' : 'PTY: link reset'})`, async () => {
+      const keypad = new VirtualKeypad({ clock: new SimulatedClock(), now: NOW });
+      keypads.push(keypad);
+      // A host that never reads: nothing written is ever taken.
+      const stream = new Duplex({ read() {}, write() {} });
+      keypad.attach(stream, { closeOnDrop });
+      const dropped: string[] = [];
+      keypad.on('host-dropped', (error) => dropped.push(error.code));
+      const states: string[] = [];
+      keypad.on('state', (state) => states.push(state));
+      stream.push(encodeFrame(HELLO, 0));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(dropped).toEqual([]);
+      // Fill the write budget to the byte: the next frame the keypad writes, START_ENTRY's ACK, is refused.
+      stream.write(Buffer.alloc(MAX_UNWRITTEN_BYTES - stream.writableLength));
+      stream.push(encodeFrame(start(4), 1));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(dropped).toEqual(['PEER_NOT_READING']);
+      expect(keypad.activeSessionId).toBeUndefined();
+      expect(keypad.press('4')).toBe(false);
+      expect(states).toEqual([]);
+      expect(stream.destroyed).toBe(closeOnDrop);
+    });
+  }
 });

@@ -5,7 +5,9 @@
 import { Writable } from 'node:stream';
 import { SimulatedClock } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { MAX_QUEUED_SENDS, MAX_UNWRITTEN_BYTES, type ProtocolError } from '../../protocol/index.js';
+import {
+  decodeFrame, encodeFrame, MAX_QUEUED_SENDS, MAX_UNWRITTEN_BYTES, type Frame, type HostMessage, type ProtocolError,
+} from '../../protocol/index.js';
 import { LinkEndpoint } from '../../protocol/link.js';
 import { writeWithinBudget } from '../../protocol/write-budget.js';
 
@@ -69,5 +71,65 @@ describe('LinkEndpoint queue limit', () => {
     for (const maxQueuedSends of [0, -1, 1.5, Number.NaN]) {
       expect(() => new LinkEndpoint({ role: 'host', write: () => {}, maxQueuedSends })).toThrow(TypeError);
     }
+  });
+});
+
+describe('LinkEndpoint when its own ACK drops the peer', () => {
+  /** A device link on a stream already holding MAX_UNWRITTEN_BYTES unread: its next write is refused, and then `drop` runs. */
+  function deviceOnFullStream(drop: (link: LinkEndpoint) => void) {
+    const stream = neverDrained();
+    stream.write(Buffer.alloc(MAX_UNWRITTEN_BYTES));
+    const refused: string[] = [];
+    const link: LinkEndpoint = new LinkEndpoint({
+      role: 'device', clock: new SimulatedClock(),
+      write: (bytes) => {
+        const error = writeWithinBudget(stream, bytes);
+        if (error === undefined) return;
+        refused.push(error.code);
+        drop(link); // what the keypad's #dropHost does: close (TCP) or reset (PTY)
+      },
+    });
+    const delivered: string[] = [];
+    link.on('message', (message) => delivered.push(message.type));
+    return { link, refused, delivered };
+  }
+  const frameOf = (message: HostMessage, seq: number): Frame => {
+    const decoded = decodeFrame(encodeFrame(message, seq));
+    if (!decoded.ok) throw decoded.error;
+    return decoded.frame;
+  };
+  const START_ENTRY: HostMessage = { type: 'START_ENTRY', sessionId: 7, inactivityTimeoutS: 0, reveal: 3, expiryRequired: true, acceptedBrands: [] };
+
+  for (const [how, drop] of [['closes', (link: LinkEndpoint) => link.close()], ['resets', (link: LinkEndpoint) => link.reset()]] as const) {
+    it(`does not deliver the message whose ACK write was refused when the owner ${how} the link meanwhile`, () => {
+      const { link, refused, delivered } = deviceOnFullStream(drop);
+      link.receiveFrame(frameOf(START_ENTRY, 1));
+      expect(refused).toEqual(['PEER_NOT_READING']);
+      expect(delivered).toEqual([]);
+      expect(link.stats.delivered).toBe(0);
+    });
+
+    it(`answers no PING whose ACK write was refused when the owner ${how} the link meanwhile`, () => {
+      const { link, refused } = deviceOnFullStream(drop);
+      const sent: string[] = [];
+      link.on('sent', (frame) => sent.push(frame.message.type));
+      link.receiveFrame(frameOf({ type: 'PING', nonce: 5 }, 1));
+      // One refused write (the ACK): no PONG was queued on the dropped link to be refused in its turn.
+      expect(refused).toEqual(['PEER_NOT_READING']);
+      expect(sent).toEqual(['ACK']);
+      expect(link.stats.delivered).toBe(0);
+    });
+  }
+
+  it('still delivers when the ACK is written, or when a refused ACK leaves the link as it was', () => {
+    const { link, refused, delivered } = deviceOnFullStream(() => {});
+    link.receiveFrame(frameOf(START_ENTRY, 1));
+    expect(refused).toEqual(['PEER_NOT_READING']);
+    expect(delivered).toEqual(['START_ENTRY']);
+    const open = new LinkEndpoint({ role: 'device', clock: new SimulatedClock(), write: () => {} });
+    const got: string[] = [];
+    open.on('message', (message) => got.push(message.type));
+    open.receiveFrame(frameOf(START_ENTRY, 1));
+    expect(got).toEqual(['START_ENTRY']);
   });
 });
