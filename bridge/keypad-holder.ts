@@ -141,7 +141,7 @@ export class KeypadHolder {
   #set(status: KeypadStatus, error: TenkeyError | undefined): void {
     this.#status = status;
     this.#error = error;
-    const key = `${status} ${error?.cause ?? ''}`;
+    const key = `${status} ${error?.reason ?? ''}`;
     if (key === this.#reported) return;
     this.#reported = key;
     try {

@@ -3,12 +3,13 @@
  *
  * A store's staff see exactly four messages (store manual, "テンキー利用時のエラー内容"); the driver
  * therefore reduces every device, protocol, OS and driver failure to one of them, keeping the precise
- * reason as a stable `cause` string for logs and support. Cancellation is not a failure: it is
+ * reason as a stable `reason` string for logs and support (`cause` in JSON). Cancellation is not a failure: it is
  * {@link TenkeyCancelledError}, outside the four.
  */
 import {
   DeviceErrorCode, ProtocolError, ProtocolErrorCode, type DeviceErrorName, type ProtocolErrorCodeName,
 } from '../protocol/index.js';
+import { CodedError } from '../protocol/coded-error.js';
 import { deviceText, printableText } from '../protocol/printable-text.js';
 
 /** The four store errors. */
@@ -213,42 +214,53 @@ export interface TenkeyErrorJson {
   code: TenkeyOutcome;
   message: string;
   messageJa: string;
+  /** The error's `reason` (JSON keeps the field name `cause`, as documented in README and bridge/HTTP-API.md). */
   cause: TenkeyErrorCause;
   detail?: string;
 }
 
 /**
  * A driver failure, always one of the four store errors. `message` and `messageJa` are the store's
- * fixed texts (safe to show staff as they are); `cause` is the precise, stable reason; `detail` a short
- * technical line for logs. None of them ever holds card data.
+ * fixed texts (safe to show staff as they are); `reason` is the precise, stable reason; `detail` a short
+ * technical line for logs; `cause` (the standard ES2022 `Error.cause`) what was thrown below the driver.
+ * None of them ever holds card data.
  */
-export class TenkeyError extends Error {
-  override readonly name = 'TenkeyError';
+export class TenkeyError extends CodedError<TenkeyErrorCode> {
   /** The store's Japanese message, verbatim from the manual. */
   readonly messageJa: string;
-  /** Precise, stable reason (a DeviceErrorCode, ProtocolErrorCode, OS error code or DriverCause name). */
-  override readonly cause: TenkeyErrorCause;
+  /**
+   * Precise, stable reason (a DeviceErrorCode, ProtocolErrorCode, OS error code or DriverCause name): `code` says
+   * which of the four store errors, `reason` why. `toJSON()` emits it as `cause` (the documented JSON field).
+   */
+  readonly reason: TenkeyErrorCause;
   /** Short technical line for logs (port path, host:port, device detail); never card data. */
   readonly detail: string | undefined;
   /**
-   * What was thrown below the driver, as it was: the OS or serialport error (with its errno, syscall, path
-   * and full message) or the ProtocolError. For support and debugging; absent when the driver itself found
-   * the failure. Never card data: those layers only ever see paths, addresses and frame facts. Not
+   * What was thrown below the driver, as it was (the standard `Error.cause`): the OS or serialport error (with its
+   * errno, syscall, path and full message) or the ProtocolError. For support and debugging; absent when the driver
+   * itself found the failure. Never card data: those layers only ever see paths, addresses and frame facts. Not
    * enumerable, and not in `toJSON()`: JSON output carries no stack.
    */
-  declare readonly original: Error | undefined;
+  declare readonly cause: Error | undefined;
 
-  constructor(readonly code: TenkeyErrorCode, cause: TenkeyErrorCause, detail?: string, original?: Error) {
-    super(STORE_MESSAGES[code].en);
+  constructor(code: TenkeyErrorCode, reason: TenkeyErrorCause, detail?: string, cause?: Error) {
+    super(code, STORE_MESSAGES[code].en, cause === undefined ? undefined : { cause });
     this.messageJa = STORE_MESSAGES[code].ja;
-    this.cause = cause;
+    this.reason = reason;
     // The last line of defence: a detail that quotes input (a setting, an OS message with a path) is one line without a card number.
     this.detail = detail === undefined ? undefined : printableText(detail, MAX_DETAIL_TEXT);
-    Object.defineProperty(this, 'original', { value: original, enumerable: false, writable: false, configurable: false });
+  }
+
+  /**
+   * The error thrown below the driver under its old name: the same as {@link TenkeyError.cause}.
+   * @deprecated Read `cause` (the standard `Error.cause`); `original` goes in the next release.
+   */
+  get original(): Error | undefined {
+    return this.cause;
   }
 
   toJSON(): TenkeyErrorJson {
-    return { code: this.code, message: this.message, messageJa: this.messageJa, cause: this.cause, ...(this.detail ? { detail: this.detail } : {}) };
+    return { code: this.code, message: this.message, messageJa: this.messageJa, cause: this.reason, ...(this.detail ? { detail: this.detail } : {}) };
   }
 }
 
@@ -260,15 +272,14 @@ export type CancelledBy = 'host' | 'keypad';
  * (as fetch rejects with an AbortError) so `await` keeps the success path linear; tell it apart with
  * {@link isTenkeyCancelled} or `error.code === 'CANCELLED'`.
  */
-export class TenkeyCancelledError extends Error {
-  override readonly name = 'TenkeyCancelledError';
-  readonly code = 'CANCELLED' as const;
+export class TenkeyCancelledError extends CodedError<'CANCELLED'> {
   /** tenkey's own wording ({@link CANCELLED_MESSAGES}), not a store manual message. */
   readonly messageJa: string = CANCELLED_MESSAGES.ja;
-  override readonly cause: 'CANCELLED' = 'CANCELLED';
+  /** As {@link TenkeyError.reason}; a cancellation has no `cause`. */
+  readonly reason = 'CANCELLED' as const;
 
   constructor(readonly by: CancelledBy) {
-    super(by === 'keypad' ? `${CANCELLED_MESSAGES.en} (cancel key on the keypad)` : CANCELLED_MESSAGES.en);
+    super('CANCELLED', by === 'keypad' ? `${CANCELLED_MESSAGES.en} (cancel key on the keypad)` : CANCELLED_MESSAGES.en);
   }
 
   toJSON(): TenkeyErrorJson {
@@ -288,9 +299,9 @@ export function isTenkeyCancelled(e: unknown): e is TenkeyCancelledError {
 }
 
 /** Builds the error the table gives `cause` (cancellation is not built here: it has its own class). */
-export function tenkeyError(cause: TenkeyErrorCause, detail?: string, original?: Error): TenkeyError {
-  const outcome = outcomeOf(cause);
-  return new TenkeyError(outcome === 'CANCELLED' ? 'TEMPORARY' : outcome, cause, detail, original);
+export function tenkeyError(reason: TenkeyErrorCause, detail?: string, cause?: Error): TenkeyError {
+  const outcome = outcomeOf(reason);
+  return new TenkeyError(outcome === 'CANCELLED' ? 'TEMPORARY' : outcome, reason, detail, cause);
 }
 
 const OS_CODES: ReadonlySet<string> = new Set(OsErrorCode);
@@ -333,7 +344,7 @@ function shortDetail(e: Error): string {
  */
 export function toTenkeyError(e: unknown, fallback: TenkeyErrorCause = 'UNKNOWN'): TenkeyError | TenkeyCancelledError {
   if (e instanceof TenkeyError || e instanceof TenkeyCancelledError) return e;
-  // The detail is one short line for logs and JSON; the whole error stays available as `original`.
+  // The detail is one short line for logs and JSON; the whole error stays available as `cause`.
   if (e instanceof ProtocolError) return tenkeyError(e.code, shortDetail(e), e);
   const original = e instanceof Error ? e : undefined;
   const osCode = osErrorCodeOf(e);

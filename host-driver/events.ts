@@ -28,7 +28,7 @@ export type ConnectionStatus = 'connected' | 'disconnected' | 'reconnecting';
 /**
  * The link to the keypad changed: 'connected' after every successful HELLO → INFO (first open and each
  * reconnect), 'disconnected' when the port or socket went away (an entry in flight fails with CONNECTION;
- * also emitted once by close(), cause CLOSED), 'reconnecting' before each attempt, with its backoff delay.
+ * also emitted once by close(), reason CLOSED), 'reconnecting' before each attempt, with its backoff delay.
  */
 export interface ConnectionEvent {
   status: ConnectionStatus;

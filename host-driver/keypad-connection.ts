@@ -277,7 +277,7 @@ export class KeypadConnection extends EventEmitter<KeypadConnectionEvents> {
       session.onLost = (error) => {
         finish();
         // Silence until the link gave up: NO_ACK names it better than LINK_DEAD (nothing was ever acknowledged).
-        reject(!acknowledged && lastNoAck !== undefined && error.cause === 'LINK_DEAD' ? lastNoAck : error);
+        reject(!acknowledged && lastNoAck !== undefined && error.reason === 'LINK_DEAD' ? lastNoAck : error);
       };
       const sayHello = (attempt: number): void => {
         session.link.send({ type: 'HELLO', minVersion: PROTOCOL_VERSION_MIN, maxVersion: PROTOCOL_VERSION }).then(
@@ -294,7 +294,7 @@ export class KeypadConnection extends EventEmitter<KeypadConnectionEvents> {
             if (!session.onInfo) return;
             const error = toTenkeyError(e);
             // Only a HELLO that was never acknowledged is worth saying again; a NAK or a closed link is final.
-            if (error instanceof TenkeyError && error.cause === 'NO_ACK') {
+            if (error instanceof TenkeyError && error.reason === 'NO_ACK') {
               lastNoAck = error;
               this.options.logger.debug('HELLO not acknowledged: HELLO again', { attempt: attempt + 1 });
               sayHello(attempt + 1);
@@ -339,7 +339,7 @@ export class KeypadConnection extends EventEmitter<KeypadConnectionEvents> {
     if (session !== this.#session) return;
     this.#session = undefined;
     if (this.#state !== 'connected') return;
-    this.options.logger.warn('keypad connection lost', { address: this.options.address, cause: tenkey.cause });
+    this.options.logger.warn('keypad connection lost', { address: this.options.address, cause: tenkey.reason });
     this.#state = 'reconnecting';
     this.emit('connection', { status: 'disconnected', address: this.options.address, error: tenkey });
     if (this.options.reconnect === false) {
@@ -359,7 +359,7 @@ export class KeypadConnection extends EventEmitter<KeypadConnectionEvents> {
       if (this.#state !== 'reconnecting') return;
       this.#establish().catch((e: unknown) => {
         const error = toTenkeyError(e);
-        this.options.logger.debug('reconnect attempt failed', { attempt: this.#reconnectAttempt, cause: error.cause });
+        this.options.logger.debug('reconnect attempt failed', { attempt: this.#reconnectAttempt, cause: error.reason });
         this.#scheduleReconnect(error instanceof TenkeyError ? error : lastError);
       });
     }, delayMs);

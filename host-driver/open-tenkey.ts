@@ -10,7 +10,7 @@ export { DEFAULT_CONNECT_TIMEOUT_MS } from './open-settings.js';
  * Opens the keypad the settings name and resolves once it answered HELLO with INFO.
  *
  * Settings are checked before anything is opened: an option of the wrong type or out of range rejects
- * with TEMPORARY (cause INVALID_OPTIONS, a caller bug); `enabled: false` (テンキーパッド入力 OFF), an unknown
+ * with TEMPORARY (reason INVALID_OPTIONS, a caller bug); `enabled: false` (テンキーパッド入力 OFF), an unknown
  * `service` (利用サービス) or an unparseable `device` reject at once with a CONNECTION error.
  * Every failure is a {@link TenkeyError}; nothing here throws anything else.
  *

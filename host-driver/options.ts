@@ -38,7 +38,7 @@ export interface OpenTenkeyOptions {
    * `tcp://HOST:PORT` (プライベートIPとポート番号). Default `tcp://127.0.0.1:7780`.
    */
   device?: string;
-  /** テンキーパッド入力 ON/OFF. When false, openTenkey fails with CONNECTION (cause DISABLED) without touching the port. Default true. */
+  /** テンキーパッド入力 ON/OFF. When false, openTenkey fails with CONNECTION (reason DISABLED) without touching the port. Default true. */
   enabled?: boolean;
   /** 利用サービス: a card service id or Japanese name (see CARD_SERVICES); decides the accepted brands. Default: the keypad's own set. */
   service?: string;

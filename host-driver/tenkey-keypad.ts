@@ -102,7 +102,7 @@ export class TenkeyKeypad extends EventEmitter<TenkeyKeypadEvents> {
       probe: () => {
         this.settings.logger.debug('entry quiet: GET_STATUS', { session: sessionId });
         this.connection.send({ type: 'GET_STATUS' }).catch((e: unknown) => {
-          this.settings.logger.debug('GET_STATUS not delivered', { session: sessionId, cause: toTenkeyError(e).cause });
+          this.settings.logger.debug('GET_STATUS not delivered', { session: sessionId, cause: toTenkeyError(e).reason });
         });
       },
     });
@@ -125,7 +125,7 @@ export class TenkeyKeypad extends EventEmitter<TenkeyKeypadEvents> {
           const error = toTenkeyError(e);
           entry.fail(error);
           // Every ACK lost is not every copy lost: the keypad may be running the entry; end it, or it refuses the next BUSY.
-          if (isTenkeyError(error) && error.cause === 'NO_ACK') {
+          if (isTenkeyError(error) && error.reason === 'NO_ACK') {
             this.connection.send({ type: 'CANCEL', sessionId }).catch(() => undefined);
           }
         });
@@ -148,7 +148,7 @@ export class TenkeyKeypad extends EventEmitter<TenkeyKeypadEvents> {
     }
     const { error } = outcome;
     if (error instanceof TenkeyCancelledError) logger.info('entry cancelled', { session: sessionId, by: error.by });
-    else logger.warn('entry failed', { session: sessionId, code: error.code, cause: error.cause });
+    else logger.warn('entry failed', { session: sessionId, code: error.code, cause: error.reason });
     throw error;
   }
 
@@ -166,7 +166,7 @@ export class TenkeyKeypad extends EventEmitter<TenkeyKeypadEvents> {
     try {
       await this.connection.send({ type: 'CANCEL', sessionId: entry.sessionId });
     } catch (e) {
-      this.settings.logger.debug('CANCEL not delivered', { session: entry.sessionId, cause: toTenkeyError(e).cause });
+      this.settings.logger.debug('CANCEL not delivered', { session: entry.sessionId, cause: toTenkeyError(e).reason });
     }
   }
 

@@ -74,7 +74,7 @@ async function floodTheDriver(seconds: number, log: BenchContext['log']): Promis
   const keypad = await openTenkey({ device: flooder.address, reconnect: { initialDelayMs: 10, maxDelayMs: 200 } });
   try {
     keypad.on('connection', (event) => {
-      if (event.status === 'disconnected' && event.error !== undefined) drops.set(event.error.cause, (drops.get(event.error.cause) ?? 0) + 1);
+      if (event.status === 'disconnected' && event.error !== undefined) drops.set(event.error.reason, (drops.get(event.error.reason) ?? 0) + 1);
     });
     const before = settledRssMb();
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));

@@ -259,7 +259,7 @@ async function runEntries(
       result = await keypad.driver.readCard({ reveal: REVEAL });
     } catch (error) {
       if (!(error instanceof TenkeyError)) throw error;
-      failures.push({ keypad: keypad.index, round, cause: error.cause });
+      failures.push({ keypad: keypad.index, round, cause: error.reason });
       if (await connectedAgain(keypad.driver, RECOVERY_MS)) continue;
       for (let left = n + 1; left < count; left++) failures.push({ keypad: keypad.index, round, cause: 'GAVE_UP' });
       break;

@@ -25,7 +25,7 @@ export function openTransport(address: DeviceAddress, options: OpenTransportOpti
 
 /**
  * Parses `tcp://HOST:PORT` or a serial path with the address rules the simulator shares. A bad
- * address is a settings problem: TenkeyError CONNECTION, cause BAD_ADDRESS.
+ * address is a settings problem: TenkeyError CONNECTION, reason BAD_ADDRESS.
  */
 export function parseKeypadAddress(address: string): DeviceAddress {
   try {

@@ -27,7 +27,7 @@ export const keypadRows: BadInputRow[] = [
       const { keypad, progress } = await driverOnSimulator(defer, { keys: keysOf('pan:luhn-fail', 'enter', 'pan:luhn-fail', 'enter', 'pan:luhn-fail', 'enter') });
       const error = await outcomeOf(keypad);
       expect(error).toBeInstanceOf(TenkeyError);
-      expect(error).toMatchObject({ code: 'CARD_SERVICE', cause: 'INVALID_CARD' });
+      expect(error).toMatchObject({ code: 'CARD_SERVICE', reason: 'INVALID_CARD' });
       expect(after(progress, 'ENTER').filter((p) => p.notice === 'INVALID_PAN')).toEqual([
         expect.objectContaining({ state: 'PAN', digits: 0 }), expect.objectContaining({ state: 'PAN', digits: 0 }),
       ]);
@@ -87,7 +87,7 @@ export const keypadRows: BadInputRow[] = [
       const { keypad } = await driverOnSimulator(defer, { keys: keysOf('pan:visa', 'enter', 'exp:expired', 'enter') });
       const error = await outcomeOf(keypad);
       expect(error).toBeInstanceOf(TenkeyError);
-      expect(error).toMatchObject({ code: 'CARD_SERVICE', cause: 'EXPIRED_CARD' });
+      expect(error).toMatchObject({ code: 'CARD_SERVICE', reason: 'EXPIRED_CARD' });
     }),
   },
   {
@@ -98,7 +98,7 @@ export const keypadRows: BadInputRow[] = [
       const { keypad, progress } = await driverOnSimulator(defer, { keys: keysOf('pan:jcb', 'enter', 'exp:valid', 'enter'), service: 'visa-master' });
       const error = await outcomeOf(keypad);
       expect(error).toBeInstanceOf(TenkeyError);
-      expect(error).toMatchObject({ code: 'CARD_SERVICE', cause: 'UNSUPPORTED_BRAND' });
+      expect(error).toMatchObject({ code: 'CARD_SERVICE', reason: 'UNSUPPORTED_BRAND' });
       expect(progress.map((p) => p.state)).not.toContain('EXPIRY');
     }),
   },
@@ -155,7 +155,7 @@ export const keypadRows: BadInputRow[] = [
       clock.increment(1);
       const error = await reading;
       expect(error).toBeInstanceOf(TenkeyError);
-      expect(error).toMatchObject({ code: 'ENTRY_TIMEOUT', cause: 'TIMEOUT' });
+      expect(error).toMatchObject({ code: 'ENTRY_TIMEOUT', reason: 'TIMEOUT' });
     }),
   },
 ];

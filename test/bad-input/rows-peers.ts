@@ -65,7 +65,7 @@ async function openOutcome(sim: RunningSimulator): Promise<string> {
     await keypad.close();
     return 'opened';
   } catch (error) {
-    return error instanceof TenkeyError ? `${error.code} / ${error.cause}` : String(error);
+    return error instanceof TenkeyError ? `${error.code} / ${error.reason}` : String(error);
   }
 }
 
@@ -126,7 +126,7 @@ export const peerRows: BadInputRow[] = [
       defer(() => keypad.close());
       const [event] = await once(keypad, 'connection') as [{ status: string; error?: TenkeyError }];
       expect(event.status).toBe('disconnected');
-      expect(event.error).toMatchObject({ code: 'CONNECTION', cause: 'PEER_NOT_READING' });
+      expect(event.error).toMatchObject({ code: 'CONNECTION', reason: 'PEER_NOT_READING' });
       expect(warnings).toEqual([{ message: 'keypad connection lost', cause: 'PEER_NOT_READING' }]);
       expect(flooder.mostUnwritten).toBeLessThanOrEqual(MAX_UNWRITTEN_BYTES);
     }),

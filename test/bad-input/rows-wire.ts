@@ -167,7 +167,7 @@ export const wireRows: BadInputRow[] = [
       const { port } = server.address() as AddressInfo;
       const error = await openFailure(defer, { device: `tcp://127.0.0.1:${port}`, reconnect: false });
       expect(error).toBeInstanceOf(TenkeyError);
-      expect(error).toMatchObject({ code: 'TEMPORARY', cause: 'NAK_RECEIVED' });
+      expect(error).toMatchObject({ code: 'TEMPORARY', reason: 'NAK_RECEIVED' });
       expect(received.map((f) => f.message.type)).toEqual(['HELLO']);
     }),
   },
@@ -180,14 +180,14 @@ export const wireRows: BadInputRow[] = [
       defer(() => sim.close());
       const error = await openFailure(defer, { device: sim.address, link: { ackTimeoutMs: 50 }, reconnect: false });
       expect(error).toBeInstanceOf(TenkeyError);
-      expect(error).toMatchObject({ code: 'CONNECTION', cause: 'NO_ACK' });
-      expect((error as TenkeyError).original).toMatchObject({ code: 'NO_ACK', details: { type: 'HELLO', attempts: 4 } });
+      expect(error).toMatchObject({ code: 'CONNECTION', reason: 'NO_ACK' });
+      expect((error as TenkeyError).cause).toMatchObject({ code: 'NO_ACK', details: { type: 'HELLO', attempts: 4 } });
     }),
   },
   {
     area: 'wire',
     input: 'the keypad\'s port vanishing mid-entry (PTY closed)',
-    answer: 'the entry fails `CONNECTION` with the port\'s OS error as cause (`EBADF` or `EIO`, by what the port was doing), kept whole as `original`',
+    answer: 'the entry fails `CONNECTION` with the port\'s OS error as reason (`EBADF` or `EIO`, by what the port was doing), kept whole as the standard `cause`',
     check: () => withCleanup(async (defer) => {
       const { sim, keypad, progress } = await driverOnSimulator(defer, { transport: 'pty' });
       const reading = keypad.readCard().then(() => undefined, (e: unknown) => e);
@@ -197,8 +197,8 @@ export const wireRows: BadInputRow[] = [
       const error = await reading;
       expect(error).toBeInstanceOf(TenkeyError);
       expect(error).toMatchObject({ code: 'CONNECTION' });
-      expect(['EBADF', 'EIO']).toContain((error as TenkeyError).cause);
-      expect((error as TenkeyError).original?.message).toMatch(/bad file descriptor|i\/o error/i);
+      expect(['EBADF', 'EIO']).toContain((error as TenkeyError).reason);
+      expect((error as TenkeyError).cause?.message).toMatch(/bad file descriptor|i\/o error/i);
     }),
   },
   {

@@ -41,10 +41,10 @@ describe('startBridge options', () => {
     ['a reconnect factor below 1', { reconnect: { factor: 0.5 } }, 'TEMPORARY', 'INVALID_OPTIONS'],
     ['an unwatched-entry grace of 0 ms', { unwatchedEntryGraceMs: 0 }, 'TEMPORARY', 'INVALID_OPTIONS'],
     ['an unwatched-entry grace that is not whole', { unwatchedEntryGraceMs: 1.5 }, 'TEMPORARY', 'INVALID_OPTIONS'],
-  ])('refuses %s with the TenkeyError openTenkey would give', async (_name, options, code, cause) => {
+  ])('refuses %s with the TenkeyError openTenkey would give', async (_name, options, code, reason) => {
     const error = await startBridge({ device: 'tcp://127.0.0.1:1', listen: '127.0.0.1:0', ...options }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TenkeyError);
-    expect(error).toMatchObject({ code, cause });
+    expect(error).toMatchObject({ code, reason });
   });
 
   it('a port already in use rejects with the listen error and opens no keypad', async () => {

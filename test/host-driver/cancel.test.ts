@@ -70,7 +70,7 @@ describe('one entry at a time', () => {
     const first = keypad.readCard();
     const second = await rejectionOf(keypad.readCard());
     expect(second).toBeInstanceOf(TenkeyError);
-    expect(second).toMatchObject({ code: 'TEMPORARY', cause: 'ENTRY_IN_PROGRESS' });
+    expect(second).toMatchObject({ code: 'TEMPORARY', reason: 'ENTRY_IN_PROGRESS' });
     await progressWhere(keypad, (p) => p.state === 'PAN');
     void sim.keypad.type(cardKeys(TEST_CARDS.mastercard));
     expect(await first).toMatchObject({ brand: 'mastercard' });
@@ -83,7 +83,7 @@ describe('entry timeout', () => {
     const sim = await simulator('tcp', { keys: '41' });
     const keypad = await open({ device: sim.address });
     const progress = recordProgress(keypad);
-    expect(await rejectionOf(keypad.readCard({ timeoutSeconds: 1 }))).toMatchObject({ code: 'ENTRY_TIMEOUT', cause: 'TIMEOUT' });
+    expect(await rejectionOf(keypad.readCard({ timeoutSeconds: 1 }))).toMatchObject({ code: 'ENTRY_TIMEOUT', reason: 'TIMEOUT' });
     expect(progress.at(-1)?.state).toBe('TIMEOUT');
   });
 });
@@ -101,6 +101,6 @@ describe('entry timeout on virtual time', () => {
     clock.increment(59_000);
     expect(sim.keypad.activeSessionId).toBeDefined();
     clock.increment(1_000);
-    expect(await reading).toMatchObject({ code: 'ENTRY_TIMEOUT', cause: 'TIMEOUT' });
+    expect(await reading).toMatchObject({ code: 'ENTRY_TIMEOUT', reason: 'TIMEOUT' });
   });
 });

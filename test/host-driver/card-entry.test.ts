@@ -57,7 +57,7 @@ describe('CardEntry', () => {
   it('maps a device ERROR through the table and the cancel key to a keypad cancellation', async () => {
     const a = entry();
     a.e.handle({ type: 'ERROR', sessionId: 7, code: 'UNSUPPORTED_BRAND', detail: 'brand 7' });
-    expect(await a.e.outcome).toMatchObject({ ok: false, error: { code: 'CARD_SERVICE', cause: 'UNSUPPORTED_BRAND' } });
+    expect(await a.e.outcome).toMatchObject({ ok: false, error: { code: 'CARD_SERVICE', reason: 'UNSUPPORTED_BRAND' } });
     expect(a.progress.at(-1)?.state).toBe('FAILED');
 
     const b = entry();
@@ -74,7 +74,7 @@ describe('CardEntry', () => {
     const { e, progress } = entry(7);
     e.handle({ type: 'ERROR', sessionId: 0, code, detail: 'another host is connected' });
     expect(e.settled).toBe(true);
-    expect(await e.outcome).toMatchObject({ ok: false, error: { code: outcome, cause: code, detail: 'device: session 0: another host is connected' } });
+    expect(await e.outcome).toMatchObject({ ok: false, error: { code: outcome, reason: code, detail: 'device: session 0: another host is connected' } });
     expect(progress.at(-1)?.state).toBe('FAILED');
   });
 
@@ -86,7 +86,7 @@ describe('CardEntry', () => {
       expect(e.settled).toBe(true);
       const outcome = await e.outcome;
       expect(!outcome.ok && outcome.error).toBeInstanceOf(TenkeyError);
-      expect(outcome).toMatchObject({ ok: false, error: { code: 'TEMPORARY', cause: 'UNEXPECTED_ANSWER' } });
+      expect(outcome).toMatchObject({ ok: false, error: { code: 'TEMPORARY', reason: 'UNEXPECTED_ANSWER' } });
     },
   );
 
@@ -110,7 +110,7 @@ describe('CardEntry', () => {
     clock.increment((ENTRY_SESSION_CAP_S + HOST_GUARD_SLACK_S) * 1000 - 1);
     expect(e.settled).toBe(false);
     clock.increment(1);
-    expect(await e.outcome).toMatchObject({ ok: false, error: { code: 'ENTRY_TIMEOUT', cause: 'HOST_SESSION_LIMIT' } });
+    expect(await e.outcome).toMatchObject({ ok: false, error: { code: 'ENTRY_TIMEOUT', reason: 'HOST_SESSION_LIMIT' } });
   });
 });
 
@@ -155,7 +155,7 @@ describe('CardEntry: an entry whose RESULT or ERROR the link lost (PROTOCOL.md Â
     expect(probes()).toBe(1);
     expect(e.settled).toBe(false);
     e.handle(status('DONE')); // the answer: the keypad's entry is over
-    expect(await e.outcome).toMatchObject({ ok: false, error: { code: 'TEMPORARY', cause: 'RESULT_LOST' } });
+    expect(await e.outcome).toMatchObject({ ok: false, error: { code: 'TEMPORARY', reason: 'RESULT_LOST' } });
   });
 
   it('final STATUS and RESULT both lost: the answer is confirmed by one more GET_STATUS, then RESULT_LOST', async () => {
@@ -166,7 +166,7 @@ describe('CardEntry: an entry whose RESULT or ERROR the link lost (PROTOCOL.md Â
     expect(probes()).toBe(2); // asked again at once: that answer comes after any such RESULT
     expect(e.settled).toBe(false);
     e.handle(status('DONE'));
-    expect(await e.outcome).toMatchObject({ ok: false, error: { code: 'TEMPORARY', cause: 'RESULT_LOST' } });
+    expect(await e.outcome).toMatchObject({ ok: false, error: { code: 'TEMPORARY', reason: 'RESULT_LOST' } });
   });
 
   it('a final STATUS while asking, then the RESULT: the entry succeeds', async () => {
@@ -190,6 +190,6 @@ describe('CardEntry: an entry whose RESULT or ERROR the link lost (PROTOCOL.md Â
     expect(e.settled).toBe(false);
     clock.increment(STATUS_PROBE_AFTER_MS);
     e.handle(status(state, sessionId));
-    expect(await e.outcome).toMatchObject({ ok: false, error: { code: 'TEMPORARY', cause: 'RESULT_LOST' } });
+    expect(await e.outcome).toMatchObject({ ok: false, error: { code: 'TEMPORARY', reason: 'RESULT_LOST' } });
   });
 });

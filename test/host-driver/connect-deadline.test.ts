@@ -30,7 +30,7 @@ describe('withConnectDeadline', () => {
     await vi.advanceTimersByTimeAsync(1);
     const error = await result;
     expect(error).toBeInstanceOf(TenkeyError);
-    expect(error).toMatchObject({ code: 'CONNECTION', cause: 'CONNECT_TIMEOUT', detail: '/dev/ttyUSB0 did not open within 500 ms' });
+    expect(error).toMatchObject({ code: 'CONNECTION', reason: 'CONNECT_TIMEOUT', detail: '/dev/ttyUSB0 did not open within 500 ms' });
     expect(onTimeout).toHaveBeenCalledTimes(1);
   });
 
@@ -39,7 +39,7 @@ describe('withConnectDeadline', () => {
     const release = vi.fn((port: { closed: boolean }) => { port.closed = true; });
     const result = withConnectDeadline(late.promise, { timeoutMs: 100, what: '/dev/ttyUSB0', release }).catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(100);
-    expect(await result).toMatchObject({ cause: 'CONNECT_TIMEOUT' });
+    expect(await result).toMatchObject({ reason: 'CONNECT_TIMEOUT' });
     const port = { closed: false };
     late.resolve(port);
     await vi.advanceTimersByTimeAsync(0);
@@ -50,7 +50,7 @@ describe('withConnectDeadline', () => {
     const second = withConnectDeadline(failing.promise, { timeoutMs: 100, what: 'x' }).catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(100);
     failing.reject(new Error('EIO'));
-    expect(await second).toMatchObject({ cause: 'CONNECT_TIMEOUT' });
+    expect(await second).toMatchObject({ reason: 'CONNECT_TIMEOUT' });
   });
 
   it('passes a timely result or error through and leaves no timer behind', async () => {

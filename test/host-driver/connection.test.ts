@@ -34,39 +34,39 @@ describe('openTenkey settings (重要項目設定)', () => {
     });
     const error = await rejectionOf(openTenkey({ device: sim.address, enabled: false }));
     expect(error).toBeInstanceOf(TenkeyError);
-    expect(error).toMatchObject({ code: 'CONNECTION', cause: 'DISABLED', messageJa: 'テンキーパッドの接続状況や設定を確認ください。' });
+    expect(error).toMatchObject({ code: 'CONNECTION', reason: 'DISABLED', messageJa: 'テンキーパッドの接続状況や設定を確認ください。' });
     expect(attached).toBe(false);
   });
 
   it('fails CONNECTION / UNKNOWN_SERVICE for a 利用サービス it does not know', async () => {
     expect(await rejectionOf(openTenkey({ device: 'tcp://127.0.0.1:1', service: 'no-such-pay' }))).toMatchObject({
-      code: 'CONNECTION', cause: 'UNKNOWN_SERVICE',
+      code: 'CONNECTION', reason: 'UNKNOWN_SERVICE',
     });
   });
 
   it('fails CONNECTION / BAD_ADDRESS for an address that is neither a path nor tcp://HOST:PORT', async () => {
-    expect(await rejectionOf(openTenkey({ device: '192.168.0.50:7780' }))).toMatchObject({ code: 'CONNECTION', cause: 'BAD_ADDRESS' });
+    expect(await rejectionOf(openTenkey({ device: '192.168.0.50:7780' }))).toMatchObject({ code: 'CONNECTION', reason: 'BAD_ADDRESS' });
   });
 });
 
 describe('openTenkey failures', () => {
   it('fails CONNECTION / ENOENT for a serial path that does not exist', async () => {
     const error = await rejectionOf(openTenkey({ device: '/dev/tenkey-no-such-port' }));
-    expect(error).toMatchObject({ code: 'CONNECTION', cause: 'ENOENT' });
+    expect(error).toMatchObject({ code: 'CONNECTION', reason: 'ENOENT' });
     // serialport's own error, whole, for support: the full message names the path.
-    expect((error as TenkeyError).original).toBeInstanceOf(Error);
-    expect((error as TenkeyError).original?.message).toMatch(/No such file or directory.*\/dev\/tenkey-no-such-port/);
+    expect((error as TenkeyError).cause).toBeInstanceOf(Error);
+    expect((error as TenkeyError).cause?.message).toMatch(/No such file or directory.*\/dev\/tenkey-no-such-port/);
   });
 
   it('fails CONNECTION / ENOTTY for a path that is not a serial port', async () => {
     const file = join(tmpdir(), `tenkey-not-a-tty-${process.pid}`);
     writeFileSync(file, '');
-    expect(await rejectionOf(openTenkey({ device: file }))).toMatchObject({ code: 'CONNECTION', cause: 'ENOTTY' });
+    expect(await rejectionOf(openTenkey({ device: file }))).toMatchObject({ code: 'CONNECTION', reason: 'ENOTTY' });
   });
 
   it('fails CONNECTION / ECONNREFUSED for a TCP port nothing listens on', async () => {
     const port = await freePort();
-    expect(await rejectionOf(openTenkey({ device: `tcp://127.0.0.1:${port}` }))).toMatchObject({ code: 'CONNECTION', cause: 'ECONNREFUSED' });
+    expect(await rejectionOf(openTenkey({ device: `tcp://127.0.0.1:${port}` }))).toMatchObject({ code: 'CONNECTION', reason: 'ECONNREFUSED' });
   });
 
   it('fails CONNECTION / CONNECT_TIMEOUT when a TCP connect does not complete within connectTimeoutMs', async () => {
@@ -74,7 +74,7 @@ describe('openTenkey failures', () => {
     const started = Date.now();
     const error = await rejectionOf(openTenkey({ device: address, connectTimeoutMs: 300, reconnect: false }));
     expect(error).toBeInstanceOf(TenkeyError);
-    expect(error).toMatchObject({ code: 'CONNECTION', cause: 'CONNECT_TIMEOUT', detail: `${address} did not open within 300 ms` });
+    expect(error).toMatchObject({ code: 'CONNECTION', reason: 'CONNECT_TIMEOUT', detail: `${address} did not open within 300 ms` });
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
     expect(Date.now() - started).toBeLessThan(2000);
   });
@@ -82,13 +82,13 @@ describe('openTenkey failures', () => {
   it('fails CONNECTION / NO_ACK when the keypad is silent', async () => {
     const sim = await simulator('pty', { faults: 'silent' });
     const error = await rejectionOf(openTenkey({ device: sim.address, link: { ackTimeoutMs: 50 } }));
-    expect(error).toMatchObject({ code: 'CONNECTION', cause: 'NO_ACK' });
+    expect(error).toMatchObject({ code: 'CONNECTION', reason: 'NO_ACK' });
   });
 
   it('fails TEMPORARY / BUSY when another host already holds the TCP keypad', async () => {
     const sim = await simulator('tcp');
     await open({ device: sim.address });
-    expect(await rejectionOf(openTenkey({ device: sim.address }))).toMatchObject({ code: 'TEMPORARY', cause: 'BUSY' });
+    expect(await rejectionOf(openTenkey({ device: sim.address }))).toMatchObject({ code: 'TEMPORARY', reason: 'BUSY' });
   });
 });
 
@@ -106,7 +106,7 @@ describe('a keypad unplugged and plugged back', () => {
     expect(error).toBeInstanceOf(TenkeyError);
     expect(error).toMatchObject({ code: 'CONNECTION' });
     expect(keypad.status).toBe('reconnecting');
-    expect(await rejectionOf(keypad.readCard())).toMatchObject({ code: 'CONNECTION', cause: 'NOT_CONNECTED' });
+    expect(await rejectionOf(keypad.readCard())).toMatchObject({ code: 'CONNECTION', reason: 'NOT_CONNECTED' });
 
     const reconnected = nextConnection(keypad, 'connected');
     await sim.reappear();
@@ -176,8 +176,8 @@ describe('close()', () => {
     await progressWhere(keypad, (p) => p.state === 'PAN');
     await keypad.close();
     await keypad.close();
-    expect(await reading).toMatchObject({ code: 'CONNECTION', cause: 'CLOSED' });
+    expect(await reading).toMatchObject({ code: 'CONNECTION', reason: 'CLOSED' });
     expect(keypad.status).toBe('closed');
-    expect(await rejectionOf(keypad.readCard())).toMatchObject({ code: 'CONNECTION', cause: 'CLOSED' });
+    expect(await rejectionOf(keypad.readCard())).toMatchObject({ code: 'CONNECTION', reason: 'CLOSED' });
   });
 });

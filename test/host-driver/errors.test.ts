@@ -7,6 +7,7 @@ import {
   fromDeviceError, osErrorCodeOf, outcomeOf, tenkeyError, toTenkeyError,
 } from '../../host-driver/errors.js';
 import { renderErrorTableMarkdown } from '../../host-driver/error-table-markdown.js';
+import { CodedError } from '../../protocol/coded-error.js';
 
 /** The store manual the four messages are quoted from (shared by every engineer of the project, outside the repo). */
 const STORE_MANUAL = '/work/shared/store-manual.ja.txt';
@@ -70,7 +71,7 @@ describe('TenkeyError', () => {
 describe('toTenkeyError', () => {
   it('classifies Node errors by their code', () => {
     const err = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
-    expect(toTenkeyError(err)).toMatchObject({ code: 'CONNECTION', cause: 'ECONNREFUSED' });
+    expect(toTenkeyError(err)).toMatchObject({ code: 'CONNECTION', reason: 'ECONNREFUSED' });
   });
 
   it.each([
@@ -80,12 +81,12 @@ describe('toTenkeyError', () => {
     ['Error: Inappropriate ioctl for device, cannot open /dev/null', 'ENOTTY'],
   ])('reads serialport\'s strerror text "%s" as %s', (message, code) => {
     expect(osErrorCodeOf(new Error(message))).toBe(code);
-    expect(toTenkeyError(new Error(message))).toMatchObject({ code: 'CONNECTION', cause: code });
+    expect(toTenkeyError(new Error(message))).toMatchObject({ code: 'CONNECTION', reason: code });
   });
 
   it('classifies protocol errors by their code', () => {
-    expect(toTenkeyError(protocolError('NO_ACK', 'no ack'))).toMatchObject({ code: 'CONNECTION', cause: 'NO_ACK' });
-    expect(toTenkeyError(protocolError('NAK_RECEIVED', 'nak'))).toMatchObject({ code: 'TEMPORARY', cause: 'NAK_RECEIVED' });
+    expect(toTenkeyError(protocolError('NO_ACK', 'no ack'))).toMatchObject({ code: 'CONNECTION', reason: 'NO_ACK' });
+    expect(toTenkeyError(protocolError('NAK_RECEIVED', 'nak'))).toMatchObject({ code: 'TEMPORARY', reason: 'NAK_RECEIVED' });
   });
 
   it('passes driver errors and cancellations through unchanged', () => {
@@ -95,27 +96,47 @@ describe('toTenkeyError', () => {
     expect(toTenkeyError(error)).toBe(error);
   });
 
-  it('keeps the original error whole as `original` while detail stays one short line and JSON holds no stack', () => {
+  it('keeps the original error whole as the standard `cause` while detail stays one short line and JSON holds no stack', () => {
     const long = `Error: No such file or directory, cannot open /dev/${'x'.repeat(300)}`;
     const os = new Error(long);
-    const error = toTenkeyError(os);
-    expect(error).toMatchObject({ code: 'CONNECTION', cause: 'ENOENT' });
-    expect((error as TenkeyError).original).toBe(os);
-    expect((error as TenkeyError).original?.message).toBe(long);
-    expect((error as TenkeyError).detail!.length).toBeLessThanOrEqual(160);
+    const error = toTenkeyError(os) as TenkeyError;
+    expect(error).toMatchObject({ code: 'CONNECTION', reason: 'ENOENT' });
+    expect(error.cause).toBe(os);
+    expect(error.cause?.message).toBe(long);
+    expect(error.original).toBe(os); // the deprecated name, kept for one release
+    expect(error.detail!.length).toBeLessThanOrEqual(160);
     const json = JSON.stringify(error);
+    expect(JSON.parse(json)).toMatchObject({ cause: 'ENOENT' });
     expect(json).not.toContain('original');
     expect(json).not.toMatch(/\bat .*\.(ts|js):\d+/);
+    expect(Object.keys(error)).not.toContain('cause');
     expect(Object.keys(error)).not.toContain('original');
 
     const protocol = protocolError('NO_ACK', 'no ack for seq 3');
-    expect((toTenkeyError(protocol) as TenkeyError).original).toBe(protocol);
-    expect((toTenkeyError(new RangeError('boom')) as TenkeyError).original).toBeInstanceOf(RangeError);
-    expect(tenkeyError('DISABLED').original).toBeUndefined();
+    expect((toTenkeyError(protocol) as TenkeyError).cause).toBe(protocol);
+    expect((toTenkeyError(new RangeError('boom')) as TenkeyError).cause).toBeInstanceOf(RangeError);
+    const own = tenkeyError('DISABLED');
+    expect(own.cause).toBeUndefined();
+    expect('cause' in own).toBe(false); // absent, as the standard has it, not set to undefined
+    expect(own.original).toBeUndefined();
+  });
+
+  it('is a CodedError: code is the store error, reason the precise one, and detail is redacted', () => {
+    const error = tenkeyError('ECONNREFUSED', 'connect ECONNREFUSED 4111 1111 1111 1111');
+    expect(error).toBeInstanceOf(CodedError);
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('TenkeyError');
+    expect([error.code, error.reason]).toEqual(['CONNECTION', 'ECONNREFUSED']);
+    expect(error.detail).toBe('connect ECONNREFUSED [redacted]');
+    expect(error.message).toBe(STORE_MESSAGES.CONNECTION.en);
+    const cancelled = new TenkeyCancelledError('host');
+    expect(cancelled).toBeInstanceOf(CodedError);
+    expect([cancelled.name, cancelled.code, cancelled.reason, 'cause' in cancelled]).toEqual(['TenkeyCancelledError', 'CANCELLED', 'CANCELLED', false]);
+    expect(JSON.parse(JSON.stringify(cancelled))).toMatchObject({ code: 'CANCELLED', cause: 'CANCELLED' });
   });
 
   it('turns anything unknown into TEMPORARY', () => {
-    expect(toTenkeyError('a string')).toMatchObject({ code: 'TEMPORARY', cause: 'UNKNOWN' });
+    expect(toTenkeyError('a string')).toMatchObject({ code: 'TEMPORARY', reason: 'UNKNOWN' });
     expect(toTenkeyError(new RangeError('boom'))).toBeInstanceOf(TenkeyError);
   });
 });
@@ -128,7 +149,7 @@ describe('fromDeviceError', () => {
   });
 
   it('maps device codes through the table', () => {
-    expect(fromDeviceError('EXPIRED_CARD', 'expired')).toMatchObject({ code: 'CARD_SERVICE', cause: 'EXPIRED_CARD' });
+    expect(fromDeviceError('EXPIRED_CARD', 'expired')).toMatchObject({ code: 'CARD_SERVICE', reason: 'EXPIRED_CARD' });
   });
 });
 

@@ -32,20 +32,20 @@ describe('the HELLO → INFO handshake', () => {
     const device = await fakeDevice((message, { link }) => {
       if (message.type === 'HELLO') say(link, { ...INFO, acceptedBrands: [], protocolVersion: 9 });
     });
-    expect(await rejectionOf(openTenkey({ device: device.address }))).toMatchObject({ code: 'CONNECTION', cause: 'VERSION_MISMATCH' });
+    expect(await rejectionOf(openTenkey({ device: device.address }))).toMatchObject({ code: 'CONNECTION', reason: 'VERSION_MISMATCH' });
   });
 
   it('fails TEMPORARY / UNSUPPORTED_VERSION when the keypad refuses our version range', async () => {
     const device = await fakeDevice((message, { link }) => {
       if (message.type === 'HELLO') say(link, { type: 'ERROR', sessionId: 0, code: 'UNSUPPORTED_VERSION', detail: 'speaks 2-3' });
     });
-    expect(await rejectionOf(openTenkey({ device: device.address }))).toMatchObject({ code: 'TEMPORARY', cause: 'UNSUPPORTED_VERSION' });
+    expect(await rejectionOf(openTenkey({ device: device.address }))).toMatchObject({ code: 'TEMPORARY', reason: 'UNSUPPORTED_VERSION' });
   });
 
   it('fails CONNECTION / NO_HELLO_ANSWER when the peer ACKs but never answers HELLO', async () => {
     const device = await fakeDevice(() => {});
     const error = await rejectionOf(openTenkey({ device: device.address, connectTimeoutMs: 300 }));
-    expect(error).toMatchObject({ code: 'CONNECTION', cause: 'NO_HELLO_ANSWER' });
+    expect(error).toMatchObject({ code: 'CONNECTION', reason: 'NO_HELLO_ANSWER' });
     expect(device.received.map((m) => m.type)).toContain('HELLO');
   });
 
@@ -63,7 +63,7 @@ describe('the HELLO → INFO handshake', () => {
   it('gives up with NO_HELLO_ANSWER at its connect deadline, having asked about once per ANSWER_WAIT_MS', async () => {
     const device = await fakeDevice(() => {});
     const error = await rejectionOf(openTenkey({ device: device.address, connectTimeoutMs: 2500, reconnect: false }));
-    expect(error).toMatchObject({ code: 'CONNECTION', cause: 'NO_HELLO_ANSWER' });
+    expect(error).toMatchObject({ code: 'CONNECTION', reason: 'NO_HELLO_ANSWER' });
     // HELLO at 0, again about 1,000 ms after each ACK: two or three in 2,500 ms (by load), never a burst.
     const hellos = device.received.filter((m) => m.type === 'HELLO').length;
     expect(hellos).toBeGreaterThanOrEqual(2);
@@ -80,7 +80,7 @@ describe('the HELLO → INFO handshake', () => {
     });
     const keypad = await open({ device: device.address });
     const started = Date.now();
-    expect(await rejectionOf(keypad.readCard())).toMatchObject({ code: 'TEMPORARY', cause: 'BUSY' });
+    expect(await rejectionOf(keypad.readCard())).toMatchObject({ code: 'TEMPORARY', reason: 'BUSY' });
     expect(Date.now() - started).toBeLessThan(5000);
     expect(keypad.busy).toBe(false);
   });
@@ -92,7 +92,7 @@ describe('the HELLO → INFO handshake', () => {
     });
     const keypad = await open({ device: device.address, service: 'remise' });
     expect(await rejectionOf(keypad.readCard({ timeoutSeconds: 42, reveal: 4, expiryRequired: false }))).toMatchObject({
-      code: 'TEMPORARY', cause: 'BUSY',
+      code: 'TEMPORARY', reason: 'BUSY',
     });
     const start = device.received.find((m) => m.type === 'START_ENTRY');
     expect(start).toMatchObject({ inactivityTimeoutS: 42, reveal: 4, expiryRequired: false });

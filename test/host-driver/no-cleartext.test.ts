@@ -85,7 +85,7 @@ describe('no cleartext card data on the driver surface', () => {
     const first = surface[0] as { last?: string };
     expect(first.last).toBe(PAN.slice(-REVEAL));
     // Every ending was really exercised.
-    expect(surface.slice(1, 6).map((o) => (o as { cause?: string }).cause)).toEqual([
+    expect(surface.slice(1, 6).map((o) => (o as { reason?: string }).reason)).toEqual([
       'INVALID_CARD', 'EXPIRED_CARD', 'CANCELLED', 'TIMEOUT', 'UNSUPPORTED_BRAND',
     ]);
     expect(surface[6]).toMatchObject({ code: 'CONNECTION' });

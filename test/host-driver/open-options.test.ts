@@ -34,7 +34,7 @@ describe('openTenkey options', () => {
     sim.keypad.on('connection', () => attached++);
     const error = await rejectionOf(openTenkey({ device: sim.address, reconnect: false, ...bad }));
     expect(error).toBeInstanceOf(TenkeyError);
-    expect(error).toMatchObject({ code: 'TEMPORARY', cause: 'INVALID_OPTIONS' });
+    expect(error).toMatchObject({ code: 'TEMPORARY', reason: 'INVALID_OPTIONS' });
     expect(attached).toBe(0);
     // Nothing was left holding the keypad: the next open is served, not refused BUSY.
     const keypad = await open({ device: sim.address, reconnect: false });
@@ -46,7 +46,7 @@ describe('openTenkey options', () => {
     ['a string', 'tcp://127.0.0.1:7780'],
     ['a device that is not a string', { device: 7780 }],
   ])('refuses options that are %s with TEMPORARY / INVALID_OPTIONS', async (_name, options) => {
-    expect(await rejectionOf(openTenkey(options as never))).toMatchObject({ code: 'TEMPORARY', cause: 'INVALID_OPTIONS' });
+    expect(await rejectionOf(openTenkey(options as never))).toMatchObject({ code: 'TEMPORARY', reason: 'INVALID_OPTIONS' });
   });
 
   it('accepts every valid option together', async () => {

@@ -41,6 +41,6 @@ describe('keypad addresses', () => {
   });
 
   it.each(['', 'http://x:1', 'tcp://host', '192.168.0.50:7780', 'tcp://h:99999'])('refuses %j as CONNECTION / BAD_ADDRESS', (address) => {
-    expect(() => parseKeypadAddress(address)).toThrow(expect.objectContaining({ code: 'CONNECTION', cause: 'BAD_ADDRESS' }));
+    expect(() => parseKeypadAddress(address)).toThrow(expect.objectContaining({ code: 'CONNECTION', reason: 'BAD_ADDRESS' }));
   });
 });

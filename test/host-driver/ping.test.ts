@@ -52,7 +52,7 @@ describe('TenkeyKeypad.ping()', () => {
     await keypad.close();
     const error = await rejectionOf(keypad.ping());
     expect(error).toBeInstanceOf(TenkeyError);
-    expect(error).toMatchObject({ code: 'CONNECTION', cause: 'CLOSED' });
+    expect(error).toMatchObject({ code: 'CONNECTION', reason: 'CLOSED' });
   });
 
   it.each<Transport>(['pty', 'tcp'])('over %s: rejects CONNECTION / NOT_CONNECTED while the keypad is away', async (transport) => {
@@ -63,7 +63,7 @@ describe('TenkeyKeypad.ping()', () => {
     await lost;
     const error = await rejectionOf(keypad.ping());
     expect(error).toBeInstanceOf(TenkeyError);
-    expect(error).toMatchObject({ code: 'CONNECTION', cause: 'NOT_CONNECTED' });
+    expect(error).toMatchObject({ code: 'CONNECTION', reason: 'NOT_CONNECTED' });
   });
 
   it('rejects CONNECTION / NO_ACK when the keypad stops answering (its port stays open, nobody reads it)', async () => {
@@ -72,6 +72,6 @@ describe('TenkeyKeypad.ping()', () => {
     sim.keypad.detach();
     const error = await rejectionOf(keypad.ping());
     expect(error).toBeInstanceOf(TenkeyError);
-    expect(error).toMatchObject({ code: 'CONNECTION', cause: 'NO_ACK' });
+    expect(error).toMatchObject({ code: 'CONNECTION', reason: 'NO_ACK' });
   });
 });

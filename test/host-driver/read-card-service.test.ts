@@ -13,7 +13,7 @@ describe('readCard service', () => {
     const keypad = await open({ device: sim.address });
     const error = await rejectionOf(keypad.readCard({ service: 'visa-master', timeoutSeconds: 10 }));
     expect(error).toBeInstanceOf(TenkeyError);
-    expect(error).toMatchObject({ code: 'CARD_SERVICE', cause: 'UNSUPPORTED_BRAND' });
+    expect(error).toMatchObject({ code: 'CARD_SERVICE', reason: 'UNSUPPORTED_BRAND' });
   });
 
   it("overrides openTenkey's service for that entry only: the next entry uses openTenkey's again", async () => {
@@ -22,7 +22,7 @@ describe('readCard service', () => {
     // remise accepts discover; visa-master (openTenkey's) does not.
     expect(await keypad.readCard({ service: 'remise', timeoutSeconds: 10 })).toMatchObject({ brand: 'discover' });
     const error = await rejectionOf(keypad.readCard({ timeoutSeconds: 10 }));
-    expect(error).toMatchObject({ code: 'CARD_SERVICE', cause: 'UNSUPPORTED_BRAND' });
+    expect(error).toMatchObject({ code: 'CARD_SERVICE', reason: 'UNSUPPORTED_BRAND' });
   });
 
   it('accepts the Japanese name of a service, as openTenkey does', async () => {
@@ -38,7 +38,7 @@ describe('readCard service', () => {
     sim.keypad.on('state', (state) => states.push(state));
     const error = await rejectionOf(keypad.readCard({ service: 'no-such-service' }));
     expect(error).toBeInstanceOf(TenkeyError);
-    expect(error).toMatchObject({ code: 'CONNECTION', cause: 'UNKNOWN_SERVICE' });
+    expect(error).toMatchObject({ code: 'CONNECTION', reason: 'UNKNOWN_SERVICE' });
     expect(keypad.busy).toBe(false);
     // A PING answered after the rejection: a START_ENTRY sent before it would have been handled by now.
     await keypad.ping();

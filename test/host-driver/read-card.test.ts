@@ -83,7 +83,7 @@ describe('readCard', () => {
     void sim.keypad.type(bad.repeat(3));
     const error = await rejectionOf(first);
     expect(error).toBeInstanceOf(TenkeyError);
-    expect(error).toMatchObject({ code: 'CARD_SERVICE', cause: 'INVALID_CARD' });
+    expect(error).toMatchObject({ code: 'CARD_SERVICE', reason: 'INVALID_CARD' });
 
     const second = keypad.readCard();
     await progressWhere(keypad, (p) => p.state === 'PAN');
@@ -94,31 +94,31 @@ describe('readCard', () => {
   it('fails CARD_SERVICE / EXPIRED_CARD for an expiry in the past', async () => {
     const sim = await simulator('tcp', { keys: cardKeys(TEST_CARDS.visa, PAST_EXPIRY) });
     const keypad = await open({ device: sim.address });
-    expect(await rejectionOf(keypad.readCard())).toMatchObject({ code: 'CARD_SERVICE', cause: 'EXPIRED_CARD' });
+    expect(await rejectionOf(keypad.readCard())).toMatchObject({ code: 'CARD_SERVICE', reason: 'EXPIRED_CARD' });
   });
 
   it('fails CARD_SERVICE / UNSUPPORTED_BRAND for a brand the configured service does not take', async () => {
     const sim = await simulator('pty', { keys: cardKeys(TEST_CARDS.unionpay) });
     const keypad = await open({ device: sim.address, service: 'temona-payment-g' });
-    expect(await rejectionOf(keypad.readCard())).toMatchObject({ code: 'CARD_SERVICE', cause: 'UNSUPPORTED_BRAND' });
+    expect(await rejectionOf(keypad.readCard())).toMatchObject({ code: 'CARD_SERVICE', reason: 'UNSUPPORTED_BRAND' });
   });
 
   it("fails CARD_SERVICE / UNSUPPORTED_BRAND when the keypad's own service refuses the brand", async () => {
     const sim = await simulator('tcp', { keys: cardKeys(TEST_CARDS.jcb), service: 'visa-master' });
     const keypad = await open({ device: sim.address });
-    expect(await rejectionOf(keypad.readCard())).toMatchObject({ code: 'CARD_SERVICE', cause: 'UNSUPPORTED_BRAND' });
+    expect(await rejectionOf(keypad.readCard())).toMatchObject({ code: 'CARD_SERVICE', reason: 'UNSUPPORTED_BRAND' });
   });
 
   it('fails TEMPORARY / KEY_EXHAUSTED when the keypad has no keys left', async () => {
     const sim = await simulator('tcp', { keys: cardKeys(TEST_CARDS.visa), faults: 'exhaust-key' });
     const keypad = await open({ device: sim.address });
-    expect(await rejectionOf(keypad.readCard())).toMatchObject({ code: 'TEMPORARY', cause: 'KEY_EXHAUSTED' });
+    expect(await rejectionOf(keypad.readCard())).toMatchObject({ code: 'TEMPORARY', reason: 'KEY_EXHAUSTED' });
   });
 
   it('refuses out-of-range options with TEMPORARY / INVALID_OPTIONS without starting an entry', async () => {
     const sim = await simulator('tcp');
     const keypad = await open({ device: sim.address });
-    expect(await rejectionOf(keypad.readCard({ reveal: 5 }))).toMatchObject({ code: 'TEMPORARY', cause: 'INVALID_OPTIONS' });
+    expect(await rejectionOf(keypad.readCard({ reveal: 5 }))).toMatchObject({ code: 'TEMPORARY', reason: 'INVALID_OPTIONS' });
     expect(sim.keypad.activeSessionId).toBeUndefined();
   });
 
@@ -131,7 +131,7 @@ describe('readCard', () => {
     const keypad = await open({ device: sim.address });
     const error = await rejectionOf(keypad.readCard(options as never));
     expect(error).toBeInstanceOf(TenkeyError);
-    expect(error).toMatchObject({ code: 'TEMPORARY', cause: 'INVALID_OPTIONS' });
+    expect(error).toMatchObject({ code: 'TEMPORARY', reason: 'INVALID_OPTIONS' });
     expect(keypad.busy).toBe(false);
     expect(sim.keypad.activeSessionId).toBeUndefined();
     expect(await keypad.readCard()).toMatchObject({ brand: 'visa', last: '111' });

@@ -24,7 +24,7 @@ describe('reopening a TCP keypad', () => {
         const keypad = await openTenkey({ device: sim.address, reconnect: false });
         await keypad.close();
       } catch (error) {
-        failures.push(error instanceof TenkeyError ? `${cycle}: ${error.cause}` : `${cycle}: ${String(error)}`);
+        failures.push(error instanceof TenkeyError ? `${cycle}: ${error.reason}` : `${cycle}: ${String(error)}`);
       }
     }
     expect(failures).toEqual([]);

@@ -84,7 +84,7 @@ export async function soakHandshakes(
     opening.catch(() => undefined);
     await time.runUntilSettled(opening, 10_000);
     const keypad = await opening.catch((e: unknown) => {
-      soak.failures.push(`${i}: ${isTenkeyError(e) ? `${e.code}/${e.cause}` : String(e)} after ${hellos} HELLO`);
+      soak.failures.push(`${i}: ${isTenkeyError(e) ? `${e.code}/${e.reason}` : String(e)} after ${hellos} HELLO`);
       if (hellos <= 1) soak.unretriedFailures++;
       return undefined;
     });

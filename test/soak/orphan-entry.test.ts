@@ -53,7 +53,7 @@ describe('a START_ENTRY whose ACKs were all lost', () => {
     first.catch(() => undefined);
     expect(await time.runUntilSettled(first, 10_000)).toBe(true);
     const error = await first.then(() => undefined, (e: unknown) => e);
-    expect(isTenkeyError(error) && [error.code, error.cause]).toEqual(['CONNECTION', 'NO_ACK']);
+    expect(isTenkeyError(error) && [error.code, error.reason]).toEqual(['CONNECTION', 'NO_ACK']);
 
     lose.startEntryAcks = false;
     await time.advance(2000);

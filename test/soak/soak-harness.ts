@@ -375,7 +375,7 @@ function describeFrame(frame: Frame): string {
 }
 
 function describeError(error: unknown): string {
-  if (isTenkeyError(error)) return `${error.code} (${error.cause})`;
+  if (isTenkeyError(error)) return `${error.code} (${error.reason})`;
   return isTenkeyCancelled(error) ? 'cancelled' : String(error);
 }
 

@@ -76,7 +76,7 @@ export function judgeError(row: JudgedCounts, entry: PlannedEntry, error: unknow
     return;
   }
   row.errors[error.code]++;
-  row.causes[error.cause] = (row.causes[error.cause] ?? 0) + 1;
+  row.causes[error.reason] = (row.causes[error.reason] ?? 0) + 1;
   // The keypad refuses a card only for what was typed; a valid card typed in full cannot earn CARD_SERVICE.
   if (error.code === 'CARD_SERVICE' && !entry.expired) row.wrongOutcome++;
   // Every key typed means the keypad left its fields and ended the session at once (RESULT or refusal), before its

@@ -73,7 +73,7 @@ describe('createTestKeypad on virtual time', () => {
     expect(k.device.display().state).toBe('PAN');
     await k.advance(2_000);
     expect(outcome).toBeInstanceOf(TenkeyError);
-    expect(outcome).toMatchObject({ code: 'ENTRY_TIMEOUT', cause: 'TIMEOUT' });
+    expect(outcome).toMatchObject({ code: 'ENTRY_TIMEOUT', reason: 'TIMEOUT' });
   });
 
   it('reports the cancel key as a cancellation by the keypad', async () => {
@@ -87,17 +87,17 @@ describe('createTestKeypad on virtual time', () => {
   it('refuses a brand the card service does not take: the driver service, or the keypad own one', async () => {
     const k = await kit();
     k.device.nextEntry({ card: 'jcb' });
-    expect(await rejectionOf(k.run(k.keypad.readCard({ service: 'visa-master' })))).toMatchObject({ code: 'CARD_SERVICE', cause: 'UNSUPPORTED_BRAND' });
+    expect(await rejectionOf(k.run(k.keypad.readCard({ service: 'visa-master' })))).toMatchObject({ code: 'CARD_SERVICE', reason: 'UNSUPPORTED_BRAND' });
     const narrow = await kit({ device: { service: 'visa-master' } });
     narrow.device.nextEntry({ card: 'american-express' });
-    expect(await rejectionOf(narrow.run(narrow.keypad.readCard()))).toMatchObject({ code: 'CARD_SERVICE', cause: 'UNSUPPORTED_BRAND' });
+    expect(await rejectionOf(narrow.run(narrow.keypad.readCard()))).toMatchObject({ code: 'CARD_SERVICE', reason: 'UNSUPPORTED_BRAND' });
     expect(narrow.keypad.device.acceptedBrands).toEqual(['visa', 'mastercard']);
   });
 
   it('reads an expired card as refused by the keypad, and the declining test cards as declined by the 与信 stand-in', async () => {
     const k = await kit();
     k.device.nextEntry({ card: 'visa', expiry: 'expired' });
-    expect(await rejectionOf(k.run(k.keypad.readCard()))).toMatchObject({ code: 'CARD_SERVICE', cause: 'EXPIRED_CARD' });
+    expect(await rejectionOf(k.run(k.keypad.readCard()))).toMatchObject({ code: 'CARD_SERVICE', reason: 'EXPIRED_CARD' });
     const { tokens, authorizations } = createTestPaymentServices({ now: () => DEVICE_DATE });
     const outcomes: string[] = [];
     for (const card of Object.keys(AUTHORIZATION_TEST_CARDS) as (keyof typeof AUTHORIZATION_TEST_CARDS)[]) {
@@ -121,7 +121,7 @@ describe('createTestKeypad on virtual time', () => {
     expect(k.device.plugged).toBe(false);
     expect(await rejectionOf(reading)).toMatchObject({ code: 'CONNECTION' });
     expect(k.keypad.status).not.toBe('connected');
-    expect(await rejectionOf(k.keypad.readCard())).toMatchObject({ cause: 'NOT_CONNECTED' });
+    expect(await rejectionOf(k.keypad.readCard())).toMatchObject({ reason: 'NOT_CONNECTED' });
     await k.advance(30_000); // backoff attempts fail while unplugged
     expect(k.keypad.status).toBe('reconnecting');
     await k.device.replug();
@@ -151,15 +151,15 @@ describe('createTestKeypad on virtual time', () => {
     const faults = noisy.device.virtualKeypad.attachment!.faultsOut!.stats;
     expect(faults.bytesIn).toBeGreaterThan(0);
     const busy = await kit({ device: { faults: 'busy' } });
-    expect(await rejectionOf(busy.run(busy.keypad.readCard()))).toMatchObject({ code: 'TEMPORARY', cause: 'BUSY' });
+    expect(await rejectionOf(busy.run(busy.keypad.readCard()))).toMatchObject({ code: 'TEMPORARY', reason: 'BUSY' });
     const worn = await kit({ device: { faults: { exhaustKey: true } } });
-    expect(await rejectionOf(worn.run(worn.keypad.readCard()))).toMatchObject({ code: 'TEMPORARY', cause: 'KEY_EXHAUSTED' });
+    expect(await rejectionOf(worn.run(worn.keypad.readCard()))).toMatchObject({ code: 'TEMPORARY', reason: 'KEY_EXHAUSTED' });
   });
 
   it('fails to open against a silent keypad with the driver own typed error (HELLO never acknowledged), on virtual time', async () => {
     const error = await rejectionOf(createTestKeypad({ device: { faults: 'silent', date: DEVICE_DATE } }));
     expect(error).toBeInstanceOf(TenkeyError);
-    expect(error).toMatchObject({ code: 'CONNECTION', cause: 'NO_ACK' });
+    expect(error).toMatchObject({ code: 'CONNECTION', reason: 'NO_ACK' });
   });
 
   it('reports the identity it was given in the driver DeviceInfo', async () => {
@@ -238,7 +238,7 @@ describe('closing the kit', () => {
       expect(timers.live.size > 0).toBe(time === 'real');
       await k.close();
       await k.close(); // idempotent
-      expect(await rejectionOf(reading)).toMatchObject({ cause: 'CLOSED' });
+      expect(await rejectionOf(reading)).toMatchObject({ reason: 'CLOSED' });
       await new Promise((resolve) => setImmediate(resolve));
       expect(timers.live.size).toBe(0);
       expect(process.getActiveResourcesInfo().length).toBeLessThanOrEqual(handles);
@@ -284,8 +284,8 @@ describe('misuse gets a typed error', () => {
     await expect(createTestKeypad({ device: { date: new Date('nope') } })).rejects.toMatchObject({ code: 'BAD_OPTION' });
     await expect(createTestKeypad({ device: { service: 'nowhere' } })).rejects.toBeInstanceOf(UnknownServiceError);
     await expect(createTestKeypad({ device: { faults: 'drop=200%' } })).rejects.toBeInstanceOf(FaultSpecError);
-    await expect(createTestKeypad({ service: 'nowhere' })).rejects.toMatchObject({ code: 'CONNECTION', cause: 'UNKNOWN_SERVICE' });
-    await expect(createTestKeypad({ link: { ackTimeoutMs: -1 } })).rejects.toMatchObject({ cause: 'INVALID_OPTIONS' });
+    await expect(createTestKeypad({ service: 'nowhere' })).rejects.toMatchObject({ code: 'CONNECTION', reason: 'UNKNOWN_SERVICE' });
+    await expect(createTestKeypad({ link: { ackTimeoutMs: -1 } })).rejects.toMatchObject({ reason: 'INVALID_OPTIONS' });
     await expect(createTestKeypad({ defaultEntry: { card: 'nope' as never } })).rejects.toMatchObject({ code: 'UNKNOWN_CARD' });
   });
 
