@@ -86,7 +86,8 @@ export interface VirtualKeypadOptions {
   /**
    * The keypad's non-volatile memory: a state file that keeps its DUKPT counter across runs
    * (device-sim/firmware/counter-file.ts), so KSNs never repeat. `keyCounter` may then only move it forward.
-   * Default none: the counter lives in memory. Throws CounterFileError for a file it cannot trust.
+   * Default none: the counter lives in memory. Throws CounterFileError for a file it cannot trust, and IN_USE for
+   * a file another running keypad holds (the keypad holds it until close()).
    */
   counterFile?: string;
   /**
@@ -194,6 +195,8 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
   /** The pending "has the host been silent for LINK_DEAD_AFTER_MS?" check after a NO_ACK. */
   #hostCheck: { attachment: KeypadAttachment; timer: unknown } | undefined;
   #closed = false;
+  /** The counter file this keypad holds while it runs (none: the counter lives in memory). */
+  readonly #counterFile: KeypadCounterFile | undefined;
 
   constructor(options: VirtualKeypadOptions = {}) {
     super();
@@ -207,7 +210,9 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
     if (options.counterFile !== undefined && options.dukpt !== undefined) throw new TypeError('"counterFile" is the memory of the TEST key register: leave "dukpt" out');
     this.#cardBlockRandom = options.cardBlockRandom;
     this.#mergeKeyReports = options.mergeKeyReports ?? true;
-    this.#dukpt = this.faults.exhaustKey ? exhaustedTestDevice() : options.dukpt ?? testDukptDevice(options, this.identity.serialNumber);
+    const register = this.faults.exhaustKey ? { dukpt: exhaustedTestDevice() } : options.dukpt !== undefined ? { dukpt: options.dukpt } : testKeyRegister(options, this.identity.serialNumber);
+    this.#dukpt = register.dukpt;
+    this.#counterFile = register.counterFile;
   }
 
   /** The current connection, if any. */
@@ -364,6 +369,7 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
     this.#abortSession();
     this.#closed = true;
     this.#dukpt.destroy();
+    this.#counterFile?.release();
   }
 
   #receive(message: HostMessage): void {
@@ -643,14 +649,20 @@ function exhaustedTestDevice(): DukptDevice {
   return dukpt;
 }
 
-/** The TEST-ONLY key register, its counter in memory or, with `counterFile`, in that file. */
-function testDukptDevice(options: VirtualKeypadOptions, serialNumber: string): DukptDevice {
-  if (options.counterFile === undefined) return createTestDukptDevice(options.keyCounter);
+/** The TEST-ONLY key register, its counter in memory or, with `counterFile`, in that file (held until close()). */
+function testKeyRegister(options: VirtualKeypadOptions, serialNumber: string): { dukpt: DukptDevice; counterFile?: KeypadCounterFile } {
+  if (options.counterFile === undefined) return { dukpt: createTestDukptDevice(options.keyCounter) };
   const { bdk, initialKey, initialKeyId } = loadTestKeys(); // the file names the key set; only its ID is needed here
   bdk.fill(0);
   initialKey.fill(0);
-  const memory = new KeypadCounterFile(options.counterFile, { serialNumber, keySetId: initialKeyId });
-  return createTestDukptDevice({ startCounter: memory.startCounter(options.keyCounter), counterMemory: memory });
+  const counterFile = new KeypadCounterFile(options.counterFile, { serialNumber, keySetId: initialKeyId });
+  const startCounter = counterFile.startCounter(options.keyCounter);
+  try {
+    return { dukpt: createTestDukptDevice({ startCounter, counterMemory: counterFile }), counterFile };
+  } catch (error) {
+    counterFile.release();
+    throw error;
+  }
 }
 
 /** The refusal a second host gets on a busy TCP keypad (it never reaches the firmware). */

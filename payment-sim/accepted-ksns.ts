@@ -9,9 +9,9 @@
  *
  *   { "format": "tenkey-accepted-ksns/1", "highest": { "<initial key ID, 16 hex>": <counter>, … } }
  */
-import { readFileSync } from 'node:fs';
 import { CodedError } from '../protocol/coded-error.js';
 import { writeFileDurably } from '../protocol/durable-write.js';
+import { readStateFile } from '../protocol/state-file.js';
 import { PaymentSimError } from './errors.js';
 
 export const ACCEPTED_KSNS_FORMAT = 'tenkey-accepted-ksns/1';
@@ -57,23 +57,15 @@ export class AcceptedKsns {
 }
 
 function readRecord(file: string): Map<string, number> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
-    throw new AcceptedKsnsFileError('UNREADABLE_ACCEPTED_KSNS', `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
-  }
-  const damaged = (why: string): AcceptedKsnsFileError =>
-    new AcceptedKsnsFileError('UNREADABLE_ACCEPTED_KSNS', `${file} is damaged (${why}); without it replayed card blocks would be accepted again`);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw damaged('not JSON');
-  }
-  const { format, highest } = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
-  if (format !== ACCEPTED_KSNS_FORMAT || typeof highest !== 'object' || highest === null || Array.isArray(highest)) throw damaged(`format is not ${ACCEPTED_KSNS_FORMAT}`);
+  const damaged = (why: string, cause?: unknown): AcceptedKsnsFileError =>
+    new AcceptedKsnsFileError('UNREADABLE_ACCEPTED_KSNS', `${file} is damaged (${why}); without it replayed card blocks would be accepted again`, { cause });
+  const json = readStateFile(file, ACCEPTED_KSNS_FORMAT, {
+    cannotRead: (code, cause) => new AcceptedKsnsFileError('UNREADABLE_ACCEPTED_KSNS', `cannot read ${file} (${code})`, { cause }),
+    damaged,
+  });
+  if (json === undefined) return new Map();
+  const { highest } = json;
+  if (typeof highest !== 'object' || highest === null || Array.isArray(highest)) throw damaged(`format is not ${ACCEPTED_KSNS_FORMAT}`);
   const record = new Map<string, number>();
   for (const [device, counter] of Object.entries(highest)) {
     if (!/^[0-9a-f]{16}$/.test(device) || !Number.isSafeInteger(counter) || (counter as number) < 0 || (counter as number) > 0xffffffff) throw damaged('an entry is not an initial key ID and a counter');

@@ -5,7 +5,7 @@
  * moving before a key exists, a receiver recording a counter it accepted) must not go on until it is done.
  * Hand-written: write-file-atomic does not fsync the folder, and the folder fsync is what makes the rename survive a crash.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 
@@ -15,7 +15,7 @@ export function writeFileDurably(path: string, content: string): void {
   const temporary = join(folder, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const fd = openSync(temporary, 'wx', 0o600);
   try {
-    writeSync(fd, content);
+    writeFileSync(fd, content); // loops until all is written: one writeSync may write part (a full disk)
     fsyncSync(fd);
   } catch (error) {
     closeSync(fd);

@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { KeyScriptError, parseKeyScript, startSimulator, type RunningSimulator } from '../../device-sim/index.js';
+import { CounterFileError } from '../../device-sim/firmware/counter-file.js';
 import { attachTerminalKeys } from '../../device-sim/terminal-input.js';
 import { createTestPaymentServices } from '../../payment-sim/index.js';
 import { openTenkey, isTenkeyCancelled, toTenkeyError, type TenkeyKeypad, type EntryProgress } from '../../host-driver/index.js';
@@ -75,7 +76,14 @@ async function runDemo(options: DemoOptions): Promise<number> {
   let keypad: TenkeyKeypad | undefined;
   let detachKeys: (() => void) | undefined;
   try {
-    sim = await startSimulator({ listen: 'pty', counterFile: keypadStateFile(), ...(interactive ? {} : { keys: options.keys ?? DEMO_SCRIPT }) });
+    try {
+      sim = await startSimulator({ listen: 'pty', counterFile: keypadStateFile(), ...(interactive ? {} : { keys: options.keys ?? DEMO_SCRIPT }) });
+    } catch (error) {
+      // The keypad's state file is in use or cannot be trusted: one line, as `tenkey sim` says it.
+      if (!(error instanceof CounterFileError)) throw error;
+      process.stderr.write(`tenkey demo: cannot start: ${error.message}\n`);
+      return 1;
+    }
     out(`tenkey demo: a virtual keypad (TEST keys only) on ${sim.address}`);
     keypad = await openTenkey({ device: sim.address });
     const info = printableDevice(keypad.device);

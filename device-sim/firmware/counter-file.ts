@@ -8,12 +8,13 @@
  *
  * `nextCounter` null: the counter is used up, and the keypad refuses START_ENTRY with KEY_EXHAUSTED (§7.1).
  * One file serves one running keypad at a time (two at once would hand out the same counters, as two devices
- * sharing one serial number would).
+ * sharing one serial number would): startCounter locks the file (FILE.lock, ./file-lock.ts) until release().
  */
-import { readFileSync } from 'node:fs';
 import { CodedError } from '../../protocol/coded-error.js';
 import { writeFileDurably } from '../../protocol/durable-write.js';
+import { readStateFile } from '../../protocol/state-file.js';
 import { FIRST_COUNTER, isValidCounter, type DukptCounterMemory } from '../crypto/aes-dukpt.js';
+import { lockFile, type FileLock } from './file-lock.js';
 
 export const COUNTER_FILE_FORMAT = 'tenkey-keypad-counter/1';
 
@@ -23,7 +24,9 @@ export type CounterFileErrorCode =
   /** The file belongs to another device (serial number or key set differs). */
   | 'OTHER_DEVICE'
   /** A start counter below the one the file says is next: it would reuse KSNs. */
-  | 'COUNTER_GOES_BACK';
+  | 'COUNTER_GOES_BACK'
+  /** Another running keypad holds the file: two would hand out the same counters. */
+  | 'IN_USE';
 
 export class CounterFileError extends CodedError<CounterFileErrorCode> {}
 
@@ -36,6 +39,7 @@ export interface CounterFileOwner {
 /** `path` as a counter memory for the device `owner`. */
 export class KeypadCounterFile implements DukptCounterMemory {
   readonly #keySetId: string;
+  #lock: FileLock | undefined;
 
   constructor(readonly path: string, private readonly owner: CounterFileOwner) {
     this.#keySetId = Buffer.from(owner.keySetId).toString('hex');
@@ -44,9 +48,31 @@ export class KeypadCounterFile implements DukptCounterMemory {
   /**
    * The counter the device's next transaction uses: the file's, or `requested` (default 1) when there is no file
    * yet. A `requested` counter above the file's moves the device forward; below it, throws COUNTER_GOES_BACK.
-   * null: used up. Throws CounterFileError for a file it cannot trust.
+   * null: used up. Holds the file until release(). Throws CounterFileError for a file it cannot trust, and
+   * IN_USE for a file another running keypad holds.
    */
   startCounter(requested?: number): number | null {
+    this.#hold();
+    try {
+      return this.#startCounter(requested);
+    } catch (error) {
+      this.release();
+      throw error;
+    }
+  }
+
+  /** Lets another keypad use the file (the keypad is off). */
+  release(): void {
+    this.#lock?.release();
+    this.#lock = undefined;
+  }
+
+  save(next: number | null): void {
+    const content = { format: COUNTER_FILE_FORMAT, serialNumber: this.owner.serialNumber, keySetId: this.#keySetId, nextCounter: next };
+    writeFileDurably(this.path, `${JSON.stringify(content, null, 2)}\n`);
+  }
+
+  #startCounter(requested: number | undefined): number | null {
     const saved = this.#read();
     if (saved === undefined) return requested ?? FIRST_COUNTER;
     if (requested === undefined) return saved;
@@ -56,28 +82,29 @@ export class KeypadCounterFile implements DukptCounterMemory {
     return requested;
   }
 
-  save(next: number | null): void {
-    const content = { format: COUNTER_FILE_FORMAT, serialNumber: this.owner.serialNumber, keySetId: this.#keySetId, nextCounter: next };
-    writeFileDurably(this.path, `${JSON.stringify(content, null, 2)}\n`);
+  #hold(): void {
+    if (this.#lock !== undefined) return;
+    let lock: ReturnType<typeof lockFile>;
+    try {
+      lock = lockFile(this.path);
+    } catch (error) {
+      throw new CounterFileError('UNREADABLE_COUNTER_FILE', `cannot lock the keypad state file ${this.path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
+    }
+    if ('heldBy' in lock) {
+      const holder = lock.heldBy === undefined ? 'another process' : `process ${lock.heldBy}`;
+      throw new CounterFileError('IN_USE', `the keypad state file ${this.path} is in use by another running keypad (${holder}, ${lock.path}): two at once would reuse KSNs; stop that one or use another state file`);
+    }
+    this.#lock = lock;
   }
 
   /** The saved next counter (null: used up), or undefined when there is no file. */
   #read(): number | null | undefined {
-    let text: string;
-    try {
-      text = readFileSync(this.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new CounterFileError('UNREADABLE_COUNTER_FILE', `cannot read the keypad state file ${this.path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (error) {
-      throw this.#unreadable('not JSON', error);
-    }
-    const { format, serialNumber, keySetId, nextCounter } = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
-    if (format !== COUNTER_FILE_FORMAT) throw this.#unreadable(`format is not ${COUNTER_FILE_FORMAT}`);
+    const json = readStateFile(this.path, COUNTER_FILE_FORMAT, {
+      cannotRead: (code, cause) => new CounterFileError('UNREADABLE_COUNTER_FILE', `cannot read the keypad state file ${this.path} (${code})`, { cause }),
+      damaged: (why, cause) => this.#unreadable(why, cause),
+    });
+    if (json === undefined) return undefined;
+    const { serialNumber, keySetId, nextCounter } = json;
     if (nextCounter !== null && !isValidCounter(nextCounter as number)) throw this.#unreadable('nextCounter is not a DUKPT counter');
     if (serialNumber !== this.owner.serialNumber || keySetId !== this.#keySetId) {
       throw new CounterFileError('OTHER_DEVICE', `the keypad state file ${this.path} belongs to another device (serial number or key set differs)`);

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { VirtualKeypad } from '../../device-sim/index.js';
 import { USAGE_EXIT_CODE } from '../../cli/usage-error.js';
 import { encryptCardEntry } from '../../device-sim/crypto/card-block.js';
 import { createTestDukptDevice } from '../../device-sim/crypto/test-keys.js';
@@ -112,6 +113,20 @@ describe('tenkey demo-store', () => {
     const both = await runCliInProcess(['demo-store', '--listen', '127.0.0.1:0', '--keys', '1', '--script', 'x']);
     expect(both.code).toBe(USAGE_EXIT_CODE);
     expect(both.stderr).toBe('tenkey demo-store: give --keys or --script, not both\n');
+  });
+
+  it('with --with-keypad, refuses to start while another running keypad holds its state file: one line, exit 1, no URL', async () => {
+    const counterFile = join(process.env.XDG_STATE_HOME!, 'tenkey', 'keypads', 'SIM-00000001.json');
+    const running = new VirtualKeypad({ counterFile });
+    try {
+      const run = await runCliInProcess(['demo-store', '--listen', '127.0.0.1:0', '--with-keypad', '--bridge-listen', '127.0.0.1:0']);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(run.stderr).toMatch(/^tenkey demo-store: cannot start: the keypad state file .* is in use by another running keypad \(process \d+/);
+    } finally {
+      running.close();
+    }
   });
 
   it('with --with-keypad, by the time the URL is printed a bridge at --bridge-listen answers, is in the settings and lets the store in', async () => {

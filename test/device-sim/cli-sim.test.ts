@@ -1,7 +1,7 @@
 /** `tenkey sim` as a user runs it: the built bin (the test command builds dist/ first). */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
@@ -112,6 +112,27 @@ describe('tenkey sim', () => {
     const byDefault = [await oneResultKsn([]), await oneResultKsn([])];
     expect(new Set(byDefault).size).toBe(2);
     expect(JSON.parse(readFileSync(join(process.env.XDG_STATE_HOME!, 'tenkey', 'keypads', 'SIM-00000001.json'), 'utf8'))).toMatchObject({ serialNumber: 'SIM-00000001' });
+  });
+
+  it('refuses to start on a --state file another running keypad holds (it would reuse its KSNs): one line, exit 1', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'tenkey-sim-state-'));
+    try {
+      const state = join(stateDir, 'keypad.json');
+      const first = run(['--listen', 'tcp://127.0.0.1:0', '--state', state]);
+      await firstLine(first);
+      const second = run(['--listen', 'tcp://127.0.0.1:0', '--state', state]);
+      let stderr = '';
+      second.stderr!.on('data', (b: Buffer) => { stderr += b.toString(); });
+      const [code] = await once(second, 'close');
+      expect(code).toBe(1);
+      expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(stderr).toContain(`tenkey sim: cannot start: the keypad state file ${state} is in use by another running keypad (process ${first.pid}`);
+      first.kill('SIGTERM');
+      await once(first, 'exit');
+      expect(existsSync(`${state}.lock`)).toBe(false); // released on a clean stop: the next run may start
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a --key-counter below the saved counter (it would reuse KSNs), exit 1', async () => {

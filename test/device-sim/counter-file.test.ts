@@ -3,9 +3,9 @@
  * and crashes, so no KSN is used twice; exhaustion survives too. Without one (VirtualKeypad's default, what
  * tenkey/testing and the soak use) the counter lives in memory.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -54,6 +54,15 @@ async function oneEntry(options: SimulatorOptions): Promise<Extract<DeviceMessag
 function counterOf(end: DeviceMessage): number {
   if (end.type !== 'RESULT') throw new Error(`expected RESULT, got ${end.type}`);
   return parseKsn(end.keySerialNumber).counter;
+}
+
+function refusal(start: () => unknown): unknown {
+  try {
+    start();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the keypad to refuse to start');
 }
 
 const savedNext = (file: string): number | null => (JSON.parse(readFileSync(file, 'utf8')) as { nextCounter: number | null }).nextCounter;
@@ -139,6 +148,54 @@ describe('the keypad counter file', () => {
     expect(() => new VirtualKeypad({ counterFile: stateFile(), dukpt: createTestDukptDevice() })).toThrow(TypeError);
   });
 
+  it('is held by one running keypad: a second on the same file is refused IN_USE, naming the file and the holder', () => {
+    const counterFile = stateFile();
+    const first = new VirtualKeypad({ counterFile });
+    cleanups.push(() => first.close());
+    const error = refusal(() => new VirtualKeypad({ counterFile }));
+    expect(error).toBeInstanceOf(CounterFileError);
+    expect((error as CounterFileError).code).toBe('IN_USE');
+    expect((error as Error).message).toContain(counterFile);
+    expect((error as Error).message).toContain(`process ${process.pid}`);
+    expect(readFileSync(`${counterFile}.lock`, 'utf8').trim()).toBe(String(process.pid));
+  });
+
+  it('two simulators on one file never share a KSN: the second starts only after the first closed, and continues its counter', async () => {
+    const counterFile = stateFile();
+    const first = await startSimulator({ listen: 'tcp://127.0.0.1:0', keys: CARD, counterFile });
+    let firstCounter: number;
+    try {
+      await expect(startSimulator({ listen: 'tcp://127.0.0.1:0', keys: CARD, counterFile })).rejects.toMatchObject({ code: 'IN_USE' });
+      const host = await hostOn(first.address);
+      await host.send(startEntryMessage(1));
+      firstCounter = counterOf(await host.end());
+    } finally {
+      await first.close();
+    }
+    expect(existsSync(`${counterFile}.lock`)).toBe(false);
+    expect(counterOf(await oneEntry({ counterFile }))).toBe(firstCounter + 1);
+  });
+
+  it('takes over a lock left by a keypad that no longer runs (its pid is gone)', async () => {
+    const counterFile = stateFile();
+    const before = counterOf(await oneEntry({ counterFile }));
+    const gone = spawnSync(process.execPath, ['-e', '']).pid!; // a process that has exited: its pid runs nothing now
+    writeFileSync(`${counterFile}.lock`, `${gone}\n`);
+    const keypad = new VirtualKeypad({ counterFile });
+    expect(readFileSync(`${counterFile}.lock`, 'utf8').trim()).toBe(String(process.pid));
+    keypad.close();
+    expect(existsSync(`${counterFile}.lock`)).toBe(false);
+    expect(counterOf(await oneEntry({ counterFile }))).toBe(before + 1);
+  });
+
+  it('lets go of the file when it refuses to start, so a corrected start is not refused IN_USE', async () => {
+    const counterFile = stateFile();
+    await oneEntry({ counterFile, keyCounter: 300 });
+    expect(() => new VirtualKeypad({ counterFile, keyCounter: 100 })).toThrow(expect.objectContaining({ code: 'COUNTER_GOES_BACK' }));
+    expect(existsSync(`${counterFile}.lock`)).toBe(false);
+    new VirtualKeypad({ counterFile }).close();
+  });
+
   it.each([
     ['damaged', '{"format":', 'UNREADABLE_COUNTER_FILE'],
     ['not a DUKPT counter', JSON.stringify({ format: 'tenkey-keypad-counter/1', serialNumber: 'SIM-00000001', keySetId: '1234567890123456', nextCounter: 0 }), 'UNREADABLE_COUNTER_FILE'],
@@ -146,12 +203,7 @@ describe('the keypad counter file', () => {
   ])('refuses to start on a %s file rather than guess a counter', (_what, content, code) => {
     const counterFile = stateFile();
     writeFileSync(counterFile, content);
-    let error: unknown;
-    try {
-      new VirtualKeypad({ counterFile }).close();
-    } catch (e) {
-      error = e;
-    }
+    const error = refusal(() => new VirtualKeypad({ counterFile }).close());
     expect(error).toBeInstanceOf(CounterFileError);
     expect((error as CounterFileError).code).toBe(code);
   });
