@@ -10,15 +10,15 @@ export interface CraftedFrameFields {
   flags?: number;
   seq: number;
   type: number;
-  payload?: readonly number[];
+  payload?: readonly number[] | Uint8Array;
   /** Header length field; defaults to the payload's real length. */
   lengthField?: number;
   /** Flip the CRC's low byte (a frame damaged on the line). */
   badCrc?: boolean;
 }
 
-/** COBS(header ‖ payload ‖ CRC) ‖ 0x00. */
-export function craftedFrame(fields: CraftedFrameFields): Buffer {
+/** The unencoded body: header ‖ payload ‖ CRC. */
+export function craftedBody(fields: CraftedFrameFields): Buffer {
   const payload = Buffer.from(fields.payload ?? []);
   const body = Buffer.alloc(6 + payload.length + 2);
   body[0] = fields.version ?? PROTOCOL_VERSION;
@@ -29,5 +29,10 @@ export function craftedFrame(fields: CraftedFrameFields): Buffer {
   payload.copy(body, 6);
   const crc = crc16CcittFalse(body, 0, body.length - 2) ^ (fields.badCrc === true ? 0x00ff : 0);
   body.writeUInt16BE(crc, body.length - 2);
-  return Buffer.concat([cobsEncode(body), Buffer.of(0)]);
+  return body;
+}
+
+/** COBS(header ‖ payload ‖ CRC) ‖ 0x00. */
+export function craftedFrame(fields: CraftedFrameFields): Buffer {
+  return Buffer.concat([cobsEncode(craftedBody(fields)), Buffer.of(0)]);
 }

@@ -51,10 +51,11 @@ export async function runConformance(options: ConformOptions): Promise<ConformRe
   const results: CheckResult[] = [];
   try {
     for (const check of options.checks ?? CONFORM_CHECKS) {
-      const result = await runCheck(check, context);
+      const { runFailure } = probe;
+      const result = runFailure === undefined ? await runCheck(check, context) : notRun(check, runFailure);
       results.push(result);
       options.onResult?.(result);
-      await settle(context);
+      if (probe.runFailure === undefined) await settle(context);
     }
   } finally {
     await probe.close();
@@ -68,17 +69,26 @@ async function runCheck(check: ConformCheck, context: CheckContext): Promise<Che
   const result = (outcome: CheckOutcome, detail?: string): CheckResult => ({
     id, group, section, clause, required, outcome, ...(detail === undefined ? {} : { detail }), ms: Math.round(performance.now() - started),
   });
+  context.probe.beginCheck();
   if (check.idleWindowMs > context.keys.idleWindowMs) {
     return result('skip', `needs ${check.idleWindowMs} ms without keys after START_ENTRY; the key script types after ${context.keys.idleWindowMs} ms (start it with <wait:${check.idleWindowMs}>)`);
   }
   try {
     await check.run(context);
-    return result('pass');
+    return context.probe.failure === undefined ? result('pass') : result('fail', context.probe.failure);
   } catch (error) {
+    // A flood or a keypad that stopped reading is why the check broke off, whatever step noticed it first.
+    if (context.probe.failure !== undefined) return result('fail', context.probe.failure);
     if (error instanceof CheckSkipped) return result('skip', error.message);
     if (error instanceof CheckFailed) return result('fail', error.message);
     return result('fail', `the check itself failed: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/** A check after the keypad stopped reading: it fails without a byte sent. */
+function notRun(check: ConformCheck, why: string): CheckResult {
+  const { id, group, section, clause, required } = check;
+  return { id, group, section, clause, required, outcome: 'fail', detail: `not run: ${why}`, ms: 0 };
 }
 
 /** RESET between checks: ends what a check left running; its answer comes after anything still queued (§6.2). */

@@ -5,13 +5,14 @@
  * backoff, keepalives) pass only in run() and advance(), as fast as the work allows.
  */
 import { VirtualKeypad, type DeviceIdentity } from '../device-sim/virtual-keypad.js';
-import type { FaultSpec } from '../device-sim/faults/fault-spec.js';
+import { toFaultSpec, type FaultSpec } from '../device-sim/faults/fault-spec.js';
 import { checkedOpenSettings } from '../host-driver/open-settings.js';
 import { openTenkeyOverTransport } from '../host-driver/open-over-transport.js';
 import type { OpenTenkeyOptions } from '../host-driver/options.js';
 import type { TenkeyKeypad } from '../host-driver/tenkey-keypad.js';
 import { systemClock, type Clock } from '../protocol/clock.js';
 import { TestKeypadError } from './errors.js';
+import { ProcessWideTestDukpt } from './process-dukpt.js';
 import type { TestEntry } from './test-entry.js';
 import { TEST_KEYPAD_ADDRESS, TestDevice } from './test-device.js';
 import { VirtualTime } from './virtual-time.js';
@@ -28,7 +29,10 @@ export interface TestDeviceOptions {
   faults?: Partial<FaultSpec> | string;
   /** The keypad's calendar (expiry checks; 'valid' and 'expired' test expiries are relative to it). Default today. */
   date?: Date;
-  /** DUKPT counter of the first entry (TEST keys; kept in memory, every kit starts here again). Default 1. */
+  /**
+   * DUKPT counter of the first entry (TEST keys, kept in memory: a kit given the same value starts there again).
+   * Default: the process-wide counter, so each entry of any kit continues after the last counter any kit used.
+   */
   keyCounter?: number;
   identity?: Partial<DeviceIdentity>;
 }
@@ -138,6 +142,8 @@ export async function createTestKeypad(options: TestKeypadOptions = {}): Promise
     ...(deviceOptions.service !== undefined ? { service: deviceOptions.service } : {}),
     ...(deviceOptions.faults !== undefined ? { faults: deviceOptions.faults } : {}),
     ...(deviceOptions.keyCounter !== undefined ? { keyCounter: deviceOptions.keyCounter } : {}),
+    // exhaust-key brings its own spent register; a given keyCounter keeps its own in-memory one.
+    ...(deviceOptions.keyCounter === undefined && !toFaultSpec(deviceOptions.faults).exhaustKey ? { dukpt: new ProcessWideTestDukpt() } : {}),
     ...(deviceOptions.identity !== undefined ? { identity: deviceOptions.identity } : {}),
   });
   let keypad: TenkeyKeypad | undefined;

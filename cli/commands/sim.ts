@@ -14,7 +14,7 @@ import { attachTerminalKeys } from '../../device-sim/terminal-input.js';
 import type { SessionEnd } from '../../device-sim/virtual-keypad.js';
 import { NativeAddonMissingError } from '../../device-sim/transport/native-pty.js';
 import { keypadStateFile } from '../state-dir.js';
-import { formatHostViolation, HostConductObserver } from '../../device-sim/strict/host-conduct.js';
+import { formatHostViolation, formatUnkeptViolations, HostConductObserver } from '../../device-sim/strict/host-conduct.js';
 import { NONCONFORMING_EXIT_CODE } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';
 import { exitCodesHelp } from '../exit-codes.js';
@@ -94,7 +94,9 @@ async function runSim(options: SimCommandOptions): Promise<number> {
   strict?.close();
   await sim.close();
   if (strict === undefined) return 0;
-  const count = strict.violations.length;
+  const more = formatUnkeptViolations(strict);
+  if (more !== undefined) process.stderr.write(`tenkey sim: ${more}\n`);
+  const count = strict.total;
   process.stderr.write(`tenkey sim: ${count} host violation${count === 1 ? '' : 's'} of PROTOCOL.md\n`);
   return count === 0 ? 0 : NONCONFORMING_EXIT_CODE;
 }

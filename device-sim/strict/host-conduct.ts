@@ -52,8 +52,14 @@ export interface HostViolation {
 
 export interface HostConductOptions {
   clock?: Clock;
+  /** Called with each violation that is kept (the first `keep`); later ones are only counted. */
   onViolation?: (violation: HostViolation) => void;
+  /** How many violations are kept with their detail. Default MAX_KEPT_HOST_VIOLATIONS. */
+  keep?: number;
 }
+
+/** A host flooding garbage makes violations without end: the first this many are kept, the rest only counted. */
+export const MAX_KEPT_HOST_VIOLATIONS = 100;
 
 /** A silence this much longer than PING_INTERVAL_MS is a missed keepalive (timers of a loaded host run late). */
 const KEEPALIVE_SLACK = 1.5;
@@ -71,7 +77,12 @@ const NAK_VIOLATIONS: Readonly<Record<NakReasonName, HostViolationName | undefin
 const UNANSWERED_DROPS: ReadonlySet<ProtocolErrorCodeName> = new Set(['BAD_COBS', 'BAD_CRC', 'TOO_SHORT', 'TOO_LONG']);
 
 export class HostConductObserver {
+  /** The first violations, at most `keep` of them (counts has them all). */
   readonly violations: HostViolation[] = [];
+  /** How many violations of each name, kept or not. */
+  readonly counts: Partial<Record<HostViolationName, number>> = {};
+  #total = 0;
+  readonly #keep: number;
   readonly #clock: Clock;
   readonly #onViolation: ((violation: HostViolation) => void) | undefined;
   /** Per connection: the host's last seq, whether it said HELLO, when it last sent a new message. */
@@ -84,8 +95,14 @@ export class HostConductObserver {
   constructor(private readonly keypad: VirtualKeypad, options: HostConductOptions = {}) {
     this.#clock = options.clock ?? systemClock;
     this.#onViolation = options.onViolation;
+    this.#keep = options.keep ?? MAX_KEPT_HOST_VIOLATIONS;
     keypad.on('connection', this.#onConnection);
     if (keypad.attachment !== undefined) this.#watch(keypad.attachment);
+  }
+
+  /** Every violation so far, kept or only counted. */
+  get total(): number {
+    return this.#total;
   }
 
   /** Stops watching. */
@@ -181,6 +198,9 @@ export class HostConductObserver {
   }
 
   #violation(name: HostViolationName, detail: string): void {
+    this.#total++;
+    this.counts[name] = (this.counts[name] ?? 0) + 1;
+    if (this.violations.length >= this.#keep) return;
     const violation = { name, section: HOST_VIOLATION_SECTIONS[name], detail };
     this.violations.push(violation);
     this.#onViolation?.(violation);
@@ -194,4 +214,12 @@ function isDeviceOnly(type: string): boolean {
 /** One stderr line for a violation. */
 export function formatHostViolation(violation: HostViolation): string {
   return `violation ${violation.name} (PROTOCOL.md ${violation.section}): ${violation.detail}`;
+}
+
+/** The line after the kept violations when more came: how many, by name; undefined when every one was kept. */
+export function formatUnkeptViolations(observer: HostConductObserver): string | undefined {
+  const unkept = observer.total - observer.violations.length;
+  if (unkept === 0) return undefined;
+  const byName = Object.entries(observer.counts).map(([name, count]) => `${name} ${count}`).join(', ');
+  return `… ${unkept} more violation${unkept === 1 ? '' : 's'} not shown (all, by name: ${byName})`;
 }

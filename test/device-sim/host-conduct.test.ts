@@ -5,7 +5,7 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { craftedFrame } from '../../conform/crafted-frame.js';
-import { HostConductObserver, type HostViolationName } from '../../device-sim/strict/host-conduct.js';
+import { formatUnkeptViolations, HostConductObserver, MAX_KEPT_HOST_VIOLATIONS, type HostViolationName } from '../../device-sim/strict/host-conduct.js';
 import { encodeFrame, FrameDecoder, MessageType, type Frame, type HostMessage } from '../../protocol/index.js';
 import { cardKeys, open, simulator, TEST_CARDS } from '../host-driver/harness.js';
 import { spawn } from 'node:child_process';
@@ -102,6 +102,20 @@ describe('tenkey sim --strict: host conduct', () => {
     expect(names(observer)).toEqual(['MISSING_ACK']);
     expect(observer.violations[0]!.detail).toContain('INFO');
   }, 10_000);
+
+  it('a garbage flood (10,000 malformed frames) keeps the first violations and counts them all', async () => {
+    const { sim, observer } = await strictSim();
+    const host = await rawHost(sim.address);
+    host.send(HELLO, 0);
+    await pause(50);
+    const garbage = craftedFrame({ seq: 1, type: MessageType.GET_STATUS, badCrc: true });
+    host.raw(Buffer.concat(Array.from({ length: 10_000 }, () => garbage)));
+    for (let waited = 0; observer.total < 10_000 && waited < 20_000; waited += 50) await pause(50);
+    expect(observer.total).toBe(10_000);
+    expect(observer.counts).toEqual({ MALFORMED_FRAME: 10_000 });
+    expect(observer.violations).toHaveLength(100); // README: "the first 100"
+    expect(formatUnkeptViolations(observer)).toBe(`… ${10_000 - MAX_KEPT_HOST_VIOLATIONS} more violations not shown (all, by name: MALFORMED_FRAME 10000)`);
+  }, 30_000);
 
   it('tenkey sim --strict prints the violation on stderr and exits 8 when stopped', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/host-driver/fixtures/run-cli.ts', 'sim', '--strict', '--listen', 'tcp://127.0.0.1:0'], {

@@ -179,6 +179,30 @@ describe('createTestKeypad on virtual time', () => {
     expect((await again.run(again.keypad.readCard())).keySerialNumber).toBe(first.keySerialNumber);
   });
 
+  it('lets kits share one createTestPaymentServices(): each kit continues after the counters earlier kits used', async () => {
+    const { tokens } = createTestPaymentServices({ now: () => DEVICE_DATE });
+    const first = await kit();
+    first.device.nextEntry({ card: 'visa' });
+    expect(tokens.tokenize(await first.run(first.keypad.readCard()))).toMatchObject({ last3: '111' });
+    const second = await kit();
+    second.device.nextEntry({ card: 'visa' });
+    expect(tokens.tokenize(await second.run(second.keypad.readCard()))).toMatchObject({ last3: '111' });
+  });
+
+  it('gives kits open side by side different counters: entries taken in turn all tokenize', async () => {
+    const { tokens } = createTestPaymentServices({ now: () => DEVICE_DATE });
+    const [a, b] = [await kit(), await kit()];
+    const counters: number[] = [];
+    for (const k of [a, b, a]) {
+      k.device.nextEntry({ card: 'visa' });
+      const card = await k.run(k.keypad.readCard());
+      counters.push(parseInt(card.keySerialNumber.slice(-8), 16));
+      expect(tokens.tokenize(card)).toMatchObject({ brand: 'visa' });
+    }
+    expect(counters[1]).toBeGreaterThan(counters[0]!);
+    expect(counters[2]).toBeGreaterThan(counters[1]!);
+  });
+
   it('gives up a run() past its limit with STILL_PENDING, and the entry goes on', async () => {
     const k = await kit();
     const reading = k.keypad.readCard({ timeoutSeconds: 120 });
