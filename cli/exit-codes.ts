@@ -37,7 +37,7 @@ export const VERB_EXIT_CODES: Readonly<Record<string, readonly ExitCodeLine[]>> 
   read: DRIVER_CODES,
   demo: [DRIVER_CODES[0]!, [FAILURE_EXIT_CODE, 'the virtual keypad cannot start (its state file is in use or cannot be trusted)'], ...DRIVER_CODES.slice(1)],
   doctor: DRIVER_CODES.filter(([code]) => code !== EXIT_CODES.CANCELLED),
-  sim: [...SERVER('cannot listen, open the PTY or hold the keypad state file'), [NONCONFORMING_EXIT_CODE, 'with --strict: the host broke PROTOCOL.md (each violation on stderr)']],
+  sim: [...SERVER('cannot listen, open the PTY or hold the keypad state file'), [NONCONFORMING_EXIT_CODE, 'with --strict: the host broke PROTOCOL.md (the first 100 violations on stderr, then a count)']],
   tap: SERVER('cannot open the device, the PTY or the output file'),
   bridge: SERVER('cannot listen'),
   'demo-store': SERVER('cannot listen (or start the keypad and bridge of --with-keypad)'),

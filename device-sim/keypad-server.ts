@@ -66,7 +66,8 @@ export class SimulatorOptionsError extends CodedError<'BAD_OPTIONS'> {
   }
 }
 
-type Listen = { kind: 'pty' } | { kind: 'tcp'; host: string; port: number };
+/** Where a simulator serves: a PTY, or a TCP host and port (parseListen's answer). */
+export type Listen = { kind: 'pty' } | { kind: 'tcp'; host: string; port: number };
 
 /** `listen` as the simulator understands it; throws SimulatorOptionsError or DeviceAddressError. */
 export function parseListen(listen: string | undefined): Listen {

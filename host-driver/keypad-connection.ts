@@ -12,7 +12,7 @@ import { answerWaitMs } from '../protocol/link-timing.js';
 import { writeWithinBudget } from '../protocol/write-budget.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { fromDeviceError, tenkeyError, toTenkeyError, TenkeyError } from './errors.js';
-import { redactDigits } from './redact.js';
+import { redactDigits } from '../protocol/redact-digits.js';
 import type { ConnectionEvent } from './events.js';
 import type { TenkeyLogger } from './logger.js';
 import type { LinkTimingOptions } from './options.js';

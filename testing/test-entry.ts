@@ -15,7 +15,7 @@ import { TestKeypadError } from './errors.js';
 export type TestExpiry = 'valid' | 'expired' | (string & {});
 
 /** Pauses between two keys, on the kit's clock (a person types about 5 keys a second: 200). Default 0. */
-interface Typing {
+export interface TestEntryPacing {
   keyDelayMs?: number;
 }
 
@@ -24,13 +24,13 @@ interface Typing {
  * payment stand-ins' 与信 answers in its own way (AUTHORIZATION_TEST_CARDS: 'declined', 'insufficient-funds',
  * 'expired-card', 'unavailable'). Typed with its expiry (default 'valid') when the keypad asks for one.
  */
-export interface TestCardEntry extends Typing {
+export interface TestCardEntry extends TestEntryPacing {
   card: TestCardName | AuthorizationTestCardName;
   expiry?: TestExpiry;
 }
 
 /** A card number (12–19 digits; use test numbers only) and its expiry (default 'valid'). */
-export interface TestNumberEntry extends Typing {
+export interface TestNumberEntry extends TestEntryPacing {
   number: string;
   expiry?: TestExpiry;
 }
