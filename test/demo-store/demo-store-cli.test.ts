@@ -4,6 +4,7 @@
  * --bridge-listen answers with a connected keypad, lets the store's origin in, and is what the store's settings
  * name. A bad --listen, or a wildcard one with --with-keypad, is one line and exit 2.
  */
+import { once } from 'node:events';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -103,7 +104,11 @@ describe('tenkey demo-store', () => {
     await expect.poll(() => screen, { timeout: 10_000 }).toContain('card   ●●●● ●');
     expect(screen).not.toContain('41111');
     expect(screen).not.toMatch(/store: GET|bridge: POST/);
-    child.kill('SIGTERM');
+    // Ctrl-C on the terminal, as the person would: the store stops cleanly and lets go of the keypad's state file
+    // (killing `script` alone can leave the store running behind it, holding that file for the next test).
+    const exited = once(child, 'exit');
+    child.stdin!.write('\x03');
+    await exited;
   });
 
   it('refuses a bad --keys script and --keys with --script: one line, exit 2', async () => {
