@@ -91,6 +91,12 @@ export function answerClientErrors(server: Server, report: (entry: ClientErrorEn
       return;
     }
     const inFlight = responseInFlight(socket);
+    if (inFlight && !inFlight.req.complete) {
+      // Its own body stalled (a slow or silent client): the handler still waits for that body, so its answer would
+      // never come and the socket would be held for ever. Close it; the handler sees its request aborted.
+      socket.destroy();
+      return;
+    }
     if (inFlight) {
       // An answer now would come before (or inside) the earlier request's: that one is finished, then the connection closed.
       inFlight.once('close', () => socket.destroy());

@@ -2,6 +2,7 @@
  * Requests Node's own HTTP parser refuses, sent over raw sockets: the bridge and the demo store answer each in the
  * JSON error contract (HTTP-API.md "Error bodies") with Connection: close and one log line, and go on serving.
  */
+import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { startBridge, type RequestLogEntry } from '../../bridge/index.js';
 import { answerClientErrors, type ClientErrorEntry } from '../../bridge/client-error.js';
 import { STORE_MESSAGES } from '../../host-driver/errors.js';
 import { startDemoStore } from '../../demo-store/index.js';
+import { readJsonBody } from '../../bridge/request-body.js';
 import { rawExchange } from './raw-http.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -90,6 +92,40 @@ describe('answerClientErrors', () => {
     expect(answer.status).toBe(408);
     expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'REQUEST_TIMEOUT' } });
     expect(log).toEqual([expect.objectContaining({ status: 408, code: 'REQUEST_TIMEOUT', parserCode: 'ERR_HTTP_REQUEST_TIMEOUT' })]);
+  });
+});
+
+describe('a request body that stalls (headers complete, body never finishes)', () => {
+  it('answerClientErrors closes the connection at the request timeout (no socket held for ever), logs it, and the handler sees its request aborted', async () => {
+    const handled: string[] = [];
+    const server = createServer({ headersTimeout: 200, requestTimeout: 300, connectionsCheckingInterval: 50 }, (request, response) => {
+      // The bridge's own body reader, as its POST /entries handler uses it.
+      readJsonBody(request).then(
+        () => { handled.push('body'); response.end(); },
+        () => { handled.push(`aborted ${request.destroyed || response.destroyed}`); },
+      );
+    });
+    const log: ClientErrorEntry[] = [];
+    answerClientErrors(server, (entry) => log.push(entry));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+    const { port } = server.address() as { port: number };
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (b: Buffer) => (received += b.toString('latin1')));
+    socket.on('error', () => {});
+    socket.write(`POST /entries HTTP/1.1\r\n${HOST(port)}Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":`);
+    const closed = await Promise.race([
+      once(socket, 'close').then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5000).unref()),
+    ]);
+    socket.destroy();
+    expect(closed).toBe(true);
+    expect(received).toBe('');
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatchObject({ status: 408, code: 'REQUEST_TIMEOUT', parserCode: 'ERR_HTTP_REQUEST_TIMEOUT' });
+    for (let i = 0; i < 50 && handled.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(handled).toEqual(['aborted true']);
   });
 });
 
