@@ -7,8 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { DukptDevice } from '../../device-sim/crypto/aes-dukpt.js';
 import { encryptCardEntry } from '../../device-sim/crypto/card-block.js';
 import { AUTHORIZATION_TEST_CARDS, TEST_CARDS } from '../../device-sim/test-cards.js';
-import { AuthorizationService, createTestPaymentServices, PaymentSimError, TokenService } from '../../payment-sim/index.js';
+import { AuthorizationService, createTestPaymentServices, TokenService } from '../../payment-sim/index.js';
 import { BDK, hex, INITIAL_KEY, INITIAL_KEY_ID } from '../crypto/x9-24-3-vectors.js';
+import { codeOf } from './payment-error-code.js';
 
 const TODAY = new Date('2026-11-27T00:00:00Z');
 const digitsOf = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0) - 0x30);
@@ -21,15 +22,6 @@ function resultFor(pan: string, expiry?: string) {
 function services(now: () => Date = () => TODAY) {
   const tokens = new TokenService(hex(BDK), { keySetId: INITIAL_KEY_ID, now });
   return { tokens, authorizations: new AuthorizationService(tokens, { now }) };
-}
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (e) {
-    expect(e).toBeInstanceOf(PaymentSimError);
-    return (e as PaymentSimError).code;
-  }
-  return undefined;
 }
 
 describe('TokenService.tokenize', () => {

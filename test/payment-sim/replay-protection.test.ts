@@ -10,8 +10,9 @@ import { buildKsn, deriveInitialKey, DukptDevice } from '../../device-sim/crypto
 import { encryptCardEntry } from '../../device-sim/crypto/card-block.js';
 import { TEST_CARDS } from '../../device-sim/test-cards.js';
 import { AcceptedKsns, AcceptedKsnsFileError } from '../../payment-sim/accepted-ksns.js';
-import { AuthorizationService, PaymentSimError, TokenService } from '../../payment-sim/index.js';
+import { AuthorizationService, TokenService } from '../../payment-sim/index.js';
 import { BDK, hex, INITIAL_KEY, INITIAL_KEY_ID } from '../crypto/x9-24-3-vectors.js';
+import { codeOf } from './payment-error-code.js';
 
 const OTHER_KEYPAD_ID = '1234567890ABCDEF';
 const digitsOf = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0) - 0x30);
@@ -23,15 +24,6 @@ function resultOf(device: DukptDevice, pan: string = TEST_CARDS.visa) {
   return { keySerialNumber: block.keySerialNumber.toString('hex'), encryptedBlock: block.encryptedBlock.toString('hex') };
 }
 const tokenService = (acceptedKsns?: AcceptedKsns) => new TokenService(hex(BDK), acceptedKsns === undefined ? {} : { acceptedKsns });
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (e) {
-    expect(e).toBeInstanceOf(PaymentSimError);
-    return (e as PaymentSimError).code;
-  }
-  return undefined;
-}
 
 let dirs: string[] = [];
 afterEach(() => {
