@@ -11,6 +11,7 @@ import { createTestPaymentServices } from '../../payment-sim/index.js';
 import { openTenkey, isTenkeyCancelled, toTenkeyError, type TenkeyKeypad, type EntryProgress } from '../../host-driver/index.js';
 import { printableDevice } from '../../host-driver/printable-device.js';
 import { DEFAULT_INACTIVITY_TIMEOUT_S, ENTRY_SESSION_CAP_S } from '../../protocol/index.js';
+import { CountdownLine } from '../countdown-line.js';
 import { humanError } from '../driver-output.js';
 import { EXIT_CODES, exitCodesHelp } from '../exit-codes.js';
 import { integerIn } from '../option-parsers.js';
@@ -43,13 +44,14 @@ export function registerDemoCommand(program: Command): void {
     });
 }
 
-function progressLine(p: EntryProgress): string {
+/** `secondsLeft`: counted down to now on a terminal, the keypad's last figure otherwise. */
+function progressLine(p: EntryProgress, secondsLeft = p.secondsLeft): string {
   const dots = '●'.repeat(p.digits);
   switch (p.state) {
     case 'PAN':
-      return `  card number  ${dots.replace(/(.{4})(?=.)/gu, '$1 ') || '-'}   (${p.secondsLeft}s left)${p.notice !== 'NONE' ? `  ⚠ ${p.notice}` : ''}`;
+      return `  card number  ${dots.replace(/(.{4})(?=.)/gu, '$1 ') || '-'}   (${secondsLeft}s left)${p.notice !== 'NONE' ? `  ⚠ ${p.notice}` : ''}`;
     case 'EXPIRY':
-      return `  expiry MMYY  ${dots || '-'}   (${p.secondsLeft}s left)${p.notice !== 'NONE' ? `  ⚠ ${p.notice}` : ''}`;
+      return `  expiry MMYY  ${dots || '-'}   (${secondsLeft}s left)${p.notice !== 'NONE' ? `  ⚠ ${p.notice}` : ''}`;
     default:
       return `  ${p.state.toLowerCase()}`;
   }
@@ -70,8 +72,12 @@ async function runDemo(options: DemoOptions): Promise<number> {
       return EXIT_CODES.USAGE;
     }
   }
-  // On a terminal a state's line is redrawn in place as keys arrive; piped output gets one line per change.
+  // On a terminal a state's line is redrawn in place as keys arrive and each second as its countdown moves;
+  // piped output gets one line per change.
   const redraw = process.stdout.isTTY === true;
+  const statusLine = redraw
+    ? new CountdownLine({ stream: process.stdout, render: progressLine, startsNewLine: (previous, next) => next.state !== previous.state })
+    : undefined;
   let sim: RunningSimulator | undefined;
   let keypad: TenkeyKeypad | undefined;
   let detachKeys: (() => void) | undefined;
@@ -92,14 +98,12 @@ async function runDemo(options: DemoOptions): Promise<number> {
       ? 'type the card number on your keyboard, Enter, then the expiry as MMYY, Enter (Backspace, c = clear, Esc = cancel)'
       : options.keys !== undefined ? 'the virtual keypad types your --keys script' : 'the virtual keypad types a TEST Visa card by script');
     let last = '';
-    let lastState = '';
     keypad.on('progress', (p) => {
+      if (statusLine !== undefined) return statusLine.update(p);
       const line = progressLine(p);
       if (line === last) return;
-      if (redraw && p.state === lastState) process.stdout.write(`\r\x1b[2K${line}`);
-      else process.stdout.write(`${redraw && lastState !== '' ? '\n' : ''}${line}${redraw ? '' : '\n'}`);
+      out(line);
       last = line;
-      lastState = p.state;
     });
     if (interactive) {
       const simulator = sim;
@@ -111,7 +115,8 @@ async function runDemo(options: DemoOptions): Promise<number> {
     const result = await keypad.readCard({ timeoutSeconds, reveal: 3 });
     detachKeys?.();
     detachKeys = undefined;
-    out(redraw ? '\n' : '');
+    statusLine?.end();
+    out('');
     out(`card read: ${result.brand}, last digits ${result.last} (shown as ●●●● … ${result.last})`);
     out(`  key serial number  ${result.keySerialNumber}`);
     out(`  encrypted block    ${result.encryptedBlock.slice(0, 32)}… (${result.encryptedBlock.length / 2} bytes)`);
@@ -125,15 +130,17 @@ async function runDemo(options: DemoOptions): Promise<number> {
     return 0;
   } catch (err) {
     if (isTenkeyCancelled(err)) {
-      out(`${redraw ? '\n' : ''}entry cancelled (キャンセル)`);
+      statusLine?.end();
+      out('entry cancelled (キャンセル)');
       return 0;
     }
     const e = toTenkeyError(err);
-    if (redraw) process.stdout.write('\n'); // end the progress line being redrawn
+    statusLine?.end(); // end the progress line being redrawn
     // The store's words, then code, cause and detail: enough to tell a wrong setting from a failed device.
     process.stderr.write(humanError(e.toJSON()));
     return EXIT_CODES[e.code];
   } finally {
+    statusLine?.end();
     detachKeys?.();
     await keypad?.close();
     await sim?.close();

@@ -10,6 +10,7 @@ import {
 import { printableDevice } from '../../host-driver/printable-device.js';
 import { ENTRY_SESSION_CAP_S, MAX_REVEAL_DIGITS } from '../../protocol/index.js';
 import { cardServiceIds } from '../../host-driver/services.js';
+import { CountdownLine, waitsForKeys } from '../countdown-line.js';
 import { cancelledJson, humanCancelled, humanError } from '../driver-output.js';
 import { EXIT_CODES, exitCodesHelp } from '../exit-codes.js';
 import { integerIn } from '../option-parsers.js';
@@ -107,27 +108,29 @@ function humanSummary(card: CardReadResult): string {
 
 const FIELD_LABELS = { NONE: '', PAN: 'card number', EXPIRY: 'expiry (MMYY)' } as const;
 
-/** Draws progress as ●●●● on stderr: one rewritten line on a terminal, a line per change otherwise. */
+/**
+ * Draws progress as ●●●● on stderr: on a terminal one status line, redrawn in place, whose seconds left count down
+ * between the keypad's reports; otherwise a line per change (no seconds: piped output stays as it always was).
+ */
 function progressWriter(stream: NodeJS.WriteStream): { update: (p: EntryProgress) => void; end: () => void } {
+  if (stream.isTTY) {
+    const line = new CountdownLine({ stream, render: (p, secondsLeft) => `${progressText(p)}${waitsForKeys(p) ? `  (${secondsLeft}s left)` : ''}` });
+    return { update: (p) => line.update(p), end: () => line.end() };
+  }
   let lastLine = '';
-  let open = false;
   return {
     update(p) {
-      const line = p.field === 'NONE'
-        ? p.state.toLowerCase()
-        : `${FIELD_LABELS[p.field]} ${'●'.repeat(p.digits)}${p.notice !== 'NONE' ? `  (${p.notice.toLowerCase().replace(/_/g, ' ')})` : ''}`;
+      const line = progressText(p);
       if (line === lastLine) return;
       lastLine = line;
-      if (stream.isTTY) {
-        stream.write(`\r\x1b[K${line}`);
-        open = true;
-      } else {
-        stream.write(`${line}\n`);
-      }
+      stream.write(`${line}\n`);
     },
-    end() {
-      if (open) stream.write('\n');
-      open = false;
-    },
+    end() {},
   };
+}
+
+function progressText(p: EntryProgress): string {
+  return p.field === 'NONE'
+    ? p.state.toLowerCase()
+    : `${FIELD_LABELS[p.field]} ${'●'.repeat(p.digits)}${p.notice !== 'NONE' ? `  (${p.notice.toLowerCase().replace(/_/g, ' ')})` : ''}`;
 }

@@ -1,5 +1,10 @@
 // The card-entry popup: grey backdrop (a click on it does NOT close the popup, as the store manual says), live
-// ●●●● progress from the keypad's counts, and a キャンセル button. The caller closes it when the entry ends.
+// ●●●● progress from the keypad's counts, the seconds left counting down, and a キャンセル button. The caller
+// closes it when the entry ends.
+import { EntryCountdown } from './entry-countdown.js';
+
+/** Seconds left at which a screen reader hears the countdown (the ticking figure itself is not in a live region). */
+const ANNOUNCED_SECONDS = [30, 10];
 
 function dots(count, groupOf, separator) {
   let text = '';
@@ -12,8 +17,14 @@ export class CardEntryPopup {
   #modal;
   #pan;
   #expiry;
+  #statusLine;
   #status;
+  #countdown;
+  #announcement;
   #cancel;
+  #ticker;
+  /** The figure shown, to tell when it crosses one of ANNOUNCED_SECONDS. */
+  #shownSeconds = null;
 
   /** @param {{ onCancel: () => void }} options */
   constructor({ onCancel }) {
@@ -27,14 +38,19 @@ export class CardEntryPopup {
           <p class="lead">テンキーよりクレジットカード番号と有効期限をご入力ください。<br>カード番号はこの画面には表示されません。</p>
           <div class="entry-field" data-field="PAN"><span class="name">カード番号</span><span class="dots" data-testid="pan-dots" data-digits="0"></span></div>
           <div class="entry-field" data-field="EXPIRY"><span class="name">有効期限</span><span class="dots" data-testid="expiry-dots" data-digits="0"></span></div>
-          <p class="status" data-testid="entry-status">テンキーに接続しています…</p>
+          <p class="status"><span role="status" data-testid="entry-status">テンキーに接続しています…</span> <span class="countdown" data-testid="entry-countdown" hidden></span></p>
+          <p class="visually-hidden" aria-live="polite" data-testid="entry-countdown-announcement"></p>
         </div>
         <div class="buttons"><button type="button" data-testid="card-entry-cancel">キャンセル</button></div>
       </div>`;
     this.#modal = this.#backdrop.querySelector('.modal');
     this.#pan = this.#backdrop.querySelector('[data-testid="pan-dots"]');
     this.#expiry = this.#backdrop.querySelector('[data-testid="expiry-dots"]');
+    this.#statusLine = this.#backdrop.querySelector('.status');
     this.#status = this.#backdrop.querySelector('[data-testid="entry-status"]');
+    this.#countdown = this.#backdrop.querySelector('[data-testid="entry-countdown"]');
+    this.#announcement = this.#backdrop.querySelector('[data-testid="entry-countdown-announcement"]');
+    this.#ticker = new EntryCountdown((seconds) => this.#showSeconds(seconds));
     this.#cancel = this.#backdrop.querySelector('[data-testid="card-entry-cancel"]');
     this.#cancel.addEventListener('click', () => {
       this.#cancel.disabled = true;
@@ -56,6 +72,7 @@ export class CardEntryPopup {
   }
 
   close() {
+    this.#stopCountdown();
     this.#backdrop.remove();
   }
 
@@ -65,7 +82,10 @@ export class CardEntryPopup {
     if (field === 'PAN') this.#show(this.#pan, p.digits, 4, ' ');
     if (field === 'EXPIRY') this.#show(this.#expiry, p.digits, 2, '/');
     for (const row of this.#backdrop.querySelectorAll('.entry-field')) row.classList.toggle('active', row.dataset.field === field);
-    const seconds = Number.isInteger(p.secondsLeft) ? `(残り ${p.secondsLeft} 秒)` : '';
+    const waiting = p.state === 'PAN' || p.state === 'EXPIRY';
+    // Every progress re-bases the countdown on the keypad's figure (reset by each key); it ticks on by itself.
+    if (waiting && Number.isInteger(p.secondsLeft) && p.secondsLeft >= 0) this.#ticker.rebase(p.secondsLeft);
+    else this.#stopCountdown();
     const notices = {
       INVALID_PAN: 'カード番号が正しくありません。もう一度ご入力ください。',
       INVALID_EXPIRY: '有効期限が正しくありません。月2桁・年2桁でご入力ください。',
@@ -73,8 +93,8 @@ export class CardEntryPopup {
       PAN_TOO_LONG: 'カード番号の桁数が多すぎます。',
     };
     if (p.notice && p.notice !== 'NONE' && notices[p.notice]) this.#setStatus(notices[p.notice], true);
-    else if (p.state === 'PAN') this.#setStatus(`テンキーでカード番号を入力し、Enter を押してください ${seconds}`);
-    else if (p.state === 'EXPIRY') this.#setStatus(`テンキーで有効期限 (月2桁・年2桁) を入力し、Enter を押してください ${seconds}`);
+    else if (p.state === 'PAN') this.#setStatus('テンキーでカード番号を入力し、Enter を押してください');
+    else if (p.state === 'EXPIRY') this.#setStatus('テンキーで有効期限 (月2桁・年2桁) を入力し、Enter を押してください');
     else if (p.state === 'PROCESSING') this.#setStatus('カード情報を暗号化しています…');
   }
 
@@ -83,8 +103,24 @@ export class CardEntryPopup {
     element.dataset.digits = String(count);
   }
 
+  /** The status is a live region: rewritten only when its words change, so a key press does not re-announce it. */
   #setStatus(text, warn = false) {
-    this.#status.textContent = text;
-    this.#status.classList.toggle('warn', warn);
+    if (this.#status.textContent !== text) this.#status.textContent = text;
+    this.#statusLine.classList.toggle('warn', warn);
+  }
+
+  #showSeconds(seconds) {
+    this.#countdown.textContent = `(残り ${seconds} 秒)`;
+    this.#countdown.dataset.seconds = String(seconds);
+    this.#countdown.hidden = false;
+    const crossed = ANNOUNCED_SECONDS.some((mark) => this.#shownSeconds !== null && this.#shownSeconds > mark && seconds <= mark);
+    if (crossed) this.#announcement.textContent = `残り ${seconds} 秒`;
+    this.#shownSeconds = seconds;
+  }
+
+  #stopCountdown() {
+    this.#ticker.stop();
+    this.#countdown.hidden = true;
+    this.#shownSeconds = null;
   }
 }
