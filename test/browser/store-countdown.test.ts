@@ -8,6 +8,13 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, startStoreRig, type StoreRig } from './store-rig.js';
 
+/** The page globals the evaluate() callbacks below use (the project's type check has no DOM library). */
+declare const window: { statusChanges: number };
+declare class MutationObserver {
+  constructor(callback: (records: unknown[]) => void);
+  observe(target: unknown, options: { childList?: boolean; characterData?: boolean; subtree?: boolean }): void;
+}
+
 let browser: Browser;
 beforeAll(async () => {
   browser = await launchChromium();
@@ -44,14 +51,13 @@ describe('the card-entry popup counts down', () => {
     expect(opened).toBeLessThanOrEqual(60);
     // Count every change to the status text (a live region) from now on: the ticking must not make any.
     await rig.page.getByTestId('entry-status').evaluate((status) => {
-      const page = window as unknown as { statusChanges: number };
-      page.statusChanges = 0;
-      new MutationObserver((records) => (page.statusChanges += records.length)).observe(status, { childList: true, characterData: true, subtree: true });
+      window.statusChanges = 0;
+      new MutationObserver((records) => (window.statusChanges += records.length)).observe(status, { childList: true, characterData: true, subtree: true });
     });
     await rig.page.waitForTimeout(3_000);
     const later = await secondsShown(rig);
     expect(later).toBeLessThan(opened);
-    expect(await rig.page.evaluate(() => (window as unknown as { statusChanges: number }).statusChanges)).toBe(0);
+    expect(await rig.page.evaluate(() => window.statusChanges)).toBe(0);
     expect(await rig.page.getByTestId('entry-countdown').evaluate((el) => el.closest('[aria-live], [role="status"], [role="alert"], [role="log"], [role="timer"]'))).toBeNull();
     expect(await rig.page.getByTestId('entry-countdown-announcement').textContent()).toBe(''); // no threshold crossed yet
     await rig.snapshot('popup-countdown');
