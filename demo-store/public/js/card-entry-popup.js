@@ -115,6 +115,7 @@ export class CardEntryPopup {
     this.#countdown.hidden = false;
     const crossed = ANNOUNCED_SECONDS.some((mark) => this.#shownSeconds !== null && this.#shownSeconds > mark && seconds <= mark);
     if (crossed) this.#announcement.textContent = `残り ${seconds} 秒`;
+    else if (this.#shownSeconds !== null && seconds > this.#shownSeconds) this.#announcement.textContent = ''; // a key restarted it: the next crossing is news again
     this.#shownSeconds = seconds;
   }
 
