@@ -1,8 +1,8 @@
 /**
- * `tenkey read` (and `tenkey demo`) with its stderr (stdout) on the slave side of a real PTY (the repo's tenkey_pty addon), the virtual keypad
- * on another: the status line is redrawn in place (`\r` + erase line) with the seconds left counting down by
- * itself between the keypad's reports, a key starts them again from the timeout, and the entry then times out.
- * Only one digit is ever typed, and the terminal shows a ● for it, never the digit.
+ * `tenkey read` with its stderr, and `tenkey demo` with its stdout, on the slave side of a real PTY (the repo's
+ * tenkey_pty addon): the status line is redrawn in place (`\r` + erase line) with the seconds left counting down
+ * by itself between the keypad's reports, a key starts them again from the timeout, and the line ends cleanly when
+ * the entry does. Only one digit is ever typed, and the terminal shows a ● for it, never the digit.
  */
 import { spawn } from 'node:child_process';
 import { closeSync } from 'node:fs';
