@@ -19,7 +19,7 @@ function reportOf(event: EntryEvent): KeyReport | undefined {
 
 /** The KEY report says the key left `field` holding what `check` accepts, with `notice`. */
 const says = (field: EntryFieldName, notice: EntryNoticeName, check: (digits: number) => boolean = () => true) =>
-  ({ event }: { event: EntryEvent }): boolean => {
+  ({ event }: { context: EntryContext; event: EntryEvent }): boolean => {
     const report = reportOf(event);
     return report !== undefined && report.field === field && report.notice === notice && check(report.digits);
   };
@@ -38,7 +38,7 @@ export const driverEntryMachine = entryStatechart.provide({
     panInvalidLast: none,
     panInvalid: says('PAN', 'INVALID_PAN', isZero),
     brandRefused: none,
-    panToExpiry: says('EXPIRY', 'NONE', isZero),
+    panToExpiry: (args) => args.context.expiryRequired && says('EXPIRY', 'NONE', isZero)(args),
     panToProcessing: says('NONE', 'NONE', isZero),
     // A digit the full expiry ignored reports the same count as the one that filled it.
     expiryDigitAdded: says('EXPIRY', 'NONE', (digits) => digits <= EXPIRY_DIGITS),
