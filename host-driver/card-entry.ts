@@ -60,8 +60,6 @@ export class CardEntry {
   #deadline: number;
   #guard: unknown;
   #probeTimer: unknown;
-  /** Since when nothing was heard of the session (or last asked about it). */
-  #quietSince: number;
 
   constructor(private readonly options: CardEntryOptions) {
     this.sessionId = options.sessionId;
@@ -69,7 +67,6 @@ export class CardEntry {
       this.#settle = resolve;
     });
     const { clock } = options;
-    this.#quietSince = clock.now();
     this.#deadline = clock.now() + options.timeoutSeconds * 1000;
     const side: DriverSide = { askStatus: () => this.#askStatus() };
     this.#actor = createActor(driverEntryMachine, {
@@ -84,7 +81,7 @@ export class CardEntry {
       () => this.fail(tenkeyError('HOST_SESSION_LIMIT', `no result within ${ENTRY_SESSION_CAP_S + HOST_GUARD_SLACK_S} s`)),
       (ENTRY_SESSION_CAP_S + HOST_GUARD_SLACK_S) * 1000,
     );
-    if (options.probe !== undefined) this.#probeTimer = clock.setTimeout(() => this.#probeDue(), STATUS_PROBE_AFTER_MS);
+    this.#heard();
   }
 
   get settled(): boolean {
@@ -215,22 +212,20 @@ export class CardEntry {
     }
   }
 
+  /**
+   * (Re)starts the wait for the device to say something about this session (§9.7). Re-armed on every report, as
+   * captures record it: a lazier timer would fire at the same instants but order differently against the keepalive.
+   */
   #heard(): void {
-    this.#quietSince = this.options.clock.now();
-  }
-
-  /** Nothing about the entry for STATUS_PROBE_AFTER_MS: ask (§9.7). One timer, re-armed for what is left of the wait. */
-  #probeDue(): void {
-    this.#probeTimer = undefined;
-    if (this.#settled) return;
     const { clock } = this.options;
-    const left = this.#quietSince + STATUS_PROBE_AFTER_MS - clock.now();
-    if (left <= 0) {
-      this.#quietSince = clock.now();
-      this.#send({ type: 'probe' });
+    if (this.options.probe === undefined || this.#settled) return;
+    clock.clearTimeout(this.#probeTimer);
+    this.#probeTimer = clock.setTimeout(() => {
+      this.#probeTimer = undefined;
       if (this.#settled) return;
-    }
-    this.#probeTimer = clock.setTimeout(() => this.#probeDue(), left > 0 ? left : STATUS_PROBE_AFTER_MS);
+      this.#send({ type: 'probe' });
+      this.#heard();
+    }, STATUS_PROBE_AFTER_MS);
   }
 
   #askStatus(): void {
