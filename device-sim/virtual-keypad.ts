@@ -354,7 +354,7 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
       pan: maskPan(context.panDigits, session.revealed),
       expiry: maskExpiry(context.expiryDigits),
       revealed: session.revealed,
-      brand: context.brand,
+      brand: session.brand,
       secondsLeft: session.secondsLeft,
       notice: context.notice,
       lastError: this.#lastError,
@@ -469,7 +469,7 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
     this.#stopScript();
     const { sessionId } = session;
     const report = outcomeErrorReport(output);
-    const brand = session.snapshot().context.brand;
+    const brand = session.brand;
     if (output.outcome === 'done') {
       const { result } = output;
       this.#send({
@@ -483,7 +483,8 @@ export class VirtualKeypad extends EventEmitter<VirtualKeypadEvents> {
     this.#changed();
     this.emit('session-end', {
       sessionId,
-      outcome: output.outcome,
+      // The keypad's own machine ends only in these four; the others are the driver's.
+      outcome: output.outcome === 'done' || output.outcome === 'timeout' || output.outcome === 'cancelled' ? output.outcome : 'failed',
       error: report?.code ?? null,
       brand,
       last: output.outcome === 'done' ? output.result.last : '',

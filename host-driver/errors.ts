@@ -89,6 +89,8 @@ export const DriverCause = {
   RESULT_LOST: 'RESULT_LOST',
   /** The device sent something the session cannot use (e.g. RESULT for another session with nothing else). */
   UNEXPECTED_ANSWER: 'UNEXPECTED_ANSWER',
+  /** A KEY, STATUS, RESULT or ERROR of the entry that its statechart cannot take (a field or state it cannot be in). */
+  ENTRY_OUT_OF_STEP: 'ENTRY_OUT_OF_STEP',
   /** A failure nothing else describes (a bug). */
   UNKNOWN: 'UNKNOWN',
 } as const;
@@ -187,6 +189,7 @@ export const ERROR_TABLE: readonly ErrorTableRow[] = [
   driver('HOST_SESSION_LIMIT', 'ENTRY_TIMEOUT', "the host's guard on one entry ran out"),
   driver('RESULT_LOST', 'TEMPORARY', "the keypad's STATUS says the entry ended, but its RESULT or ERROR was lost on the link"),
   driver('UNEXPECTED_ANSWER', 'TEMPORARY', 'the device answered out of turn'),
+  driver('ENTRY_OUT_OF_STEP', 'TEMPORARY', "the keypad reported a key or state the entry statechart cannot take from where it is"),
   driver('UNKNOWN', 'TEMPORARY', 'anything unforeseen'),
 ];
 

@@ -4,8 +4,10 @@ import type { TenkeyError } from './errors.js';
 import type { DeviceInfo } from './results.js';
 
 /**
- * Progress of the running entry, after every STATUS and KEY from the keypad and when it ends. Keys that outrun the
- * line may arrive as one report with the newest count (PROTOCOL.md §5.11): draw `digits`, never count events.
+ * Progress of the running entry: one event per change, from the driver's run of the entry statechart on the
+ * keypad's reports — each KEY, each STATUS that changes what is shown, and the end (once, when readCard settles).
+ * Keys that outrun the line may arrive as one report with the newest count (PROTOCOL.md §5.11): draw `digits`,
+ * never count events.
  */
 export interface EntryProgress {
   sessionId: number;
@@ -15,8 +17,14 @@ export interface EntryProgress {
   field: EntryFieldName;
   /** How many digits the field holds: draw that many ●. */
   digits: number;
-  /** Seconds before the inactivity timeout, as the keypad last reported (reset by each key). */
+  /** Seconds before the inactivity timeout, as the keypad last reported (reset by each key); 0 when no field is open. */
   secondsLeft: number;
+  /**
+   * When that timeout ends the entry if no key comes, in ms on the driver's clock (`Date.now()` scale in
+   * production): a page counts down by itself with `Math.ceil((deadline - Date.now()) / 1000)`. Null when no field
+   * is open (PROCESSING and the end).
+   */
+  deadline: number | null;
   /** A keypad notice after the last key, e.g. INVALID_PAN when a number failed its check digit. */
   notice: EntryNoticeName;
   /** Class of the key just pressed, when this progress came from a key (never which digit). */

@@ -147,6 +147,8 @@ export class TenkeyKeypad extends EventEmitter<TenkeyKeypadEvents> {
       return outcome.result;
     }
     const { error } = outcome;
+    // The keypad may still be running an entry the driver could not follow: end it, or it refuses the next one BUSY.
+    if (isTenkeyError(error) && error.reason === 'ENTRY_OUT_OF_STEP') this.connection.send({ type: 'CANCEL', sessionId }).catch(() => undefined);
     if (error instanceof TenkeyCancelledError) logger.info('entry cancelled', { session: sessionId, by: error.by });
     else logger.warn('entry failed', { session: sessionId, code: error.code, cause: error.reason });
     throw error;

@@ -1,8 +1,9 @@
-/** The keypad's entry logic: the xstate entry machine, its input, keys, brand detection and card rules. */
+/** The keypad's entry logic: the shared entry statechart with the keypad's implementations, its input, keys, brand detection and card rules. */
 export {
-  EXPIRY_DIGITS, entryMachine, type EncryptCardInput, type EncryptCardOutput, type EncryptCardFailure,
+  EXPIRY_DIGITS, entryMachine, KeypadCard, digitsIn,
+  type EncryptCardInput, type EncryptCardOutput, type EncryptCardFailure, type KeypadCardEffects,
   type EntryResult, type CancelledBy, type TimeoutReason, type EntryOutput, type KeyReport, type StateReport,
-  type EntryContext, type EntryEvent, type EntryInputEvent, type EntryMachine, type EntrySnapshot,
+  type EntryContext, type EntryEvent, type EntryMachine, type EntryActor, type EntrySnapshot,
 } from './entry-machine.js';
 export { resolveEntryInput, entryInputProblem, type EntryInput, type ResolvedEntryInput } from './entry-input.js';
 export {

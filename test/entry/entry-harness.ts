@@ -1,11 +1,13 @@
 /**
- * A running entry machine for tests: SimulatedClock time, a controllable encryptCard stub, and a record of
- * every effect the machine asked for.
+ * A running keypad entry session for tests (the real EntrySession: the shared statechart with the keypad's
+ * implementations and its timers) on a SimulatedClock, a controllable encryptCard stub, and a record of every
+ * report it made.
  */
-import { createActor, fromPromise, SimulatedClock, type InspectionEvent } from 'xstate';
+import { SimulatedClock, type InspectionEvent } from 'xstate';
+import { EntrySession } from '../../device-sim/firmware/entry-session.js';
 import {
-  entryMachine, isKeypadKey,
-  type EncryptCardInput, type EncryptCardOutput, type EntryInput, type KeyReport, type KeypadKey, type StateReport,
+  isKeypadKey,
+  type EncryptCardInput, type EncryptCardOutput, type EntryInput, type EntryOutput, type KeyReport, type KeypadKey, type StateReport,
 } from '../../device-sim/entry/index.js';
 import type { EntryNoticeName } from '../../protocol/messages.js';
 
@@ -29,58 +31,49 @@ export function startEntry(input: Partial<EntryInput> = {}, options: EntryHarnes
   const keyReports: KeyReport[] = [];
   const stateReports: StateReport[] = [];
   const notices: EntryNoticeName[] = [];
-  const wiped: Uint8Array[] = [];
   const encryptCalls: EncryptCall[] = [];
+  const ends: EntryOutput[] = [];
   let settle: { resolve(output: EncryptCardOutput): void; reject(error: unknown): void } | undefined;
 
-  const machine = entryMachine.provide({
-    actions: {
-      reportKey: (_, params) => { keyReports.push(params); },
-      reportState: (_, params) => { stateReports.push(params); },
-      showNotice: (_, params) => { notices.push(params.notice); },
-      wipeBuffers: (_, params) => {
-        for (const buffer of params.buffers) { buffer.fill(0); wiped.push(buffer); }
-      },
+  const session = new EntrySession({ sessionId: 7, expiryRequired: true, today: TODAY, ...input }, clock, {
+    key: (report) => {
+      keyReports.push(report);
+      if (report.notice !== 'NONE') notices.push(report.notice);
     },
-    actors: {
-      encryptCard: fromPromise<EncryptCardOutput, EncryptCardInput>(({ input: call }) => {
-        encryptCalls.push({
-          pan: Array.from(call.pan), expiry: Array.from(call.expiry), brand: call.brand,
-          panView: call.pan, expiryView: call.expiry,
-        });
-        if (options.encrypt !== 'manual') return Promise.resolve(STUB_OUTPUT);
-        return new Promise<EncryptCardOutput>((resolve, reject) => { settle = { resolve, reject }; });
-      }),
+    state: (report) => { stateReports.push(report); },
+    changed: () => {},
+    end: (output) => { ends.push(output); },
+    encrypt: (call: EncryptCardInput) => {
+      encryptCalls.push({
+        pan: Array.from(call.pan), expiry: Array.from(call.expiry), brand: call.brand, panView: call.pan, expiryView: call.expiry,
+      });
+      if (options.encrypt !== 'manual') return Promise.resolve(STUB_OUTPUT);
+      return new Promise<EncryptCardOutput>((resolve, reject) => { settle = { resolve, reject }; });
     },
   });
-
-  const actor = createActor(machine, {
-    clock,
-    input: { sessionId: 7, expiryRequired: true, today: TODAY, ...input },
-    ...(options.inspect ? { inspect: options.inspect } : {}),
-  });
-  actor.start();
+  if (options.inspect) session.actor.system.inspect(options.inspect);
+  session.start();
 
   return {
-    actor, machine, clock, keyReports, stateReports, notices, wiped, encryptCalls,
-    press(key: KeypadKey) { actor.send({ type: 'key', key }); },
+    session, actor: session.actor, card: session.card, clock, keyReports, stateReports, notices, encryptCalls, ends,
+    press(key: KeypadKey) { session.press(key); },
     /** Types each character: digits, or key names separated by spaces ("4242 enter"). */
     type(script: string) {
       for (const word of script.split(' ').filter(Boolean)) {
-        if (isKeypadKey(word) && word.length > 1) { actor.send({ type: 'key', key: word }); continue; }
+        if (isKeypadKey(word) && word.length > 1) { session.press(word); continue; }
         for (const ch of word) {
           if (!isKeypadKey(ch)) throw new TypeError(`not a key: ${ch}`);
-          actor.send({ type: 'key', key: ch });
+          session.press(ch);
         }
       }
     },
-    hostCancel() { actor.send({ type: 'host.cancel' }); },
+    hostCancel() { session.cancelByHost(); },
     async settleEncrypt(outcome: { output: EncryptCardOutput } | { error: unknown }) {
       if (!settle) throw new Error('encryptCard is not pending');
       if ('output' in outcome) settle.resolve(outcome.output); else settle.reject(outcome.error);
       await flush();
     },
-    snapshot() { return actor.getSnapshot(); },
+    snapshot() { return session.snapshot(); },
   };
 }
 

@@ -1,6 +1,7 @@
-import { createActor, SimulatedClock } from 'xstate';
+import { createActor } from 'xstate';
 import { describe, expect, it, vi } from 'vitest';
-import { entryMachine, stopEntry, toDeviceError, toEntryState } from '../../device-sim/entry/index.js';
+import { stopEntry, toDeviceError, toEntryState } from '../../device-sim/entry/index.js';
+import { entryStatechart } from '../../protocol/entry/entry-statechart.js';
 import { allZero, flush, startEntry, STUB_OUTPUT, TODAY } from './entry-harness.js';
 
 const VISA = '4242424242424242';
@@ -47,7 +48,7 @@ describe('entry machine — PAN field', () => {
     e.type(`${VISA_LUHN_BAD} enter`);
     expect(toEntryState(e.snapshot())).toBe('PAN');
     expect(e.snapshot().context).toMatchObject({ panDigits: 0, notice: 'INVALID_PAN', invalidAttempts: 1 });
-    expect(allZero(e.snapshot().context.pan)).toBe(true);
+    expect(allZero(e.card.pan)).toBe(true);
     expect(e.keyReports.at(-1)).toEqual({ keyClass: 'ENTER', field: 'PAN', digits: 0, notice: 'INVALID_PAN' });
   });
 
@@ -65,7 +66,8 @@ describe('entry machine — PAN field', () => {
     const e = startEntry();
     e.type(`${VISA_LUHN_BAD} enter ${VISA_LUHN_BAD} enter ${VISA} enter`);
     expect(toEntryState(e.snapshot())).toBe('EXPIRY');
-    expect(e.snapshot().context).toMatchObject({ invalidAttempts: 2, brand: 'visa', field: 'EXPIRY', notice: 'NONE' });
+    expect(e.snapshot().context).toMatchObject({ invalidAttempts: 2, field: 'EXPIRY', notice: 'NONE' });
+    expect(e.card.brand).toBe('visa');
   });
 
   it('edits with backspace and clear, and ignores them on an empty field', () => {
@@ -74,7 +76,7 @@ describe('entry machine — PAN field', () => {
     expect(e.snapshot().context.panDigits).toBe(0);
     e.type('4243 backspace');
     expect(e.snapshot().context.panDigits).toBe(3);
-    expect(Array.from(e.snapshot().context.pan.subarray(0, 3))).toEqual([4, 2, 4]);
+    expect(Array.from(e.card.pan.subarray(0, 3))).toEqual([4, 2, 4]);
     e.type('clear');
     expect(e.snapshot().context.panDigits).toBe(0);
     expect(e.keyReports.map((r) => r.keyClass)).toEqual(['BACKSPACE', 'CLEAR', 'DIGIT', 'DIGIT', 'DIGIT', 'DIGIT', 'BACKSPACE', 'CLEAR']);
@@ -84,14 +86,14 @@ describe('entry machine — PAN field', () => {
     const e = startEntry({ acceptedBrands: ['visa', 'mastercard'] });
     e.type(`${JCB} enter`);
     expect(e.snapshot().output).toEqual({ outcome: 'failed', code: 'UNSUPPORTED_BRAND' });
-    expect(e.snapshot().context.brand).toBe('jcb');
+    expect(e.card.brand).toBe('jcb');
   });
 
   it('treats a number of no known brand as "unknown": taken only by an empty set or one listing unknown', () => {
     const anyBrand = startEntry({ acceptedBrands: [] });
     anyBrand.type(`${UNKNOWN_BRAND} enter`);
     expect(toEntryState(anyBrand.snapshot())).toBe('EXPIRY');
-    expect(anyBrand.snapshot().context.brand).toBe('unknown');
+    expect(anyBrand.card.brand).toBe('unknown');
 
     const restricted = startEntry({ acceptedBrands: ['visa'] });
     restricted.type(`${UNKNOWN_BRAND} enter`);
@@ -156,7 +158,7 @@ describe('entry machine — expiry field', () => {
     const e = startEntry();
     e.type(`${VISA} enter 12309`);
     expect(e.snapshot().context.expiryDigits).toBe(4);
-    expect(Array.from(e.snapshot().context.expiry)).toEqual([1, 2, 3, 0]);
+    expect(Array.from(e.card.expiry)).toEqual([1, 2, 3, 0]);
     expect(e.keyReports.at(-1)).toEqual({ keyClass: 'DIGIT', field: 'EXPIRY', digits: 4, notice: 'NONE' });
   });
 
@@ -294,17 +296,16 @@ describe('entry machine — encryptCard', () => {
     expect(broken.snapshot().output).toEqual({ outcome: 'failed', code: 'INTERNAL' });
   });
 
-  it('refuses to produce a result when no encryptCard was provided', async () => {
-    const actor = createActor(entryMachine, {
-      clock: new SimulatedClock(),
-      input: { sessionId: 1, expiryRequired: false, today: TODAY },
+  it("the shared statechart's own encryptCard refuses: without the keypad's crypto there is never a result", async () => {
+    const actor = createActor(entryStatechart.provide({ guards: { panToProcessing: () => true } }), {
+      input: { sessionId: 1, inactivityTimeoutS: 60, reveal: 3, expiryRequired: false },
     });
     actor.start();
-    for (const key of VISA) actor.send({ type: 'key', key: key as '4' });
-    actor.send({ type: 'key', key: 'enter' });
+    actor.send({ type: 'start' });
+    actor.send({ type: 'key.enter' });
+    expect(actor.getSnapshot().value).toBe('processing');
     await flush();
     expect(actor.getSnapshot().output).toEqual({ outcome: 'failed', code: 'INTERNAL' });
-    expect(allZero(actor.getSnapshot().context.pan)).toBe(true);
   });
 
   it('zeroes the buffers it handed to encryptCard as soon as it settles', async () => {
@@ -318,15 +319,19 @@ describe('entry machine — encryptCard', () => {
 });
 
 describe('entry machine — card data hygiene', () => {
-  it('zeroes every buffer it ever held once the session is over', async () => {
+  it('keeps digits out of the shared context and zeroes its card buffers once the session is over', async () => {
     const e = startEntry();
-    const seen = new Set<Uint8Array>();
-    e.actor.subscribe((s) => { seen.add(s.context.pan); seen.add(s.context.expiry); });
+    let snapshots = 0;
+    e.actor.subscribe((s) => {
+      snapshots++;
+      const { side: _side, ...shared } = s.context;
+      expect(Object.values(shared).filter((v) => v instanceof Uint8Array || typeof v === 'string' && /\d{4}/.test(v))).toEqual([]);
+    });
     e.type(`${VISA_LUHN_BAD} enter 4242 backspace clear ${VISA} enter 12 backspace 230 enter`);
     await flush();
     expect(e.snapshot().output).toMatchObject({ outcome: 'done' });
-    expect(seen.size).toBeGreaterThan(20);
-    expect([...seen].filter((b) => !allZero(b))).toEqual([]);
+    expect(snapshots).toBeGreaterThan(20);
+    expect(allZero(e.card.pan) && allZero(e.card.expiry)).toBe(true);
   });
 
   it.each([
@@ -338,7 +343,7 @@ describe('entry machine — card data hygiene', () => {
     e.type(`${VISA} enter 10`);
     end(e);
     expect(e.snapshot().value).toBe(state);
-    expect(allZero(e.snapshot().context.pan) && allZero(e.snapshot().context.expiry)).toBe(true);
+    expect(allZero(e.card.pan) && allZero(e.card.expiry)).toBe(true);
   });
 });
 
@@ -346,7 +351,7 @@ describe('stopEntry', () => {
   it('stops the actor without an outcome and zeroes the buffers that actor.stop() alone would leave', () => {
     const e = startEntry();
     e.type(`${VISA} enter 12`);
-    const { pan, expiry } = e.snapshot().context;
+    const { pan, expiry } = e.card;
     const reports = e.stateReports.length;
     stopEntry(e.actor);
     expect(e.snapshot().status).toBe('stopped');

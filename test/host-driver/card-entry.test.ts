@@ -5,7 +5,7 @@ import { TenkeyCancelledError, TenkeyError, tenkeyError } from '../../host-drive
 import type { EntryProgress } from '../../host-driver/events.js';
 import type { DeviceInfo } from '../../host-driver/results.js';
 import { ENTRY_SESSION_CAP_S, STATUS_PROBE_AFTER_MS } from '../../protocol/constants.js';
-import type { DeviceMessage, EntryFieldName, EntryStateName } from '../../protocol/index.js';
+import type { DeviceMessage, EntryFieldName, EntryNoticeName, EntryStateName, KeyClassName } from '../../protocol/index.js';
 
 const device: DeviceInfo = {
   address: 'tcp://127.0.0.1:7780', model: 'SIM', firmwareVersion: '1', serialNumber: 'S1', keySetId: '00'.repeat(8), protocolVersion: 1, acceptedBrands: [],
@@ -191,5 +191,95 @@ describe('CardEntry: an entry whose RESULT or ERROR the link lost (PROTOCOL.md �
     clock.increment(STATUS_PROBE_AFTER_MS);
     e.handle(status(state, sessionId));
     expect(await e.outcome).toMatchObject({ ok: false, error: { code: 'TEMPORARY', reason: 'RESULT_LOST' } });
+  });
+});
+
+describe('CardEntry: one progress event per change, with the deadline', () => {
+  const key = (keyClass: KeyClassName, field: EntryFieldName, digits: number, notice: EntryNoticeName = 'NONE'): DeviceMessage =>
+    ({ type: 'KEY', sessionId: 7, keyClass, field, digits, notice });
+  const status = (state: EntryStateName, field: EntryFieldName = 'NONE', digits = 0, secondsLeft = 0): DeviceMessage =>
+    ({ type: 'STATUS', state, sessionId: 7, field, digits, secondsLeft, notice: 'NONE' });
+  const result: DeviceMessage = {
+    type: 'RESULT', sessionId: 7, brand: 'visa', last: '242', keySerialNumber: new Uint8Array(12), encryptedBlock: new Uint8Array(16),
+  };
+  /** What the keypad sends for a whole entry, as the reference keypad orders it (§9.2). */
+  const typing: DeviceMessage[] = [
+    status('PAN', 'PAN', 0, 30),
+    ...Array.from({ length: 16 }, (_, i) => key('DIGIT', 'PAN', i + 1)),
+    key('ENTER', 'EXPIRY', 0), status('EXPIRY', 'EXPIRY', 0, 30),
+    ...Array.from({ length: 4 }, (_, i) => key('DIGIT', 'EXPIRY', i + 1)),
+  ];
+  const noDuplicates = (progress: EntryProgress[]) => {
+    for (let i = 1; i < progress.length; i++) {
+      const [a, b] = [progress[i - 1]!, progress[i]!];
+      if (b.key === undefined) expect([b.state, b.field, b.digits, b.notice]).not.toEqual([a.state, a.field, a.digits, a.notice]);
+    }
+  };
+
+  it.each([
+    ['a full entry', [key('ENTER', 'NONE', 0), status('PROCESSING'), status('DONE'), result], 'DONE'],
+    ['the cancel key', [key('CANCEL', 'NONE', 0), status('CANCELLED'), { type: 'ERROR', sessionId: 7, code: 'CANCELLED', detail: '' }], 'CANCELLED'],
+    ['a timeout', [status('TIMEOUT'), { type: 'ERROR', sessionId: 7, code: 'TIMEOUT', detail: '' }], 'TIMEOUT'],
+    ['an expired card', [key('ENTER', 'NONE', 0), status('FAILED'), { type: 'ERROR', sessionId: 7, code: 'EXPIRED_CARD', detail: '' }], 'FAILED'],
+  ] as const)('%s: EXPIRY once, the end once, nothing twice', async (_name, end, final) => {
+    const { e, progress } = entry();
+    for (const message of [...typing, ...end] as DeviceMessage[]) e.handle(message);
+    await e.outcome;
+    noDuplicates(progress);
+    expect(progress.filter((p) => p.state === 'EXPIRY' && p.digits === 0)).toHaveLength(1);
+    expect(progress.filter((p) => p.state === final)).toHaveLength(1);
+    expect(progress.at(-1)).toMatchObject({ state: final, secondsLeft: 0, deadline: null });
+    expect(progress.filter((p) => p.key === 'DIGIT')).toHaveLength(20);
+  });
+
+  it('carries the deadline on the driver clock: the last key (or STATUS) plus the seconds left', () => {
+    const { e, clock, progress } = entry();
+    clock.increment(1000);
+    e.handle(status('PAN', 'PAN', 0, 30));
+    expect(progress.at(-1)).toMatchObject({ secondsLeft: 30, deadline: 31_000 });
+    clock.increment(12_500);
+    e.handle(key('DIGIT', 'PAN', 1));
+    expect(progress.at(-1)).toMatchObject({ secondsLeft: 30, deadline: 43_500 });
+  });
+});
+
+describe('CardEntry: a report the entry statechart cannot take ends it TEMPORARY, ENTRY_OUT_OF_STEP', () => {
+  const key = (keyClass: KeyClassName, field: EntryFieldName, digits: number, notice: EntryNoticeName = 'NONE'): DeviceMessage =>
+    ({ type: 'KEY', sessionId: 7, keyClass, field, digits, notice });
+  const status = (state: EntryStateName, field: EntryFieldName = 'NONE', digits = 0): DeviceMessage =>
+    ({ type: 'STATUS', state, sessionId: 7, field, digits, secondsLeft: 0, notice: 'NONE' });
+
+  it.each([
+    ['back to the PAN from the expiry', [status('PAN', 'PAN'), key('ENTER', 'EXPIRY', 0), key('DIGIT', 'PAN', 3)]],
+    ['a DIGIT that leaves no field open', [status('PAN', 'PAN'), key('DIGIT', 'NONE', 0)]],
+    ['a digit key while encrypting', [status('PROCESSING'), key('DIGIT', 'PAN', 1)]],
+    ['a STATUS PAN while encrypting', [status('PROCESSING'), status('PAN', 'PAN')]],
+    ['a STATUS whose field does not fit its state', [status('PAN', 'EXPIRY', 2)]],
+    ['more than four expiry digits', [status('EXPIRY', 'EXPIRY'), key('DIGIT', 'EXPIRY', 5)]],
+    ['an ERROR that contradicts the final STATUS', [status('DONE'), { type: 'ERROR', sessionId: 7, code: 'CANCELLED', detail: '' }]],
+    ['a RESULT after STATUS FAILED', [status('FAILED'), {
+      type: 'RESULT', sessionId: 7, brand: 'visa', last: '1', keySerialNumber: new Uint8Array(12), encryptedBlock: new Uint8Array(16),
+    }]],
+  ] as const)('%s', async (_name, messages) => {
+    const { e, progress } = entry();
+    for (const message of messages as readonly DeviceMessage[]) e.handle(message);
+    expect(e.settled).toBe(true);
+    expect(await e.outcome).toMatchObject({ ok: false, error: { code: 'TEMPORARY', reason: 'ENTRY_OUT_OF_STEP' } });
+    expect(progress.at(-1)?.state).toBe('FAILED');
+  });
+
+  it('an EXPIRY field the entry did not ask for', async () => {
+    const clock = new SimulatedClock();
+    const e = new CardEntry({ sessionId: 7, timeoutSeconds: 30, reveal: 3, expiryRequired: false, clock, device: () => device, onProgress: () => {} });
+    e.handle(key('ENTER', 'EXPIRY', 0));
+    expect(await e.outcome).toMatchObject({ ok: false, error: { reason: 'ENTRY_OUT_OF_STEP' } });
+  });
+
+  it('but reports lost on a live line (§6.4) are caught up, not out of step: a KEY in the expiry before any STATUS', async () => {
+    const { e } = entry();
+    e.handle(key('DIGIT', 'EXPIRY', 2));
+    e.handle(key('ENTER', 'NONE', 0));
+    expect(e.settled).toBe(false);
+    expect(e.snapshot().value).toBe('processing');
   });
 });

@@ -74,3 +74,20 @@ describe("the test kit's import graph", () => {
     expect(files.filter((f) => !/^(testing|host-driver|device-sim|payment-sim|protocol)\//.test(f))).toEqual([]);
   });
 });
+
+describe('one entry statechart on both ends of the wire', () => {
+  const STATECHART = 'protocol/entry/entry-statechart.ts';
+  it.each(['device-sim/virtual-keypad.ts', 'host-driver/index.ts'])('%s reaches protocol/entry/entry-statechart.ts', (entry) => {
+    const files = importGraph(entry);
+    expect(files.has(STATECHART)).toBe(true);
+  });
+
+  it('the keypad runs it through its provision (device-sim/entry/entry-machine.ts), the driver through its own (host-driver/entry-reports.ts)', () => {
+    expect(importGraph('device-sim/virtual-keypad.ts').has('device-sim/entry/entry-machine.ts')).toBe(true);
+    expect(importGraph('host-driver/index.ts').has('host-driver/entry-reports.ts')).toBe(true);
+    // No second entry machine: the only module that calls createMachine for the entry is the statechart itself.
+    const machines = [...importGraph('device-sim/virtual-keypad.ts'), ...importGraph('host-driver/index.ts')]
+      .filter((f) => /\.createMachine\(/.test(readFileSync(resolve(root, f), 'utf8')));
+    expect([...new Set(machines)].filter((f) => f !== STATECHART && !f.startsWith('host-driver/keypad-connection'))).toEqual([]);
+  });
+});

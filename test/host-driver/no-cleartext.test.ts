@@ -89,7 +89,8 @@ describe('no cleartext card data on the driver surface', () => {
       'INVALID_CARD', 'EXPIRED_CARD', 'CANCELLED', 'TIMEOUT', 'UNSUPPORTED_BRAND',
     ]);
     expect(surface[6]).toMatchObject({ code: 'CONNECTION' });
-    expect(events.length).toBeGreaterThan(50);
+    // One progress event per change (no STATUS echo of a KEY): still dozens over these entries.
+    expect(events.length).toBeGreaterThan(30);
     const { text, hex, ids } = leaves([surface, events, logger.lines]);
     text.push(logText);
     const everything = [...text, ...hex, ...ids].join('\n');
