@@ -1,0 +1,197 @@
+/**
+ * The browser latency harness: the demo store's order page in headless Chromium (playwright-core, Debian's
+ * chromium), a real bridge in front of a virtual keypad on a real PTY, all but the browser in this process.
+ * Entries run through the page's own テンキーで入力 button and popup while this process presses the keypad's keys at a
+ * person's pace; between entries, the popup is fed by the same bridge's bare event stream (GET /bench/events) at
+ * the same pace: the floor. Both are timed from the send to the painted ●, on one clock.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startBridge, type BareEventSource, type RunningBridge } from '../../bridge/index.js';
+import { startDemoStore, type RunningDemoStore } from '../../demo-store/index.js';
+import { startSimulator, type KeypadKey, type RunningSimulator } from '../../device-sim/index.js';
+import { TEST_CARDS } from '../../device-sim/test-cards.js';
+import { pairStrokes, type DotDraw, type Stroke, type StrokeLatency } from './key-dot-pairing.js';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+const PAGE_PROBE = fileURLToPath(new URL('./page-probe.js', import.meta.url));
+/** Cards typed in turn (16 digits each: 20 ● per entry with the expiry). */
+const CARDS = ['visa', 'mastercard', 'jcb'] as const;
+/** A valid expiry for any device date before 2031 (MMYY). */
+const EXPIRY = '1230';
+/** Bare events per floor round: counts 1..n on the popup's card-number field, as keys would make. */
+const FLOOR_FIELD = 'PAN';
+
+// The page functions below run in Chromium; the bench compiles without the DOM lib.
+interface PageProbe {
+  now(): number;
+  takeDraws(): Promise<DotDraw[]>;
+  openFloor(bridgeUrl: string): Promise<void>;
+  closeFloor(): void;
+}
+declare const window: { __tenkeyLatencyProbe: PageProbe };
+
+export interface LatencyOptions {
+  /** Card entries typed on the keypad (20 measured keys each). */
+  entries: number;
+  /** Bare events sent in all, split evenly over the rounds between entries. */
+  floorEvents: number;
+  /** Pause before each key and each bare event: uniform between min and max (ms), a person's pace. */
+  gapMs: { min: number; max: number };
+  /** Progress lines (stderr in the bench). */
+  log?: (line: string) => void;
+}
+
+export interface LatencyReport {
+  /** One per digit key pressed, in order. */
+  keyToDot: StrokeLatency[];
+  /** One per bare event sent, in order. */
+  floor: StrokeLatency[];
+  /** The page's clock minus this process's, measured over a page round trip (ms; ± half the best round trip). */
+  clockOffsetMs: number;
+  clockUncertaintyMs: number;
+}
+
+/** Epoch ms with sub-ms resolution: the same wall clock as the page's performance.timeOrigin + performance.now(). */
+export const nowMs = (): number => performance.timeOrigin + performance.now();
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Bare events for the bridge's bench route: whatever `send` is given goes to every open stream. */
+class BareEvents implements BareEventSource {
+  readonly #listeners = new Set<(data: unknown) => void>();
+  subscribe(listener: (data: unknown) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+  get subscribers(): number {
+    return this.#listeners.size;
+  }
+  send(data: unknown): void {
+    for (const listener of this.#listeners) listener(data);
+  }
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export async function runBrowserLatency(options: LatencyOptions): Promise<LatencyReport> {
+  const { entries, floorEvents, gapMs } = options;
+  const log = options.log ?? (() => {});
+  if (!(Number.isInteger(entries) && entries >= 1)) throw new RangeError('entries must be a positive integer');
+  if (!(Number.isInteger(floorEvents) && floorEvents >= entries)) throw new RangeError('floorEvents must be an integer of at least one per entry');
+  const gap = () => gapMs.min + Math.random() * (gapMs.max - gapMs.min);
+  const until = async <T>(what: string, test: () => T | undefined, timeoutMs = 5000): Promise<T> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = test();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error(`browser latency: timed out waiting for ${what}`);
+      await sleep(2);
+    }
+  };
+
+  const stateDir = mkdtempSync(join(tmpdir(), 'tenkey-latency-'));
+  const bare = new BareEvents();
+  let store: RunningDemoStore | undefined;
+  let sim: RunningSimulator | undefined;
+  let bridge: RunningBridge | undefined;
+  let browser: Browser | undefined;
+  try {
+    store = await startDemoStore({ port: 0 });
+    sim = await startSimulator({ listen: 'pty', link: join(stateDir, 'keypad') });
+    bridge = await startBridge({ device: sim.address, listen: '127.0.0.1:0', allowOrigins: [store.url], benchEvents: bare });
+    store.changeSettings({ bridgePort: bridge.port });
+    const running = bridge;
+    await until('the bridge to connect to the keypad', () => (running.health().status === 'connected' ? true : undefined), 15_000);
+
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' });
+    context.setDefaultTimeout(10_000);
+    await context.addInitScript({ path: PAGE_PROBE });
+    const page = await context.newPage();
+    await page.goto(`${store.url}/order-new.html`, { waitUntil: 'domcontentloaded' });
+    await page.locator('body[data-ready="true"]').waitFor();
+    const clock = await clockOffset(page);
+    log(`  page clock − bench clock: ${clock.offsetMs.toFixed(2)} ms (± ${clock.uncertaintyMs.toFixed(2)})`);
+
+    const keyToDot: StrokeLatency[] = [];
+    const floor: StrokeLatency[] = [];
+    const keypad = sim.keypad;
+    for (let entry = 0; entry < entries; entry++) {
+      // An entry through the page's own button and popup; keys wait until its event stream has drawn the empty field.
+      await page.getByTestId('keypad-entry-button').click();
+      await until('the keypad to start the entry', () => keypad.activeSessionId);
+      await page.waitForFunction(() => document.querySelector('.entry-field[data-field="PAN"].active') !== null);
+      await takeDraws(page);
+      const strokes: Stroke[] = [];
+      const type = async (field: 'PAN' | 'EXPIRY', digits: string) => {
+        for (let i = 0; i < digits.length; i++) {
+          await sleep(gap());
+          const at = nowMs();
+          keypad.press(digits[i] as KeypadKey);
+          strokes.push({ field, digits: i + 1, at });
+        }
+        await sleep(gap());
+        keypad.press('enter');
+      };
+      await type('PAN', TEST_CARDS[CARDS[entry % CARDS.length]!]);
+      await type('EXPIRY', EXPIRY);
+      await page.getByTestId('card-entry-backdrop').waitFor({ state: 'detached' });
+      keyToDot.push(...pairStrokes(strokes, await takeDraws(page)));
+
+      // A floor round of the same size share, on the same page, bridge and socket kind, at the same pace.
+      const roundEvents = Math.floor(floorEvents / entries) + (entry < floorEvents % entries ? 1 : 0);
+      await page.evaluate((url) => window.__tenkeyLatencyProbe.openFloor(url), running.url);
+      await until('the page to subscribe to the bare event stream', () => (bare.subscribers > 0 ? true : undefined));
+      const sent: Stroke[] = [];
+      for (let digits = 1; digits <= roundEvents; digits++) {
+        await sleep(gap());
+        const at = nowMs();
+        bare.send({ sessionId: 0, state: 'PAN', field: FLOOR_FIELD, digits, secondsLeft: 60, notice: 'NONE', key: 'DIGIT' });
+        sent.push({ field: FLOOR_FIELD, digits, at });
+      }
+      await page.waitForFunction((n) => document.querySelector('[data-testid="pan-dots"]')?.getAttribute('data-digits') === String(n), roundEvents);
+      floor.push(...pairStrokes(sent, await takeDraws(page)));
+      await page.evaluate(() => window.__tenkeyLatencyProbe.closeFloor());
+      await until('the page to close the bare event stream', () => (bare.subscribers === 0 ? true : undefined));
+      log(`  entry ${entry + 1}/${entries}: ${strokes.length} keys, ${sent.length} bare events`);
+    }
+    return { keyToDot, floor, clockOffsetMs: clock.offsetMs, clockUncertaintyMs: clock.uncertaintyMs };
+  } finally {
+    await browser?.close();
+    await bridge?.close();
+    await sim?.close();
+    await store?.close();
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+}
+
+declare const document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null };
+
+function takeDraws(page: Page): Promise<DotDraw[]> {
+  return page.evaluate(() => window.__tenkeyLatencyProbe.takeDraws());
+}
+
+/**
+ * The page's clock against this process's: the page's time read between two of ours, from the quickest of a few
+ * round trips. Both are the machine's wall clock; this only shows that they agree (it corrects nothing).
+ */
+async function clockOffset(page: Page): Promise<{ offsetMs: number; uncertaintyMs: number }> {
+  let best = { offsetMs: 0, uncertaintyMs: Infinity };
+  for (let i = 0; i < 20; i++) {
+    const before = nowMs();
+    const pageNow = await page.evaluate(() => window.__tenkeyLatencyProbe.now());
+    const after = nowMs();
+    if ((after - before) / 2 < best.uncertaintyMs) best = { offsetMs: pageNow - (before + after) / 2, uncertaintyMs: (after - before) / 2 };
+  }
+  return best;
+}

@@ -1,0 +1,59 @@
+// Runs in the page before its own scripts (page.addInitScript): records when each ● count is drawn, and can open
+// the reference popup on a bare event stream (the bench's floor). Plain JS: it is browser code, as demo-store/public/js is.
+(() => {
+  /** Epoch ms on the page's clock: Node's performance.timeOrigin + performance.now() is the same wall clock. */
+  const now = () => performance.timeOrigin + performance.now();
+  /** { field, digits, mutatedAt, drawnAt } per data-digits change, in order. */
+  const draws = [];
+  let floor = null;
+
+  // The popup sets a field's ● text and its data-digits together in one task. The frame that shows them runs its
+  // rAF callbacks, then style, layout and paint; a message posted from rAF runs after that frame, so drawnAt is
+  // when the ● has been painted (handed to the compositor), not just queued.
+  const observer = new MutationObserver((mutations) => {
+    const mutatedAt = now();
+    const changed = [];
+    for (const mutation of mutations) {
+      const field = mutation.target.closest?.('[data-field]')?.dataset.field;
+      if (field === 'PAN' || field === 'EXPIRY') changed.push({ field, digits: Number(mutation.target.dataset.digits) });
+    }
+    if (changed.length === 0) return;
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        const drawnAt = now();
+        for (const c of changed) draws.push({ ...c, mutatedAt, drawnAt });
+        channel.port1.close();
+      };
+      channel.port2.postMessage(null);
+    });
+  });
+  observer.observe(document, { subtree: true, attributes: true, attributeFilter: ['data-digits'] });
+
+  window.__tenkeyLatencyProbe = {
+    now,
+    /** Every draw recorded so far, once the frame in flight is done; the list starts empty again. */
+    async takeDraws() {
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      return draws.splice(0);
+    },
+    /** The store's own card-entry popup, fed by the bridge's bare event stream (GET /bench/events) instead of an entry. */
+    async openFloor(bridgeUrl) {
+      const { CardEntryPopup } = await import('/js/card-entry-popup.js');
+      const popup = new CardEntryPopup({ onCancel() {} });
+      popup.open();
+      const source = new EventSource(`${bridgeUrl}/bench/events`);
+      source.addEventListener('progress', (event) => popup.progress(JSON.parse(event.data)));
+      await new Promise((resolve, reject) => {
+        source.onopen = resolve;
+        source.onerror = () => reject(new Error('the bridge refused GET /bench/events'));
+      });
+      floor = { popup, source };
+    },
+    closeFloor() {
+      floor?.source.close();
+      floor?.popup.close();
+      floor = null;
+    },
+  };
+})();
