@@ -36,6 +36,7 @@ export interface RequestLogEntry {
 
 /** A source of bare events for `BridgeOptions.benchEvents`: each value it hands a listener goes out as one `progress` event. */
 export interface BareEventSource {
+  /** Calls `listener` with each value to send until the returned function is called (the stream closed). */
   subscribe(listener: (data: unknown) => void): () => void;
 }
 

@@ -22,6 +22,8 @@ export interface DotDraw {
 
 /** One stroke's way to its ●: to the page's DOM change, and on to the painted frame (ms). */
 export interface StrokeLatency {
+  /** When the stroke was sent (epoch ms). */
+  sentAt: number;
   /** Stroke to painted ●: the number the bench reports. */
   toDrawMs: number;
   /** Stroke to the DOM change: the wire, the bridge, the browser's network and the page's event handler. */
@@ -39,6 +41,6 @@ export function pairStrokes(strokes: readonly Stroke[], draws: readonly DotDraw[
   return strokes.map((stroke) => {
     const draw = draws.find((d) => d.field === stroke.field && d.digits >= stroke.digits);
     if (draw === undefined) throw new UnpairedStrokeError(`no ● drawn for ${stroke.field} digit ${stroke.digits}`);
-    return { toDrawMs: draw.drawnAt - stroke.at, toPageMs: draw.mutatedAt - stroke.at };
+    return { sentAt: stroke.at, toDrawMs: draw.drawnAt - stroke.at, toPageMs: draw.mutatedAt - stroke.at };
   });
 }

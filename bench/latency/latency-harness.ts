@@ -2,8 +2,9 @@
  * The browser latency harness: the demo store's order page in headless Chromium (playwright-core, Debian's
  * chromium), a real bridge in front of a virtual keypad on a real PTY, all but the browser in this process.
  * Entries run through the page's own テンキーで入力 button and popup while this process presses the keypad's keys at a
- * person's pace; between entries, the popup is fed by the same bridge's bare event stream (GET /bench/events) at
- * the same pace: the floor. Both are timed from the send to the painted ●, on one clock.
+ * person's pace. Halfway between two keys the same bridge writes a bare event (GET /bench/events) that a second
+ * instance of the same popup draws: the floor, measured in step with the keys so that a burst of load on a shared
+ * machine hits both alike. Both are timed from the send to the painted ●, on one clock.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import { startBridge, type BareEventSource, type RunningBridge } from '../../bri
 import { startDemoStore, type RunningDemoStore } from '../../demo-store/index.js';
 import { startSimulator, type KeypadKey, type RunningSimulator } from '../../device-sim/index.js';
 import { TEST_CARDS } from '../../device-sim/test-cards.js';
-import { pairStrokes, type DotDraw, type Stroke, type StrokeLatency } from './key-dot-pairing.js';
+import { pairStrokes, type DotDraw, type DotField, type Stroke, type StrokeLatency } from './key-dot-pairing.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 const PAGE_PROBE = fileURLToPath(new URL('./page-probe.js', import.meta.url));
@@ -22,24 +23,19 @@ const PAGE_PROBE = fileURLToPath(new URL('./page-probe.js', import.meta.url));
 const CARDS = ['visa', 'mastercard', 'jcb'] as const;
 /** A valid expiry for any device date before 2031 (MMYY). */
 const EXPIRY = '1230';
-/** Bare events per floor round: counts 1..n on the popup's card-number field, as keys would make. */
-const FLOOR_FIELD = 'PAN';
-
 // The page functions below run in Chromium; the bench compiles without the DOM lib.
 interface PageProbe {
   now(): number;
-  takeDraws(): Promise<DotDraw[]>;
+  takeDraws(): Promise<{ entry: DotDraw[]; floor: DotDraw[] }>;
   openFloor(bridgeUrl: string): Promise<void>;
   closeFloor(): void;
 }
 declare const window: { __tenkeyLatencyProbe: PageProbe };
 
 export interface LatencyOptions {
-  /** Card entries typed on the keypad (20 measured keys each). */
+  /** Card entries typed on the keypad: 20 measured keys each (16 card digits, 4 expiry digits), and 20 bare events. */
   entries: number;
-  /** Bare events sent in all, split evenly over the rounds between entries. */
-  floorEvents: number;
-  /** Pause before each key and each bare event: uniform between min and max (ms), a person's pace. */
+  /** Time from one key to the next: uniform between min and max (ms), a person's pace; a bare event goes halfway. */
   gapMs: { min: number; max: number };
   /** Progress lines (stderr in the bench). */
   log?: (line: string) => void;
@@ -48,7 +44,7 @@ export interface LatencyOptions {
 export interface LatencyReport {
   /** One per digit key pressed, in order. */
   keyToDot: StrokeLatency[];
-  /** One per bare event sent, in order. */
+  /** One per bare event sent, in order (as many as keyToDot). */
   floor: StrokeLatency[];
   /** The page's clock minus this process's, measured over a page round trip (ms; ± half the best round trip). */
   clockOffsetMs: number;
@@ -84,26 +80,20 @@ export function launchChromium(): Promise<Browser> {
 }
 
 export async function runBrowserLatency(options: LatencyOptions): Promise<LatencyReport> {
-  const { entries, floorEvents, gapMs } = options;
+  const { entries, gapMs } = options;
   const log = options.log ?? (() => {});
   if (!(Number.isInteger(entries) && entries >= 1)) throw new RangeError('entries must be a positive integer');
-  if (!(Number.isInteger(floorEvents) && floorEvents >= entries)) throw new RangeError('floorEvents must be an integer of at least one per entry');
-  const gap = () => gapMs.min + Math.random() * (gapMs.max - gapMs.min);
-  const until = async <T>(what: string, test: () => T | undefined, timeoutMs = 5000): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = test();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`browser latency: timed out waiting for ${what}`);
-      await sleep(2);
-    }
-  };
+  if (!(gapMs.min >= 2 && gapMs.max >= gapMs.min)) throw new RangeError('gapMs must be { min, max } with 2 <= min <= max');
+  const halfGap = () => (gapMs.min + Math.random() * (gapMs.max - gapMs.min)) / 2;
 
   const stateDir = mkdtempSync(join(tmpdir(), 'tenkey-latency-'));
   const bare = new BareEvents();
   let store: RunningDemoStore | undefined;
   let sim: RunningSimulator | undefined;
   let bridge: RunningBridge | undefined;
+  // Chromium starts while the store, keypad and bridge do: the slowest part of the set-up on a loaded machine.
+  const launching = launchChromium();
+  launching.catch(() => {}); // awaited below; a failure here must not surface twice
   let browser: Browser | undefined;
   try {
     store = await startDemoStore({ port: 0 });
@@ -113,7 +103,7 @@ export async function runBrowserLatency(options: LatencyOptions): Promise<Latenc
     const running = bridge;
     await until('the bridge to connect to the keypad', () => (running.health().status === 'connected' ? true : undefined), 15_000);
 
-    browser = await launchChromium();
+    browser = await launching;
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' });
     context.setDefaultTimeout(10_000);
     await context.addInitScript({ path: PAGE_PROBE });
@@ -131,43 +121,41 @@ export async function runBrowserLatency(options: LatencyOptions): Promise<Latenc
       await page.getByTestId('keypad-entry-button').click();
       await until('the keypad to start the entry', () => keypad.activeSessionId);
       await page.waitForFunction(() => document.querySelector('.entry-field[data-field="PAN"].active') !== null);
+      await page.evaluate((url) => window.__tenkeyLatencyProbe.openFloor(url), running.url);
+      await until('the page to subscribe to the bare event stream', () => (bare.subscribers > 0 ? true : undefined));
       await takeDraws(page);
-      const strokes: Stroke[] = [];
-      const type = async (field: 'PAN' | 'EXPIRY', digits: string) => {
+
+      const keys: Stroke[] = [];
+      const events: Stroke[] = [];
+      const type = async (field: DotField, digits: string) => {
         for (let i = 0; i < digits.length; i++) {
-          await sleep(gap());
+          await sleep(halfGap());
           const at = nowMs();
           keypad.press(digits[i] as KeypadKey);
-          strokes.push({ field, digits: i + 1, at });
+          keys.push({ field, digits: i + 1, at });
+          await sleep(halfGap());
+          const sentAt = nowMs();
+          const count = events.length + 1;
+          bare.send({ sessionId: 0, state: 'PAN', field: 'PAN', digits: count, secondsLeft: 60, notice: 'NONE', key: 'DIGIT' });
+          events.push({ field: 'PAN', digits: count, at: sentAt });
         }
-        await sleep(gap());
+        await sleep(halfGap() * 2);
         keypad.press('enter');
       };
       await type('PAN', TEST_CARDS[CARDS[entry % CARDS.length]!]);
       await type('EXPIRY', EXPIRY);
-      await page.getByTestId('card-entry-backdrop').waitFor({ state: 'detached' });
-      keyToDot.push(...pairStrokes(strokes, await takeDraws(page)));
-
-      // A floor round of the same size share, on the same page, bridge and socket kind, at the same pace.
-      const roundEvents = Math.floor(floorEvents / entries) + (entry < floorEvents % entries ? 1 : 0);
-      await page.evaluate((url) => window.__tenkeyLatencyProbe.openFloor(url), running.url);
-      await until('the page to subscribe to the bare event stream', () => (bare.subscribers > 0 ? true : undefined));
-      const sent: Stroke[] = [];
-      for (let digits = 1; digits <= roundEvents; digits++) {
-        await sleep(gap());
-        const at = nowMs();
-        bare.send({ sessionId: 0, state: 'PAN', field: FLOOR_FIELD, digits, secondsLeft: 60, notice: 'NONE', key: 'DIGIT' });
-        sent.push({ field: FLOOR_FIELD, digits, at });
-      }
-      await page.waitForFunction((n) => document.querySelector('[data-testid="pan-dots"]')?.getAttribute('data-digits') === String(n), roundEvents);
-      floor.push(...pairStrokes(sent, await takeDraws(page)));
+      await page.waitForFunction((n) => document.querySelector('[data-bench-floor] [data-testid="pan-dots"]')?.getAttribute('data-digits') === String(n), events.length);
       await page.evaluate(() => window.__tenkeyLatencyProbe.closeFloor());
+      await page.getByTestId('card-entry-backdrop').waitFor({ state: 'detached' });
+      const draws = await takeDraws(page);
+      keyToDot.push(...pairStrokes(keys, draws.entry));
+      floor.push(...pairStrokes(events, draws.floor));
       await until('the page to close the bare event stream', () => (bare.subscribers === 0 ? true : undefined));
-      log(`  entry ${entry + 1}/${entries}: ${strokes.length} keys, ${sent.length} bare events`);
+      log(`  entry ${entry + 1}/${entries}: ${keys.length} keys, ${events.length} bare events`);
     }
     return { keyToDot, floor, clockOffsetMs: clock.offsetMs, clockUncertaintyMs: clock.uncertaintyMs };
   } finally {
-    await browser?.close();
+    await (browser ?? (await launching.catch(() => undefined)))?.close();
     await bridge?.close();
     await sim?.close();
     await store?.close();
@@ -175,9 +163,19 @@ export async function runBrowserLatency(options: LatencyOptions): Promise<Latenc
   }
 }
 
+async function until<T>(what: string, test: () => T | undefined, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = test();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`browser latency: timed out waiting for ${what}`);
+    await sleep(2);
+  }
+}
+
 declare const document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null };
 
-function takeDraws(page: Page): Promise<DotDraw[]> {
+function takeDraws(page: Page): Promise<{ entry: DotDraw[]; floor: DotDraw[] }> {
   return page.evaluate(() => window.__tenkeyLatencyProbe.takeDraws());
 }
 

@@ -3,8 +3,8 @@
 (() => {
   /** Epoch ms on the page's clock: Node's performance.timeOrigin + performance.now() is the same wall clock. */
   const now = () => performance.timeOrigin + performance.now();
-  /** { field, digits, mutatedAt, drawnAt } per data-digits change, in order. */
-  const draws = [];
+  /** { field, digits, mutatedAt, drawnAt } per data-digits change, in order: the store's popup's and the floor popup's. */
+  const draws = { entry: [], floor: [] };
   let floor = null;
 
   // The popup sets a field's ● text and its data-digits together in one task. The frame that shows them runs its
@@ -14,15 +14,16 @@
     const mutatedAt = now();
     const changed = [];
     for (const mutation of mutations) {
-      const field = mutation.target.closest?.('[data-field]')?.dataset.field;
-      if (field === 'PAN' || field === 'EXPIRY') changed.push({ field, digits: Number(mutation.target.dataset.digits) });
+      const field = mutation.target.closest('[data-field]')?.dataset.field;
+      const list = mutation.target.closest('[data-bench-floor]') ? draws.floor : draws.entry;
+      if (field === 'PAN' || field === 'EXPIRY') changed.push({ list, draw: { field, digits: Number(mutation.target.dataset.digits) } });
     }
     if (changed.length === 0) return;
     requestAnimationFrame(() => {
       const channel = new MessageChannel();
       channel.port1.onmessage = () => {
         const drawnAt = now();
-        for (const c of changed) draws.push({ ...c, mutatedAt, drawnAt });
+        for (const { list, draw } of changed) list.push({ ...draw, mutatedAt, drawnAt });
         channel.port1.close();
       };
       channel.port2.postMessage(null);
@@ -32,16 +33,20 @@
 
   window.__tenkeyLatencyProbe = {
     now,
-    /** Every draw recorded so far, once the frame in flight is done; the list starts empty again. */
+    /** Every draw recorded so far, once the frame in flight is done: { entry, floor }; the lists start empty again. */
     async takeDraws() {
       await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-      return draws.splice(0);
+      return { entry: draws.entry.splice(0), floor: draws.floor.splice(0) };
     },
-    /** The store's own card-entry popup, fed by the bridge's bare event stream (GET /bench/events) instead of an entry. */
+    /**
+     * A second instance of the store's card-entry popup (marked data-bench-floor, over the entry's own), fed by
+     * the bridge's bare event stream (GET /bench/events) instead of an entry.
+     */
     async openFloor(bridgeUrl) {
       const { CardEntryPopup } = await import('/js/card-entry-popup.js');
       const popup = new CardEntryPopup({ onCancel() {} });
       popup.open();
+      document.body.lastElementChild.dataset.benchFloor = 'true'; // open() appended its backdrop
       const source = new EventSource(`${bridgeUrl}/bench/events`);
       source.addEventListener('progress', (event) => popup.progress(JSON.parse(event.data)));
       await new Promise((resolve, reject) => {
