@@ -84,6 +84,8 @@ export class CardEntryPopup {
   }
 
   #setStatus(text, warn = false) {
+    // Most events change only the ●: rewriting the same line would lay its text out again before the ● can be painted.
+    if (this.#status.textContent === text && this.#status.classList.contains('warn') === warn) return;
     this.#status.textContent = text;
     this.#status.classList.toggle('warn', warn);
   }
