@@ -40,7 +40,7 @@ export class UnpairedStrokeError extends Error {}
 export function pairStrokes(strokes: readonly Stroke[], draws: readonly DotDraw[]): StrokeLatency[] {
   return strokes.map((stroke) => {
     const draw = draws.find((d) => d.field === stroke.field && d.digits >= stroke.digits);
-    if (draw === undefined) throw new UnpairedStrokeError(`no ● drawn for ${stroke.field} digit ${stroke.digits}`);
+    if (draw === undefined) throw new UnpairedStrokeError(`no ● drawn for ${stroke.field} count ${stroke.digits}`);
     return { sentAt: stroke.at, toDrawMs: draw.drawnAt - stroke.at, toPageMs: draw.mutatedAt - stroke.at };
   });
 }
