@@ -6,7 +6,7 @@
  * instance of the same popup draws: the floor, measured in step with the keys so that a burst of load on a shared
  * machine hits both alike. Both are timed from the send to the painted ●, on one clock.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,7 @@ const PAGE_PROBE = fileURLToPath(new URL('./page-probe.js', import.meta.url));
 const CARDS = ['visa', 'mastercard', 'jcb'] as const;
 /** A valid expiry for any device date before 2031 (MMYY). */
 const EXPIRY = '1230';
+
 // The page functions below run in Chromium; the bench compiles without the DOM lib.
 interface PageProbe {
   now(): number;
@@ -35,7 +36,7 @@ declare const window: { __tenkeyLatencyProbe: PageProbe };
 export interface LatencyOptions {
   /** Card entries typed on the keypad: 20 measured keys each (16 card digits, 4 expiry digits), and 20 bare events. */
   entries: number;
-  /** Time from one key to the next: uniform between min and max (ms), a person's pace; a bare event goes halfway. */
+  /** Time from one key to the next: uniform between min and max (ms), a person's pace; a bare event goes halfway between. */
   gapMs: { min: number; max: number };
   /** Progress lines (stderr in the bench). */
   log?: (line: string) => void;
@@ -71,7 +72,9 @@ class BareEvents implements BareEventSource {
   }
 }
 
-export function launchChromium(): Promise<Browser> {
+/** Headless Debian Chromium, as the browser tests run it (test/browser/store-rig.ts); fails when it is not installed. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} is missing: install Debian's chromium (.ci/run does) to run the browser latency bench`);
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -84,7 +87,7 @@ export async function runBrowserLatency(options: LatencyOptions): Promise<Latenc
   const log = options.log ?? (() => {});
   if (!(Number.isInteger(entries) && entries >= 1)) throw new RangeError('entries must be a positive integer');
   if (!(gapMs.min >= 2 && gapMs.max >= gapMs.min)) throw new RangeError('gapMs must be { min, max } with 2 <= min <= max');
-  const halfGap = () => (gapMs.min + Math.random() * (gapMs.max - gapMs.min)) / 2;
+  const gap = () => gapMs.min + Math.random() * (gapMs.max - gapMs.min);
 
   const stateDir = mkdtempSync(join(tmpdir(), 'tenkey-latency-'));
   const bare = new BareEvents();
@@ -129,17 +132,18 @@ export async function runBrowserLatency(options: LatencyOptions): Promise<Latenc
       const events: Stroke[] = [];
       const type = async (field: DotField, digits: string) => {
         for (let i = 0; i < digits.length; i++) {
-          await sleep(halfGap());
+          const wait = gap();
+          await sleep(wait / 2);
           const at = nowMs();
           keypad.press(digits[i] as KeypadKey);
           keys.push({ field, digits: i + 1, at });
-          await sleep(halfGap());
+          await sleep(wait / 2);
           const sentAt = nowMs();
           const count = events.length + 1;
           bare.send({ sessionId: 0, state: 'PAN', field: 'PAN', digits: count, secondsLeft: 60, notice: 'NONE', key: 'DIGIT' });
           events.push({ field: 'PAN', digits: count, at: sentAt });
         }
-        await sleep(halfGap() * 2);
+        await sleep(gap());
         keypad.press('enter');
       };
       await type('PAN', TEST_CARDS[CARDS[entry % CARDS.length]!]);
@@ -147,6 +151,11 @@ export async function runBrowserLatency(options: LatencyOptions): Promise<Latenc
       await page.waitForFunction((n) => document.querySelector('[data-bench-floor] [data-testid="pan-dots"]')?.getAttribute('data-digits') === String(n), events.length);
       await page.evaluate(() => window.__tenkeyLatencyProbe.closeFloor());
       await page.getByTestId('card-entry-backdrop').waitFor({ state: 'detached' });
+      // A measured entry must have read the card: once the page is done with it (its button is enabled again), the
+      // store shows an error code (never a digit) otherwise.
+      await page.waitForFunction(() => document.querySelector('[data-testid="keypad-entry-button"]')?.getAttribute('disabled') === null);
+      const error = page.getByTestId('card-error');
+      if (await error.isVisible()) throw new Error(`browser latency: entry ${entry + 1} ended with ${await error.getAttribute('data-code')}`);
       const draws = await takeDraws(page);
       keyToDot.push(...pairStrokes(keys, draws.entry));
       floor.push(...pairStrokes(events, draws.floor));
