@@ -46,7 +46,9 @@
       const { CardEntryPopup } = await import('/js/card-entry-popup.js');
       const popup = new CardEntryPopup({ onCancel() {} });
       popup.open();
-      document.body.lastElementChild.dataset.benchFloor = 'true'; // open() appended its backdrop
+      const backdrop = document.body.lastElementChild; // open() appended it
+      backdrop.dataset.benchFloor = 'true';
+      backdrop.style.alignItems = 'flex-start'; // at the top, so the entry's own ● stay in view below it
       const source = new EventSource(`${bridgeUrl}/bench/events`);
       source.addEventListener('progress', (event) => popup.progress(JSON.parse(event.data)));
       await new Promise((resolve, reject) => {
