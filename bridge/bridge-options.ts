@@ -34,6 +34,12 @@ export interface RequestLogEntry {
   problem?: string;
 }
 
+/** A source of bare events for `BridgeOptions.benchEvents`: each value it hands a listener goes out as one `progress` event. */
+export interface BareEventSource {
+  /** Calls `listener` with each value to send until the returned function is called (the stream closed). */
+  subscribe(listener: (data: unknown) => void): () => void;
+}
+
 export interface BridgeOptions {
   /** The keypad: a serial path or tcp://HOST:PORT (as openTenkey's `device`). Default tcp://127.0.0.1:7780. */
   device?: string;
@@ -62,6 +68,8 @@ export interface BridgeOptions {
   onKeypadChange?: (health: KeypadHealth) => void;
   /** Driver log lines (openTenkey's logger). Default silent. */
   logger?: TenkeyLogger;
+  /** Bench only (the browser-latency floor): serves GET /bench/events, an event stream of this source's values. Default none: no such route. */
+  benchEvents?: BareEventSource;
 }
 
 export class BridgeOptionsError extends CodedError<'BAD_LISTEN' | 'BAD_ORIGIN'> {}

@@ -9,7 +9,9 @@ import { performance } from 'node:perf_hooks';
 import { tenkeyError, type TenkeyError } from '../host-driver/index.js';
 import { printableText } from '../protocol/printable-text.js';
 import { findCardService, unknownServiceError } from '../host-driver/services.js';
-import { ENTRY_RETENTION_MS, KEEPALIVE_MS, resolveBridgeOptions, type BridgeOptions, type ResolvedBridgeOptions } from './bridge-options.js';
+import {
+  ENTRY_RETENTION_MS, KEEPALIVE_MS, resolveBridgeOptions, type BareEventSource, type BridgeOptions, type ResolvedBridgeOptions,
+} from './bridge-options.js';
 import { answerClientErrors } from './client-error.js';
 import { EntryRegistry, type BridgeEntry } from './entry-registry.js';
 import { entryRequestOf } from './entry-request.js';
@@ -85,11 +87,13 @@ class Bridge implements RunningBridge {
     answerClientErrors(this.#server, ({ method, path, status, code, parserCode }) => {
       options.onRequest?.({ method, path, status, durationMs: 0, problem: `${code} ${parserCode}` });
     });
+    const bench = options.benchEvents;
     this.#routes = [
       { pattern: /^\/health$/, methods: { GET: (_q, r, cors) => this.#health(r, cors) } },
       { pattern: /^\/entries$/, methods: { POST: (q, r, cors) => this.#startEntry(q, r, cors) } },
       { pattern: /^\/entries\/([^/]+)$/, methods: { DELETE: (q, r, cors, id) => this.#cancelEntry(q, r, cors, id) } },
       { pattern: /^\/entries\/([^/]+)\/events$/, methods: { GET: (q, r, cors, id) => this.#events(q, r, cors, id) } },
+      ...(bench ? [{ pattern: /^\/bench\/events$/, methods: { GET: (_q, r, cors) => this.#bareEvents(r, cors, bench) } } satisfies Route] : []),
     ];
   }
 
@@ -240,6 +244,18 @@ class Bridge implements RunningBridge {
     response.once('close', () => {
       unsubscribe();
       unwatch();
+      this.#streams.delete(stream);
+    });
+  }
+
+  /** The floor of the browser-latency bench: the same event stream and socket as an entry's, with no keypad behind it. */
+  #bareEvents(response: ServerResponse, cors: Headers, source: BareEventSource): void {
+    const stream = new EventStream(response, this.settings.clock, KEEPALIVE_MS, cors);
+    this.#streams.add(stream);
+    let id = 0;
+    const unsubscribe = source.subscribe((data) => stream.send({ id: ++id, event: 'progress', data }));
+    response.once('close', () => {
+      unsubscribe();
       this.#streams.delete(stream);
     });
   }

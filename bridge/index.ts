@@ -2,7 +2,7 @@
 export { startBridge, type RunningBridge, type BridgeHealth } from './bridge-server.js';
 export {
   BridgeOptionsError, DEFAULT_BRIDGE_LISTEN, DEFAULT_BRIDGE_HOST, DEFAULT_BRIDGE_PORT, ENTRY_RETENTION_MS, KEEPALIVE_MS,
-  parseAllowedOrigin, parseListenAddress, UNWATCHED_ENTRY_GRACE_MS, type BridgeOptions, type RequestLogEntry,
+  parseAllowedOrigin, parseListenAddress, UNWATCHED_ENTRY_GRACE_MS, type BareEventSource, type BridgeOptions, type RequestLogEntry,
 } from './bridge-options.js';
 export type { KeypadHealth, KeypadStatus, KeypadDeviceJson } from './keypad-holder.js';
 export { MAX_BODY_BYTES } from './request-body.js';
