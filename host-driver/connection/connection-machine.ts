@@ -94,6 +94,8 @@ export const connectionMachine = setup({
     log: (_, _params: LogParams) => {},
     /** Emits a 'connection' event. */
     announce: (_, _params: ConnectionEvent) => {},
+    /** close() ended it: the last error is CLOSED (what connect() rejects with, had it not resolved yet). */
+    noteClosed: assign({ lastError: () => closedError('keypad closed') }),
   },
   guards: {
     mayReconnect: ({ context }) => context.everConnected && context.reconnect !== false,
@@ -115,7 +117,7 @@ export const connectionMachine = setup({
     idle: {
       on: {
         CONNECT: 'connecting',
-        CLOSE: 'closed',
+        CLOSE: { target: 'closed', actions: 'noteClosed' },
       },
     },
 
@@ -195,6 +197,7 @@ export const connectionMachine = setup({
           states: {
             sayingHello: {
               invoke: {
+                id: 'sayHello',
                 src: 'sayHello',
                 input: ({ context }) => context.session!,
                 onDone: { target: 'awaitingInfo', actions: assign({ acknowledged: true }) },
@@ -248,6 +251,7 @@ export const connectionMachine = setup({
               actions: [
                 { type: 'endSession', params: ({ context }) => ({ session: context.session!, reason: closedError('keypad closed') }) },
                 assign({ session: undefined }),
+                'noteClosed',
                 { type: 'announce', params: ({ context }) => ({ status: 'disconnected', address: context.address, error: closedError('keypad closed') }) },
               ],
             },
@@ -309,7 +313,7 @@ export const connectionMachine = setup({
         },
       ],
       after: { backoff: 'connecting' },
-      on: { CLOSE: 'closed' },
+      on: { CLOSE: { target: 'closed', actions: 'noteClosed' } },
     },
 
     closed: {},
