@@ -149,11 +149,6 @@ export class KeypadConnection extends EventEmitter<KeypadConnectionEvents> {
     this.#actor.send({ type: 'ENTRY_ENDED' });
   }
 
-  /** Whether an entry runs, as the machine knows it. */
-  get inEntry(): boolean {
-    return this.#snapshot.matches({ linked: { ready: 'inEntry' } });
-  }
-
   /** Releases the transport, every timer and any reconnect in progress; waits for an open under way. Idempotent. */
   async close(): Promise<void> {
     const closed = this.#until((state) => state === 'closed');
