@@ -13,7 +13,7 @@ import { answerWaitMs } from '../protocol/link-timing.js';
 import type { BackoffOptions } from './backoff.js';
 import { connectionMachine, type ConnectionActor, type ConnectionSnapshot } from './connection/connection-machine.js';
 import { asTenkeyError } from './connection/handshake-rules.js';
-import { listenForAnswer, sayHello, watchLink } from './connection/link-actors.js';
+import { sayHello, watchLink } from './connection/link-actors.js';
 import { LinkSession } from './connection/link-session.js';
 import { tenkeyError, toTenkeyError } from './errors.js';
 import type { ConnectionEvent } from './events.js';
@@ -52,6 +52,41 @@ export function connectionStateOf(snapshot: ConnectionSnapshot): KeypadConnectio
   return snapshot.context.everConnected ? 'reconnecting' : 'connecting';
 }
 
+/** What one KeypadConnection does for its machine. */
+interface ConnectionEffects {
+  logger: TenkeyLogger;
+  openLink(): Promise<LinkSession>;
+  deliverMessages(session: LinkSession): void;
+  endSession(session: LinkSession): void;
+  announce(event: ConnectionEvent): void;
+}
+
+// provide() rebuilds every state node (about half a millisecond, as much as a whole replayed session's other work), so
+// the machine is provided once, here; each connection's effects are found through its own actor system.
+const effectsBySystem = new WeakMap<object, ConnectionEffects>();
+const effectsOf = (system: object): ConnectionEffects => effectsBySystem.get(system)!;
+
+const drivenMachine = connectionMachine.provide({
+  actors: {
+    openLink: fromPromise(({ system }) => effectsOf(system).openLink()),
+    sayHello,
+    watchLink: watchLink((system) => effectsOf(system).logger),
+  },
+  actions: {
+    deliverMessages: ({ system }, { session }) => effectsOf(system).deliverMessages(session),
+    endSession: ({ system }, { session }) => effectsOf(system).endSession(session),
+    log: ({ system }, { level, message, fields }) => {
+      // A caller's logger that throws must not stop the machine.
+      try {
+        effectsOf(system).logger[level](message, fields);
+      } catch {
+        /* the line is lost, the connection is not */
+      }
+    },
+    announce: ({ system }, event) => effectsOf(system).announce(event),
+  },
+});
+
 export class KeypadConnection extends EventEmitter<KeypadConnectionEvents> {
   readonly #actor: ConnectionActor;
   /** Of the last settled snapshot (methods called from listeners see the state the event describes). */
@@ -66,32 +101,18 @@ export class KeypadConnection extends EventEmitter<KeypadConnectionEvents> {
   constructor(private readonly options: KeypadConnectionOptions) {
     super();
     const { clock, logger, address, reconnect, connectTimeoutMs, link } = options;
-    const machine = connectionMachine.provide({
-      actors: {
-        openLink: fromPromise(() => this.#openLink()),
-        sayHello,
-        listenForAnswer: listenForAnswer(logger),
-        watchLink,
-      },
-      actions: {
-        deliverMessages: (_, { session }) => {
-          session.onMessage = (message) => this.#deliver(message);
-        },
-        endSession: (_, { session }) => this.#track(session.end()),
-        log: (_, { level, message, fields }) => {
-          // A caller's logger that throws must not stop the machine.
-          try {
-            logger[level](message, fields);
-          } catch {
-            /* the line is lost, the connection is not */
-          }
-        },
-        announce: (_, event) => void this.#announcements.push(event),
-      },
-    });
-    this.#actor = createActor(machine, {
+    this.#actor = createActor(drivenMachine, {
       clock,
       input: { address, reconnect, connectTimeoutMs, answerWaitMs: answerWaitOf(link) },
+    });
+    effectsBySystem.set(this.#actor.system, {
+      logger,
+      openLink: () => this.#openLink(),
+      deliverMessages: (session) => {
+        session.onMessage = (message) => this.#deliver(message);
+      },
+      endSession: (session) => this.#track(session.end()),
+      announce: (event) => void this.#announcements.push(event),
     });
     this.#snapshot = this.#actor.getSnapshot();
     this.#actor.subscribe((snapshot) => this.#settled(snapshot));

@@ -5,7 +5,7 @@
  *   loss → reconnecting (backoff) → connecting …;  close() from anywhere → closed.
  *
  * It names its effects and nothing else: opening a transport (`openLink`), saying HELLO (`sayHello`), listening for
- * the answer and for the loss of the link (`listenForAnswer`, `watchLink`), routing the driver's messages, ending a
+ * the answer and for the loss of the link (`watchLink`), routing the driver's messages, ending a
  * session, logging and telling listeners (`deliverMessages`, `endSession`, `log`, `announce`). KeypadConnection
  * supplies them with `provide()`; the model test (test/host-driver/connection-machine.test.ts) supplies stubs.
  *
@@ -81,9 +81,10 @@ export const connectionMachine = setup({
     openLink: fromPromise<LinkSession>(() => Promise.reject(new Error('openLink not provided'))),
     /** Sends one HELLO; resolves on its ACK, rejects as LinkEndpoint.send does. */
     sayHello: fromPromise<void, LinkSession>(() => Promise.reject(new Error('sayHello not provided'))),
-    /** Until stopped, turns the session's INFO into INFO and its ERROR for session 0 into REFUSED; discards the rest. */
-    listenForAnswer: fromCallback<ConnectionMachineEvent, LinkSession>(() => undefined),
-    /** Sends LINK_LOST when the session is lost. */
+    /**
+     * Sends LINK_LOST when the session is lost; until `deliverMessages`, turns the session's INFO into INFO and its
+     * ERROR for session 0 into REFUSED, and discards the rest (stale before HELLO is answered).
+     */
     watchLink: fromCallback<ConnectionMachineEvent, LinkSession>(() => undefined),
   },
   actions: {
@@ -160,7 +161,6 @@ export const connectionMachine = setup({
          * and when the keypad ACKed it but no INFO came within the answer's own attempts.
          */
         handshaking: {
-          invoke: { src: 'listenForAnswer', input: ({ context }) => context.session! },
           after: {
             connectDeadline: {
               target: '#connection.handshakeFailed',

@@ -175,7 +175,6 @@ function startConnection(input: ConnectionInput) {
   const sessions: FakeSession[] = [];
   const announced: ConnectionEvent[] = [];
   const logged: LogParams[] = [];
-  let answer: ((event: ConnectionMachineEvent) => void) | undefined;
   let watch: ((event: ConnectionMachineEvent) => void) | undefined;
   /** When the state each timer counts from was entered (virtual ms). */
   const enteredAt = { handshaking: 0, awaitingInfo: 0, reconnecting: 0 };
@@ -191,10 +190,6 @@ function startConnection(input: ConnectionInput) {
         const reply = deferred<void>();
         hellos.push({ session: input as unknown as FakeSession, reply });
         return reply.promise;
-      }),
-      listenForAnswer: fromCallback<ConnectionMachineEvent, LinkSession>(({ sendBack }) => {
-        answer = sendBack;
-        return () => { answer = undefined; };
       }),
       watchLink: fromCallback<ConnectionMachineEvent, LinkSession>(({ sendBack }) => {
         watch = sendBack;
@@ -230,8 +225,8 @@ function startConnection(input: ConnectionInput) {
   return {
     actor, clock, opens, hellos, sessions, announced, logged, enteredAt,
     snapshot: () => actor.getSnapshot(),
-    answer: (event: ConnectionMachineEvent) => { expect(answer, 'listenForAnswer runs').toBeDefined(); answer!(event); },
-    lose: (event: ConnectionMachineEvent) => { expect(watch, 'watchLink runs').toBeDefined(); watch!(event); },
+    /** The keypad's answer or the session's loss, as watchLink reports them. */
+    report: (event: ConnectionMachineEvent) => { expect(watch, 'watchLink runs').toBeDefined(); watch!(event); },
     /** Fires the timer due at `dueAt`, having checked that the machine still waits 1 ms before. */
     async fireAt(dueAt: number, waitingIn: (name: string) => boolean) {
       advanceTo(dueAt - 1);
@@ -246,7 +241,6 @@ function startConnection(input: ConnectionInput) {
       await flush();
     },
     get watching() { return watch !== undefined; },
-    get listening() { return answer !== undefined; },
   };
 }
 type Sut = ReturnType<typeof startConnection>;
@@ -299,14 +293,14 @@ function testParams(sut: Sut): TestParam<Snapshot, ModelEvent> {
       'hello.naked': async ({ event }) => { step(event); sut.hellos.at(-1)!.reply.reject(nak()); await flush(); },
       info: ({ event }) => {
         step(event);
-        // During the handshake INFO comes through the answer listener; once ready, the driver's router sends it.
+        // During the handshake INFO comes through watchLink; once ready, through the driver's message router.
         if (sut.snapshot().matches({ linked: 'ready' })) sut.actor.send(toMachineEvent(event));
-        else sut.answer(toMachineEvent(event));
+        else sut.report(toMachineEvent(event));
       },
-      'info.badVersion': ({ event }) => { step(event); sut.answer(toMachineEvent(event)); },
-      'refused.busy': ({ event }) => { step(event); sut.answer(toMachineEvent(event)); },
-      'link.dead': ({ event }) => { step(event); sut.lose(toMachineEvent(event)); },
-      'transport.closed': ({ event }) => { step(event); sut.lose(toMachineEvent(event)); },
+      'info.badVersion': ({ event }) => { step(event); sut.report(toMachineEvent(event)); },
+      'refused.busy': ({ event }) => { step(event); sut.report(toMachineEvent(event)); },
+      'link.dead': ({ event }) => { step(event); sut.report(toMachineEvent(event)); },
+      'transport.closed': ({ event }) => { step(event); sut.report(toMachineEvent(event)); },
       'timer.connectDeadline': async ({ event }) => {
         step(event);
         // Any answerWait on the way only says HELLO again (its ACK never comes here): the deadline still holds.
@@ -393,7 +387,6 @@ function checkEffects(sut: Sut, { before, after, event, newAnnouncements }: {
   // Messages go straight to the driver once ready, and only then.
   if (current) expect(current.messagesDelivered).toBe(isReady);
   expect(sut.watching).toBe(to.startsWith('linked'));
-  expect(sut.listening).toBe(to.startsWith('linked.handshaking'));
 
   // Why it ended: the error connect() rejects with, or the reconnecting event carries.
   if ((to === 'closed' || to === 'reconnecting') && failure !== undefined && from !== to) {
