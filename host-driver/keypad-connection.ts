@@ -46,9 +46,10 @@ export type KeypadConnectionState = 'idle' | 'connecting' | 'connected' | 'recon
 
 /** The five states users of the connection see; the machine's transient states never settle, so never show. */
 export function connectionStateOf(snapshot: ConnectionSnapshot): KeypadConnectionState {
-  if (snapshot.matches('idle')) return 'idle';
-  if (snapshot.matches('closed')) return 'closed';
-  if (snapshot.matches({ linked: 'ready' })) return 'connected';
+  // Read from the value, not matches(): this runs after every step of the machine.
+  const { value } = snapshot;
+  if (value === 'idle' || value === 'closed') return value;
+  if (typeof value === 'object' && 'linked' in value && typeof value.linked === 'object' && 'ready' in value.linked) return 'connected';
   return snapshot.context.everConnected ? 'reconnecting' : 'connecting';
 }
 
