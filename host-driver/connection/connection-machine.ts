@@ -4,10 +4,10 @@
  *   idle → connecting (open the transport) → linked.handshaking (HELLO → INFO) → linked.ready (idle ⇄ inEntry)
  *   loss → reconnecting (backoff) → connecting …;  close() from anywhere → closed.
  *
- * It names its effects and nothing else: opening a transport (`openLink`), saying HELLO (`sayHello`), listening for
- * the answer and for the loss of the link (`watchLink`), routing the driver's messages, ending a
- * session, logging and telling listeners (`deliverMessages`, `endSession`, `log`, `announce`). KeypadConnection
- * supplies them with `provide()`; the model test (test/host-driver/connection-machine.test.ts) supplies stubs.
+ * It names its effects and nothing else: opening a transport (`openLink`), saying HELLO (`sayHello`), hearing the
+ * answer to HELLO and the loss of the link (`watchLink`), routing the driver's messages, ending a session, logging
+ * and telling listeners (`deliverMessages`, `endSession`, `log`, `announce`). KeypadConnection supplies them with
+ * `provide()`; the model test (test/host-driver/connection-machine.test.ts) supplies recording stubs.
  *
  * Keepalive and LINK_DEAD stay the LinkEndpoint's own timers (protocol/link.ts, configured by the driver's `link`
  * options): the link re-arms them on every frame it hears or message it sends, per-frame work that must not pass
