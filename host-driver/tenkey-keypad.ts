@@ -109,6 +109,7 @@ export class TenkeyKeypad extends EventEmitter<TenkeyKeypadEvents> {
     const onAbort = () => void this.cancel();
     const { logger } = this.settings;
     this.#entry = entry;
+    this.connection.entryStarted();
     try {
       signal?.addEventListener('abort', onAbort, { once: true });
       logger.info('entry started', { session: sessionId, timeoutSeconds: entryOptions.timeoutSeconds, reveal: entryOptions.reveal });
@@ -140,7 +141,7 @@ export class TenkeyKeypad extends EventEmitter<TenkeyKeypadEvents> {
     } finally {
       // Whatever happens, the slot is free again and the caller's signal forgets us.
       signal?.removeEventListener('abort', onAbort);
-      if (this.#entry === entry) this.#entry = undefined;
+      if (this.#entry === entry) this.#endEntry();
     }
     if (outcome.ok) {
       logger.info('entry done', { session: sessionId, brand: outcome.result.brand });
@@ -164,7 +165,7 @@ export class TenkeyKeypad extends EventEmitter<TenkeyKeypadEvents> {
     if (!entry || entry.settled) return;
     entry.fail(new TenkeyCancelledError('host'));
     // Free the slot now: a readCard after cancel() queues its START_ENTRY behind this CANCEL on the link.
-    if (this.#entry === entry) this.#entry = undefined;
+    if (this.#entry === entry) this.#endEntry();
     try {
       await this.connection.send({ type: 'CANCEL', sessionId: entry.sessionId });
     } catch (e) {
@@ -196,6 +197,12 @@ export class TenkeyKeypad extends EventEmitter<TenkeyKeypadEvents> {
     }
     this.#entry = undefined;
     await this.connection.close();
+  }
+
+  /** The entry slot is free again; the connection machine leaves its inEntry state. */
+  #endEntry(): void {
+    this.#entry = undefined;
+    this.connection.entryEnded();
   }
 
   #received(message: DeviceMessage): void {
