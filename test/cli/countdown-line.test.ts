@@ -11,7 +11,7 @@ import { SteppingClock } from '../../testing/index.js';
 const REDRAW = '\r\x1b[2K';
 
 function progress(change: Partial<EntryProgress>): EntryProgress {
-  return { sessionId: 1, state: 'PAN', field: 'PAN', digits: 0, secondsLeft: 60, notice: 'NONE', ...change };
+  return { sessionId: 1, state: 'PAN', field: 'PAN', digits: 0, secondsLeft: 60, deadline: null, notice: 'NONE', ...change };
 }
 
 function lineOn(clock: SteppingClock, options: Partial<CountdownLineOptions> = {}): { line: CountdownLine; written: string[] } {
