@@ -55,11 +55,11 @@ vi.mock('../../host-driver/card-entry.js', async (importOriginal) => {
 const DEPTH = 6;
 /** Paths per scenario at DEPTH (pinned: a change means the statechart's reachable behaviour changed). */
 const EXPECTED_PATHS: Readonly<Record<string, number>> = {
-  'visa with a valid expiry': 90,
-  'luhn-fail (an invalid card number)': 84,
-  'visa with an expired expiry': 91,
-  'jcb refused by the visa-master service': 67,
-  'mastercard without expiry': 67,
+  'visa with a valid expiry': 95,
+  'luhn-fail (an invalid card number)': 87,
+  'visa with an expired expiry': 96,
+  'jcb refused by the visa-master service': 69,
+  'mastercard without expiry': 69,
 };
 const TOTAL_PATHS = Object.values(EXPECTED_PATHS).reduce((a, b) => a + b, 0);
 const DEVICE_DATE = '2026-12-01';

@@ -47,6 +47,23 @@ const withCard = (change: (card: ModelCard) => Partial<ModelCard>) =>
   assign(({ context }: { context: EntryContext }) => ({ side: { ...cardOf(context), ...change(cardOf(context)) } }));
 const always = () => true;
 
+/** The keypad's buffer effects on the immutable card: each returns a new `side`. */
+const modelActions = {
+  storePanDigit: assign(({ context }: { context: EntryContext }, params: { digit: number }) =>
+    ({ side: { ...cardOf(context), pan: cardOf(context).pan + String(params.digit) } })),
+  dropPanDigit: withCard((card) => ({ pan: card.pan.slice(0, -1) })),
+  clearPan: withCard(() => ({ pan: '' })),
+  storeExpiryDigit: assign(({ context }: { context: EntryContext }, params: { digit: number }) =>
+    ({ side: { ...cardOf(context), expiry: cardOf(context).expiry + String(params.digit) } })),
+  dropExpiryDigit: withCard((card) => ({ expiry: card.expiry.slice(0, -1) })),
+  clearExpiry: withCard(() => ({ expiry: '' })),
+  acceptPan: withCard((card) => ({
+    brand: detectBrand(card.pan),
+    last: card.pan.slice(card.pan.length - Math.min(card.rules.reveal, card.pan.length)),
+  })),
+  wipeCard: withCard(() => ({ pan: '', expiry: '' })),
+};
+
 /** The same statechart both ends run, with the abstract card's implementations. */
 export const modelMachine = entryStatechart.provide({
   guards: {
@@ -69,21 +86,8 @@ export const modelMachine = entryStatechart.provide({
     expiryAccepted: always,
     cancelKey: always,
   },
-  actions: {
-    storePanDigit: assign(({ context }: { context: EntryContext }, params: { digit: number }) =>
-      ({ side: { ...cardOf(context), pan: cardOf(context).pan + String(params.digit) } })) as never,
-    dropPanDigit: withCard((card) => ({ pan: card.pan.slice(0, -1) })),
-    clearPan: withCard(() => ({ pan: '' })),
-    storeExpiryDigit: assign(({ context }: { context: EntryContext }, params: { digit: number }) =>
-      ({ side: { ...cardOf(context), expiry: cardOf(context).expiry + String(params.digit) } })) as never,
-    dropExpiryDigit: withCard((card) => ({ expiry: card.expiry.slice(0, -1) })),
-    clearExpiry: withCard(() => ({ expiry: '' })),
-    acceptPan: withCard((card) => ({
-      brand: detectBrand(card.pan),
-      last: card.pan.slice(card.pan.length - Math.min(card.rules.reveal, card.pan.length)),
-    })),
-    wipeCard: withCard(() => ({ pan: '', expiry: '' })),
-  },
+  // assign() built outside setup() is typed for any event; the statechart's events are a subset (one cast here).
+  actions: modelActions as NonNullable<Parameters<typeof entryStatechart.provide>[0]['actions']>,
   actors: { encryptCard: encryptNever },
 });
 
@@ -144,8 +148,8 @@ function otherEvents(event: ModelEvent): EventObject[] {
     case 'host.cancel': return [{ type: 'host.cancel' }];
     case 'inactivity': return [{ type: 'timeout.inactivity' }];
     case 'sessionCap': return [{ type: 'timeout.sessionCap' }];
-    case 'encrypt.done': return [{ type: 'xstate.done.actor.encryptCard', output: STUB_RESULT, actorId: 'encryptCard' }];
-    case 'encrypt.error': return [{ type: 'xstate.error.actor.encryptCard', error: { code: event.code }, actorId: 'encryptCard' }];
+    case 'encrypt.done': return [{ type: 'xstate.done.actor.encryptCard', output: STUB_RESULT, actorId: 'encryptCard' } as EventObject];
+    case 'encrypt.error': return [{ type: 'xstate.error.actor.encryptCard', error: { code: event.code }, actorId: 'encryptCard' } as EventObject];
     default: return [];
   }
 }
@@ -246,7 +250,17 @@ export function entryModel(options: ModelOptions): EntryModel {
     return same === typed.length ? `${typed.length}` : `${typed.length}x${same}`;
   };
 
-  const serializeState = (snapshot: EntrySnapshot, _event: ModelEvent | undefined, previous?: EntrySnapshot): string => {
+  /**
+   * A key that leaves its field as it was found elsewhere (CLEAR; a digit the full expiry ignores) would lead to a
+   * state already met, so no shortest path would take it: the state after it is one of its own.
+   */
+  const reachedBy = (event: ModelEvent | undefined, previous: EntrySnapshot | undefined): string => {
+    if (event?.type === 'clear') return 'after clear';
+    const full = previous !== undefined && previous.context.field === 'EXPIRY' && previous.context.expiryDigits === EXPIRY_DIGITS;
+    return event?.type === 'wrong' && full ? 'after an ignored digit' : '';
+  };
+
+  const serializeState = (snapshot: EntrySnapshot, event: ModelEvent | undefined, previous?: EntrySnapshot): string => {
     const c = snapshot.context;
     const card = cardOf(c);
     if (snapshot.status !== 'active') {
@@ -255,7 +269,7 @@ export function entryModel(options: ModelOptions): EntryModel {
     }
     return JSON.stringify([
       snapshot.value, c.field, c.notice, c.invalidAttempts,
-      fieldClass(card.pan, card.rules.pan), fieldClass(card.expiry, card.rules.expiry),
+      fieldClass(card.pan, card.rules.pan), fieldClass(card.expiry, card.rules.expiry), reachedBy(event, previous),
     ]);
   };
 
