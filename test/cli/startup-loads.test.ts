@@ -2,7 +2,8 @@
  * Issue 16 item 3: each verb loads only what it uses. Registering the verbs (everything `tenkey --help` runs) reaches
  * no verb implementation and no heavy dependency; `tenkey decode` loads the capture reader and the protocol decoding
  * it needs, nothing of the keypad, the driver or the bridge. Checked without timing: on the static import graph of
- * cli/main.ts, and on the modules two real `tenkey` processes load (a module hook records them).
+ * cli/main.ts, on the modules real `tenkey` processes load from the sources (a module hook records them), and on the
+ * built bin/tenkey.js, whose entry is bundled (scripts/bundle-cli.ts; `npm test` builds first).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
@@ -74,5 +75,26 @@ describe('what a tenkey process loads', () => {
     expect(files.filter((f) => f.startsWith('cli/commands/') && f !== 'cli/commands/decode.ts')).toEqual([]);
     expect(files.filter((f) => /^(device-sim|host-driver|bridge|demo-store|payment-sim|replay|conform|testing|native)\//.test(f))).toEqual([]);
     expect(files.filter((f) => HEAVY_PACKAGE.test(f))).toEqual([]);
+  });
+});
+
+describe('the built tenkey (bin/tenkey.js over the bundle in dist/cli/bundle/)', () => {
+  it('`tenkey --help` loads the bundle and nothing else: no module of dist/, no package', async () => {
+    const { files, stdout } = await modulesLoadedBy(['--help'], { built: true });
+    expect(stdout).toContain('Usage: tenkey');
+    expect(files).toContain('dist/cli/bundle/main.js');
+    expect(files.filter((f) => f !== 'bin/tenkey.js' && !f.startsWith('dist/cli/bundle/'))).toEqual([]);
+  });
+
+  it('`tenkey decode FILE` adds its own chunk of the bundle, and nothing else', async () => {
+    const { files, stdout } = await modulesLoadedBy(['decode', resolve(projectRoot, 'fixtures/captures/busy.jsonl')], { built: true });
+    expect(stdout).toMatch(/HELLO/);
+    expect(files.some((f) => /^dist\/cli\/bundle\/decode-\w+\.js$/.test(f))).toBe(true);
+    expect(files.filter((f) => f !== 'bin/tenkey.js' && !f.startsWith('dist/cli/bundle/'))).toEqual([]);
+  });
+
+  it('`tenkey read --help` imports no verb work: read\'s stays in dist/ until read runs', async () => {
+    const { files } = await modulesLoadedBy(['read', '--help'], { built: true });
+    expect(files.filter((f) => f !== 'bin/tenkey.js' && !f.startsWith('dist/cli/bundle/'))).toEqual([]);
   });
 });
