@@ -38,6 +38,19 @@ await build({
   // commander is CommonJS: its require() of Node's built-in modules needs a require in an ES module.
   banner: { js: "import { createRequire as __tenkeyCreateRequire } from 'node:module'; const require = __tenkeyCreateRequire(import.meta.url);" },
   plugins: [{
+    // commander requires node:child_process at load for executable sub-commands, which tenkey has none of; loading
+    // Node's child_process (with net, dgram, …) is a few percent of Node's own start-up, so it waits for first use.
+    name: 'child-process-on-first-use',
+    setup(esbuild) {
+      esbuild.onResolve({ filter: /^(node:)?child_process$/ }, (args) => (
+        /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'on-first-use' } : undefined
+      ));
+      esbuild.onLoad({ filter: /.*/, namespace: 'on-first-use' }, () => ({
+        contents: "module.exports = new Proxy({}, { get: (_, name) => require('node:child_process')[name] });",
+        loader: 'js',
+      }));
+    },
+  }, {
     name: 'verb-work-stays-in-dist',
     setup(esbuild) {
       esbuild.onResolve({ filter: /^\./ }, (args) => {

@@ -13,7 +13,7 @@ import { median, medianSpeedRatio, type BenchCase, type BenchRecord } from '../r
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = resolve(root, 'bin/tenkey.js');
-/** The smallest fixture: a HELLO and a BUSY refusal, 14 frames. */
+/** The smallest fixture: a HELLO, INFO and a START_ENTRY refused BUSY, 8 frames. */
 const FIXTURE = resolve(root, 'fixtures/captures/busy.jsonl');
 /** Runs of each process per repetition: one process start is milliseconds, so one repetition is several. */
 const RUNS_PER_REPETITION = 4;
