@@ -1,19 +1,22 @@
 import { Command, CommanderError } from 'commander';
-import { registerSimCommand } from './commands/sim.js';
-import { registerReadCommand } from './commands/read.js';
-import { registerTapCommand } from './commands/tap.js';
-import { registerDecodeCommand } from './commands/decode.js';
-import { registerCaptureCommand } from './commands/capture.js';
-import { registerReplayCommand } from './commands/replay.js';
-import { registerDoctorCommand } from './commands/doctor.js';
-import { registerDemoCommand } from './commands/demo.js';
-import { registerBridgeCommand } from './commands/bridge.js';
-import { registerDemoStoreCommand } from './commands/demo-store.js';
+import { registerSimCommand } from './verbs/sim.js';
+import { registerReadCommand } from './verbs/read.js';
+import { registerTapCommand } from './verbs/tap.js';
+import { registerDecodeCommand } from './verbs/decode.js';
+import { registerCaptureCommand } from './verbs/capture.js';
+import { registerReplayCommand } from './verbs/replay.js';
+import { registerDoctorCommand } from './verbs/doctor.js';
+import { registerDemoCommand } from './verbs/demo.js';
+import { registerBridgeCommand } from './verbs/bridge.js';
+import { registerDemoStoreCommand } from './verbs/demo-store.js';
 import { printableText } from '../protocol/printable-text.js';
-import { registerConformCommand } from './commands/conform.js';
+import { registerConformCommand } from './verbs/conform.js';
 import { MAX_CLI_ERROR, USAGE_EXIT_CODE } from './usage-error.js';
 
-/** Builds the `tenkey` program. Each command lives in its own file under cli/commands/. */
+/**
+ * Builds the `tenkey` program. Each verb is declared (name, options, help) in cli/verbs/ and does its work in
+ * cli/commands/, which its action imports when it runs: `tenkey --help` and one verb load only what they use.
+ */
 export function buildProgram(): Command {
   const program = new Command('tenkey')
     .description('Toolkit for card-entry numeric keypads (テンキー): simulator, driver, capture and replay')

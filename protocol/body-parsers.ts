@@ -4,7 +4,7 @@
  * Throws ProtocolError BAD_LENGTH or BAD_PAYLOAD (decodeFrame adds the header details).
  */
 import { Parser } from 'binary-parser';
-import { compileParser } from './compiled-parser.js';
+import { compileParser, type CompiledParser } from './compiled-parser.js';
 import { MAX_REVEAL_DIGITS, PROTOCOL_VERSION_MIN } from './constants.js';
 import { isValidBrandMask, maskToBrands } from './brands.js';
 import {
@@ -77,14 +77,23 @@ interface ResultFields extends Parsed {
 interface ErrorFields extends Parsed { sessionId: number; code: number; detail: Uint8Array }
 interface NakFields extends Parsed { reason: number }
 
-// Each is a binary-parser Parser, compiled once to run on the DataView the caller passes (compiled-parser.ts).
-const helloParser = compileParser<HelloFields>(fields().uint8('minVersion').uint8('maxVersion').saveOffset('end'));
-const startEntryParser = compileParser<StartEntryFields>(fields()
+/**
+ * A binary-parser Parser, compiled once to run on the DataView the caller passes (compiled-parser.ts), on first use:
+ * compiling all of them at import is start-up time that a process decoding a few message types (`tenkey decode`)
+ * or none (`tenkey --help`'s siblings) need not pay. Each is its own closure, so each call site stays monomorphic.
+ */
+function compiledOnFirstUse<T>(define: () => Parser): () => CompiledParser<T> {
+  let compiled: CompiledParser<T> | undefined;
+  return () => (compiled ??= compileParser<T>(define()));
+}
+
+const helloParser = compiledOnFirstUse<HelloFields>(() => fields().uint8('minVersion').uint8('maxVersion').saveOffset('end'));
+const startEntryParser = compiledOnFirstUse<StartEntryFields>(() => fields()
   .uint32be('sessionId').uint16be('inactivityTimeoutS').uint8('reveal').uint8('options').uint16be('acceptedBrands')
   .saveOffset('end'));
-const sessionIdParser = compileParser<SessionIdFields>(fields().uint32be('sessionId').saveOffset('end'));
-const nonceParser = compileParser<NonceFields>(fields().uint32be('nonce').saveOffset('end'));
-const infoParser = compileParser<InfoFields>(fields()
+const sessionIdParser = compiledOnFirstUse<SessionIdFields>(() => fields().uint32be('sessionId').saveOffset('end'));
+const nonceParser = compiledOnFirstUse<NonceFields>(() => fields().uint32be('nonce').saveOffset('end'));
+const infoParser = compiledOnFirstUse<InfoFields>(() => fields()
   .uint8('protocolVersion')
   .uint8('modelLength').buffer('model', { length: 'modelLength' })
   .uint8('firmwareVersionLength').buffer('firmwareVersion', { length: 'firmwareVersionLength' })
@@ -92,27 +101,36 @@ const infoParser = compileParser<InfoFields>(fields()
   .buffer('keySetId', { length: KEY_SET_ID_SIZE })
   .uint16be('acceptedBrands')
   .saveOffset('end'));
-const statusParser = compileParser<StatusFields>(fields()
+const statusParser = compiledOnFirstUse<StatusFields>(() => fields()
   .uint8('state').uint32be('sessionId').uint8('field').uint8('digits').uint16be('secondsLeft').uint8('notice')
   .saveOffset('end'));
-const keyParser = compileParser<KeyFields>(fields()
+const keyParser = compiledOnFirstUse<KeyFields>(() => fields()
   .uint32be('sessionId').uint8('keyClass').uint8('field').uint8('digits').uint8('notice')
   .saveOffset('end'));
-const resultParser = compileParser<ResultFields>(fields()
+const resultParser = compiledOnFirstUse<ResultFields>(() => fields()
   .uint32be('sessionId').uint8('brand')
   .uint8('lastLength').buffer('last', { length: 'lastLength' })
   .buffer('keySerialNumber', { length: KSN_SIZE })
   .uint16be('encryptedBlockLength').buffer('encryptedBlock', { length: 'encryptedBlockLength' })
   .saveOffset('end'));
-const errorParser = compileParser<ErrorFields>(fields()
+const errorParser = compiledOnFirstUse<ErrorFields>(() => fields()
   .uint32be('sessionId').uint8('code').uint8('detailLength').buffer('detail', { length: 'detailLength' })
   .saveOffset('end'));
-const nakParser = compileParser<NakFields>(fields().uint8('reason').saveOffset('end'));
+const nakParser = compiledOnFirstUse<NakFields>(() => fields().uint8('reason').saveOffset('end'));
 
-/** @internal Every compiled message parser, so a test can check none fell back to Parser.parse. */
+/** @internal Every compiled message parser (compiled when read), so a test can check none fell back to Parser.parse. */
 export const messageParsers = {
-  HELLO: helloParser, START_ENTRY: startEntryParser, CANCEL: sessionIdParser, PING: nonceParser, PONG: nonceParser,
-  INFO: infoParser, STATUS: statusParser, KEY: keyParser, RESULT: resultParser, ERROR: errorParser, NAK: nakParser,
+  get HELLO() { return helloParser(); },
+  get START_ENTRY() { return startEntryParser(); },
+  get CANCEL() { return sessionIdParser(); },
+  get PING() { return nonceParser(); },
+  get PONG() { return nonceParser(); },
+  get INFO() { return infoParser(); },
+  get STATUS() { return statusParser(); },
+  get KEY() { return keyParser(); },
+  get RESULT() { return resultParser(); },
+  get ERROR() { return errorParser(); },
+  get NAK() { return nakParser(); },
 } as const;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -221,14 +239,14 @@ function parseFields(typeName: MessageTypeName, payload: Uint8Array, view: DataV
 }
 
 function parseHello(payload: Uint8Array, view: DataView): Message {
-  const p = exact(helloParser.parse(payload, view), payload, 'HELLO');
+  const p = exact(helloParser().parse(payload, view), payload, 'HELLO');
   if (p.minVersion < PROTOCOL_VERSION_MIN) badPayload(`minVersion: ${p.minVersion} < ${PROTOCOL_VERSION_MIN}`);
   if (p.maxVersion < p.minVersion) badPayload(`maxVersion ${p.maxVersion} < minVersion ${p.minVersion}`);
   return { type: 'HELLO', minVersion: p.minVersion, maxVersion: p.maxVersion };
 }
 
 function parseStartEntry(payload: Uint8Array, view: DataView): Message {
-  const p = exact(startEntryParser.parse(payload, view), payload, 'START_ENTRY');
+  const p = exact(startEntryParser().parse(payload, view), payload, 'START_ENTRY');
   if (p.reveal > MAX_REVEAL_DIGITS) badPayload(`reveal: ${p.reveal} > ${MAX_REVEAL_DIGITS}`);
   if (p.options & ~OPTION_EXPIRY_REQUIRED) badPayload(`options: reserved bits set (0x${p.options.toString(16)})`);
   return {
@@ -242,17 +260,17 @@ function parseStartEntry(payload: Uint8Array, view: DataView): Message {
 }
 
 function parseCancel(payload: Uint8Array, view: DataView): Message {
-  const p = exact(sessionIdParser.parse(payload, view), payload, 'CANCEL');
+  const p = exact(sessionIdParser().parse(payload, view), payload, 'CANCEL');
   return { type: 'CANCEL', sessionId: p.sessionId };
 }
 
 function parseNonce(typeName: 'PING' | 'PONG', payload: Uint8Array, view: DataView): Message {
-  const p = exact(nonceParser.parse(payload, view), payload, typeName);
+  const p = exact(nonceParser().parse(payload, view), payload, typeName);
   return { type: typeName, nonce: p.nonce };
 }
 
 function parseInfo(payload: Uint8Array, view: DataView): Message {
-  const p = exact(infoParser.parse(payload, view), payload, 'INFO');
+  const p = exact(infoParser().parse(payload, view), payload, 'INFO');
   if (p.protocolVersion < PROTOCOL_VERSION_MIN) badPayload(`protocolVersion: ${p.protocolVersion}`);
   return {
     type: 'INFO',
@@ -266,7 +284,7 @@ function parseInfo(payload: Uint8Array, view: DataView): Message {
 }
 
 function parseStatus(payload: Uint8Array, view: DataView): Message {
-  const p = exact(statusParser.parse(payload, view), payload, 'STATUS');
+  const p = exact(statusParser().parse(payload, view), payload, 'STATUS');
   return {
     type: 'STATUS',
     state: named(entryStateNames, p.state, 'state'),
@@ -279,7 +297,7 @@ function parseStatus(payload: Uint8Array, view: DataView): Message {
 }
 
 function parseKey(payload: Uint8Array, view: DataView): Message {
-  const p = exact(keyParser.parse(payload, view), payload, 'KEY');
+  const p = exact(keyParser().parse(payload, view), payload, 'KEY');
   return {
     type: 'KEY',
     sessionId: p.sessionId,
@@ -291,7 +309,7 @@ function parseKey(payload: Uint8Array, view: DataView): Message {
 }
 
 function parseResult(payload: Uint8Array, view: DataView): Message {
-  const p = exact(resultParser.parse(payload, view), payload, 'RESULT');
+  const p = exact(resultParser().parse(payload, view), payload, 'RESULT');
   if (p.last.length > MAX_LAST_DIGITS || !isAsciiDigits(p.last)) badPayload('last: not 0–4 ASCII digits');
   if (!isValidEncryptedBlockLength(p.encryptedBlock.length)) {
     badPayload(`encryptedBlock: ${p.encryptedBlock.length} bytes is not IV + whole AES blocks`);
@@ -307,7 +325,7 @@ function parseResult(payload: Uint8Array, view: DataView): Message {
 }
 
 function parseError(payload: Uint8Array, view: DataView): Message {
-  const p = exact(errorParser.parse(payload, view), payload, 'ERROR');
+  const p = exact(errorParser().parse(payload, view), payload, 'ERROR');
   if (p.detail.length > MAX_ERROR_DETAIL_BYTES || !isPrintableAscii(p.detail)) {
     badPayload(`detail: not printable ASCII of at most ${MAX_ERROR_DETAIL_BYTES} bytes`);
   }
@@ -320,6 +338,6 @@ function parseError(payload: Uint8Array, view: DataView): Message {
 }
 
 function parseNak(payload: Uint8Array, view: DataView): Message {
-  const p = exact(nakParser.parse(payload, view), payload, 'NAK');
+  const p = exact(nakParser().parse(payload, view), payload, 'NAK');
   return { type: 'NAK', reason: named(nakReasonNames, p.reason, 'reason') };
 }

@@ -9,5 +9,9 @@ import { fuzzCase } from './fuzz.js';
 import { floodCase } from './flood.js';
 import { testKeypadCase } from './test-keypad.js';
 import { browserLatencyCase } from './browser-latency.js';
+import { cliStartupCase } from './cli-startup.js';
 
-export const benchCases: BenchCase[] = [frameDecodeCase, replayCase, scaleCase, ptyRoundTripCase, faultSoakCase, fuzzCase, floodCase, testKeypadCase, browserLatencyCase];
+export const benchCases: BenchCase[] = [
+  frameDecodeCase, replayCase, scaleCase, ptyRoundTripCase, faultSoakCase, fuzzCase, floodCase, testKeypadCase, browserLatencyCase,
+  cliStartupCase,
+];

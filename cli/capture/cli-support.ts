@@ -4,17 +4,7 @@ import type { Direction } from '../../protocol/capture/capture-format.js';
 import { CAPTURE_INPUT_FORMATS, type CaptureInputFormat, type LoadCaptureOptions } from '../../protocol/capture/load-capture.js';
 import { printableText } from '../../protocol/printable-text.js';
 import { MAX_CLI_ERROR, UsageError, USAGE_EXIT_CODE } from '../usage-error.js';
-
-/** Flags shared by the commands that read hex dumps and raw dumps (decode, capture export/import/info). */
-export interface HexDirectionFlags {
-  h2d?: string[];
-  d2h?: string[];
-  direction?: string;
-  format?: string;
-}
-
-/** Help text of the shared --format option. */
-export const FORMAT_OPTION_HELP = 'input format: auto (capture, hex dump or pcapng, told from the content), jsonl, hex, raw (bytes as read from the port, one direction), or pcapng (tenkey capture export)';
+import type { HexDirectionFlags } from './format-option.js';
 
 export function hexImportOptionsFrom(flags: HexDirectionFlags): LoadCaptureOptions {
   const options: LoadCaptureOptions = {};

@@ -3,34 +3,20 @@
  * clause with its section, then a summary line. Keys come from the operator (prompts on stderr) or, for a keypad
  * that types a key script at each START_ENTRY by itself (`tenkey sim --keys SCRIPT`), from that same script.
  */
-import type { Command } from 'commander';
 import { formatCheckLine, formatReportJson, summaryLine } from '../../conform/report.js';
 import { operatorKeys, selfTypingKeys, type KeySource } from '../../conform/key-source.js';
 import { runConformance } from '../../conform/runner.js';
 import { toTenkeyError } from '../../host-driver/index.js';
 import { humanError } from '../driver-output.js';
-import { EXIT_CODES, exitCodesHelp, NONCONFORMING_EXIT_CODE } from '../exit-codes.js';
+import { EXIT_CODES, NONCONFORMING_EXIT_CODE } from '../exit-codes.js';
 
-interface ConformCommandOptions {
+export interface ConformCommandOptions {
   device: string;
   keys?: string;
   json: boolean;
 }
 
-export function registerConformCommand(program: Command): void {
-  program
-    .command('conform')
-    .description("test a keypad against PROTOCOL.md's device requirements: pass/fail per clause, named by section")
-    .requiredOption('-d, --device <address>', 'the keypad under test: serial path (/dev/ttyUSB0, a PTY) or tcp://HOST:PORT')
-    .option('--keys <script>', 'the keypad types this key script at each START_ENTRY by itself (tenkey sim --keys, same script); it must start with <wait:2500> and enter one valid card with expiry. Without it the operator is asked on stderr what to type')
-    .option('--json', 'print the report as one JSON object on stdout', false)
-    .addHelpText('after', `\n${exitCodesHelp('conform')}`)
-    .action(async (options: ConformCommandOptions) => {
-      process.exitCode = await runConform(options);
-    });
-}
-
-async function runConform(options: ConformCommandOptions): Promise<number> {
+export async function runConform(options: ConformCommandOptions): Promise<number> {
   let keys: KeySource;
   try {
     keys = options.keys === undefined ? operatorKeys(process.stderr) : selfTypingKeys(options.keys);

@@ -1,42 +1,25 @@
-import type { Command } from 'commander';
+/** What `tenkey decode` does (cli/verbs/decode.ts declares its options and loads this when it runs). */
 import { loadCapture } from '../../protocol/capture/load-capture.js';
 import { isCapturedFrame, timelineOfRecords } from '../../protocol/capture/capture-frames.js';
 import { formatFrameLine, formatLinkEventLine, frameToJson, linkEventToJson } from '../../protocol/capture/frame-listing.js';
-import { FORMAT_OPTION_HELP, hexImportOptionsFrom, reportCliError, type HexDirectionFlags } from '../capture/cli-support.js';
-import { exitCodesHelp } from '../exit-codes.js';
+import { hexImportOptionsFrom, reportCliError } from '../capture/cli-support.js';
+import type { HexDirectionFlags } from '../capture/format-option.js';
 
-interface DecodeFlags extends HexDirectionFlags {
+export interface DecodeFlags extends HexDirectionFlags {
   json?: boolean;
 }
 
-/** `tenkey decode [FILE|-]`: one line per frame of a capture or hex dump, garbage and bad frames included. */
-export function registerDecodeCommand(program: Command): void {
-  program
-    .command('decode')
-    .description('decode a capture (.jsonl), hex dump (jpnevulator / plain hex) or raw dump: one line per frame')
-    .argument('[file]', 'capture or hex dump; "-" for stdin', '-')
-    .option('--json', 'one JSON object per line instead of text')
-    .option('--format <fmt>', FORMAT_OPTION_HELP)
-    .option('--h2d <names...>', 'hex dumps: tty names/aliases carrying host → device bytes')
-    .option('--d2h <names...>', 'hex dumps: tty names/aliases carrying device → host bytes')
-    .option('--direction <dir>', 'hex dumps: direction of lines that name none (h2d|d2h)')
-    .addHelpText('after', `
-Columns: time (ms since capture start), direction, seq, R for a retransmission, the message,
-and the CRC verdict (ok, BAD, or n/a when the bytes never formed a checkable frame).
-Lines starting with "!!" are bytes that did not decode, with the reason and their raw hex.
-
-${exitCodesHelp('decode')}`)
-    .action(async (file: string, flags: DecodeFlags) => {
-      try {
-        const capture = await loadCapture(file, hexImportOptionsFrom(flags));
-        const lines: string[] = [];
-        for (const item of timelineOfRecords(capture.records)) {
-          if (flags.json) lines.push(JSON.stringify(isCapturedFrame(item) ? frameToJson(item) : linkEventToJson(item)));
-          else lines.push(isCapturedFrame(item) ? formatFrameLine(item) : formatLinkEventLine(item));
-        }
-        process.stdout.write(lines.length === 0 ? '' : lines.join('\n') + '\n');
-      } catch (e) {
-        reportCliError('decode', e);
-      }
-    });
+/** One line per frame (or link event) of the capture on stdout; a bad input is one line on stderr and its exit code. */
+export async function runDecode(file: string, flags: DecodeFlags): Promise<void> {
+  try {
+    const capture = await loadCapture(file, hexImportOptionsFrom(flags));
+    const lines: string[] = [];
+    for (const item of timelineOfRecords(capture.records)) {
+      if (flags.json) lines.push(JSON.stringify(isCapturedFrame(item) ? frameToJson(item) : linkEventToJson(item)));
+      else lines.push(isCapturedFrame(item) ? formatFrameLine(item) : formatLinkEventLine(item));
+    }
+    process.stdout.write(lines.length === 0 ? '' : lines.join('\n') + '\n');
+  } catch (e) {
+    reportCliError('decode', e);
+  }
 }

@@ -7,45 +7,26 @@
  * chain to click through. --bridge-listen is also what the store's settings (プライベートIP / ポート番号) start
  * with. Access log lines only with --verbose.
  */
-import type { Command } from 'commander';
 import { BridgeOptionsError, parseListenAddress, startBridge, type RequestLogEntry, type RunningBridge } from '../../bridge/index.js';
 import {
-  applySettingsChange, DEFAULT_STORE_HOST, DEFAULT_STORE_PORT, DEFAULT_STORE_SETTINGS, startDemoStore, StoreSettingsError, type RunningDemoStore,
+  applySettingsChange, DEFAULT_STORE_SETTINGS, startDemoStore, StoreSettingsError, type RunningDemoStore,
   type StoreSettings,
 } from '../../demo-store/index.js';
 import { startSimulator, type RunningSimulator } from '../../device-sim/index.js';
 import { demoStoreKsnFile, keypadStateFile } from '../state-dir.js';
 import { UsageError, USAGE_EXIT_CODE } from '../usage-error.js';
-import { exitCodesHelp } from '../exit-codes.js';
 import { keyScriptOf, type KeyScriptFlags } from '../key-script-option.js';
 import { KeyScriptError } from '../../device-sim/key-script.js';
 import { attachKeyboard } from './sim.js';
 
-interface DemoStoreCommandOptions extends KeyScriptFlags {
+export interface DemoStoreCommandOptions extends KeyScriptFlags {
   listen: string;
   bridgeListen: string;
   withKeypad: boolean;
   verbose: boolean;
 }
 
-const DEFAULT_BRIDGE_ADDRESS = `${DEFAULT_STORE_SETTINGS.bridgeHost}:${DEFAULT_STORE_SETTINGS.bridgePort}`;
 const isWildcard = (host: string): boolean => host === '0.0.0.0' || host === '::';
-
-export function registerDemoStoreCommand(program: Command): void {
-  program
-    .command('demo-store')
-    .description('serve the reference admin store (Japanese UI, mock token and 与信 services); prints its URL as the first line of stdout')
-    .option('--listen <host:port>', 'address to serve the store on (port 0 = any free port)', `${DEFAULT_STORE_HOST}:${DEFAULT_STORE_PORT}`)
-    .option('--with-keypad', 'also run a virtual keypad (TEST keys only) on a PTY and a bridge at --bridge-listen for the store', false)
-    .option('--bridge-listen <host:port>', "the bridge's address: where --with-keypad runs it (port 0 = any free port), and the store settings' プライベートIP / ポート番号", DEFAULT_BRIDGE_ADDRESS)
-    .option('--keys <script>', 'with --with-keypad (implied): key script the virtual keypad types each time the card popup opens, as for tenkey sim')
-    .option('--script <file>', 'the same, read from a file (# starts a comment)')
-    .option('-v, --verbose', "access log lines of the store and the bridge on stderr", false)
-    .addHelpText('after', `\nWithout --with-keypad, run \`tenkey bridge --allow-origin <store URL>\` beside a keypad yourself.\nThe card numbers that work, are declined or make the card service unavailable are listed in the README.\nThe highest KSN counter accepted per keypad is kept in $XDG_STATE_HOME/tenkey/demo-store/accepted-ksns.json\n(default ~/.local/state/tenkey/…): a restarted store still refuses a card block it already took.\n${exitCodesHelp('demo-store')}`)
-    .action(async (options: DemoStoreCommandOptions) => {
-      process.exitCode = await runDemoStore(options);
-    });
-}
 
 /** The origins a browser may send for `url`: on loopback, 127.0.0.1 and localhost are the same store. */
 function originsOf(url: string): string[] {
@@ -90,7 +71,7 @@ function bridgeSettingsOf(bridge: { host: string; port: number }): Partial<Store
   return settings;
 }
 
-async function runDemoStore(options: DemoStoreCommandOptions): Promise<number> {
+export async function runDemoStore(options: DemoStoreCommandOptions): Promise<number> {
   const err = (line: string): void => void process.stderr.write(`${line}\n`);
   let listen: { host: string; port: number };
   let bridgeAddress: { host: string; port: number };

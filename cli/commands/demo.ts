@@ -3,18 +3,15 @@
  * the host driver reading one card from it with live masked progress, then the mock card service's 与信
  * on the ciphertext. Interactive on a TTY (the PC keyboard is the keypad); scripted with a TEST card otherwise.
  */
-import type { Command } from 'commander';
 import { KeyScriptError, parseKeyScript, startSimulator, type RunningSimulator } from '../../device-sim/index.js';
 import { CounterFileError } from '../../device-sim/firmware/counter-file.js';
 import { attachTerminalKeys } from '../../device-sim/terminal-input.js';
 import { createTestPaymentServices } from '../../payment-sim/index.js';
 import { openTenkey, isTenkeyCancelled, toTenkeyError, type TenkeyKeypad, type EntryProgress } from '../../host-driver/index.js';
 import { printableDevice } from '../../host-driver/printable-device.js';
-import { DEFAULT_INACTIVITY_TIMEOUT_S, ENTRY_SESSION_CAP_S } from '../../protocol/index.js';
 import { CountdownLine } from '../countdown-line.js';
 import { humanError } from '../driver-output.js';
-import { EXIT_CODES, exitCodesHelp } from '../exit-codes.js';
-import { integerIn } from '../option-parsers.js';
+import { EXIT_CODES } from '../exit-codes.js';
 import { keypadStateFile } from '../state-dir.js';
 
 /** Typed at a person's pace so the progress is visible. */
@@ -25,23 +22,10 @@ function paced(digits: string): string {
 /** A well-known TEST Visa number (never a real card), expiry 12/30. */
 const DEMO_SCRIPT = `${paced('4111111111111111')}<wait:200><enter><wait:300>${paced('1230')}<wait:200><enter>`;
 
-interface DemoOptions {
+export interface DemoOptions {
   keys?: string;
   interactive: boolean;
   timeout: number;
-}
-
-export function registerDemoCommand(program: Command): void {
-  program
-    .command('demo')
-    .description('run a virtual keypad on a PTY and read one card from it with the host driver (what `npm start` runs)')
-    .option('--keys <script>', 'key script typed on the virtual keypad (default: a TEST Visa card)')
-    .option('--no-interactive', 'never use the keyboard as the keypad, even on a TTY')
-    .option('--timeout <seconds>', `keypad inactivity timeout, 1–${ENTRY_SESSION_CAP_S}`, integerIn('--timeout', 1, ENTRY_SESSION_CAP_S), DEFAULT_INACTIVITY_TIMEOUT_S)
-    .addHelpText('after', `\n${exitCodesHelp('demo')} A cancelled entry exits 0 here: the demo ran as it should.`)
-    .action(async (options: DemoOptions) => {
-      process.exitCode = await runDemo(options);
-    });
 }
 
 /** `secondsLeft`: counted down to now on a terminal, the keypad's last figure otherwise. */
@@ -57,7 +41,7 @@ function progressLine(p: EntryProgress, secondsLeft = p.secondsLeft): string {
   }
 }
 
-async function runDemo(options: DemoOptions): Promise<number> {
+export async function runDemo(options: DemoOptions): Promise<number> {
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
   const interactive = options.interactive && options.keys === undefined && process.stdin.isTTY === true;
   const timeoutSeconds = options.timeout;

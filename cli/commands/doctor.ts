@@ -2,18 +2,17 @@
  * `tenkey doctor`: checks the settings, opens the keypad, measures a PING round trip and prints the
  * device's INFO, then a verdict in the store's words (one of the four messages, or OK).
  */
-import type { Command } from 'commander';
 import {
-  DEFAULT_DEVICE_ADDRESS, findCardService, openTenkey, streamLogger, toTenkeyError, type DeviceInfo, type TenkeyErrorJson,
+  findCardService, openTenkey, streamLogger, toTenkeyError, type DeviceInfo, type TenkeyErrorJson,
   type TenkeyKeypad,
 } from '../../host-driver/index.js';
 import { printableDevice } from '../../host-driver/printable-device.js';
 import { humanError } from '../driver-output.js';
 import { printableText } from '../../protocol/printable-text.js';
-import { EXIT_CODES, exitCodesHelp } from '../exit-codes.js';
+import { EXIT_CODES } from '../exit-codes.js';
 import { MAX_CLI_ERROR } from '../usage-error.js';
 
-interface DoctorCommandOptions {
+export interface DoctorCommandOptions {
   device: string;
   service?: string;
   enabled: boolean;
@@ -36,21 +35,11 @@ export interface DoctorReport {
   error?: TenkeyErrorJson;
 }
 
-export function registerDoctorCommand(program: Command): void {
-  program
-    .command('doctor')
-    .description('check the keypad settings and connection: HELLO, PING round trip, device info, verdict')
-    .option('-d, --device <address>', 'serial path (/dev/ttyUSB0, a PTY) or tcp://HOST:PORT', DEFAULT_DEVICE_ADDRESS)
-    .option('-s, --service <name>', '利用サービス: card service id to check against the keypad')
-    .option('--no-enabled', 'テンキーパッド入力 is OFF (shows what the store would see)')
-    .option('--json', 'print the report as one JSON object on stdout', false)
-    .option('-v, --verbose', 'driver log lines on stderr', false)
-    .addHelpText('after', `\n${exitCodesHelp('doctor')}`)
-    .action(async (options: DoctorCommandOptions) => {
-      const report = await runDoctor(options);
-      process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : humanReport(report));
-      process.exitCode = report.verdict === 'OK' ? EXIT_CODES.OK : EXIT_CODES[report.verdict];
-    });
+/** Runs the checks, prints the report (one JSON object with --json) and resolves to the exit code of its verdict. */
+export async function printDoctorReport(options: DoctorCommandOptions): Promise<number> {
+  const report = await runDoctor(options);
+  process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : humanReport(report));
+  return report.verdict === 'OK' ? EXIT_CODES.OK : EXIT_CODES[report.verdict];
 }
 
 /** Causes that are the settings' fault (the store's 設定), not the cable's. */

@@ -2,20 +2,16 @@
  * `tenkey read`: reads one card through the host driver. Progress (●●●●, never digits) on stderr,
  * a masked summary (or exactly one JSON object with --json) on stdout.
  */
-import type { Command } from 'commander';
 import {
-  DEFAULT_DEVICE_ADDRESS, isTenkeyCancelled, openTenkey, streamLogger, toTenkeyError, type CardReadResult, type EntryProgress,
+  isTenkeyCancelled, openTenkey, streamLogger, toTenkeyError, type CardReadResult, type EntryProgress,
   type TenkeyKeypad,
 } from '../../host-driver/index.js';
 import { printableDevice } from '../../host-driver/printable-device.js';
-import { ENTRY_SESSION_CAP_S, MAX_REVEAL_DIGITS } from '../../protocol/index.js';
-import { cardServiceIds } from '../../host-driver/services.js';
 import { CountdownLine, waitsForKeys } from '../countdown-line.js';
 import { cancelledJson, humanCancelled, humanError } from '../driver-output.js';
-import { EXIT_CODES, exitCodesHelp } from '../exit-codes.js';
-import { integerIn } from '../option-parsers.js';
+import { EXIT_CODES } from '../exit-codes.js';
 
-interface ReadCommandOptions {
+export interface ReadCommandOptions {
   device: string;
   timeout: number;
   reveal: number;
@@ -25,24 +21,7 @@ interface ReadCommandOptions {
   verbose: boolean;
 }
 
-export function registerReadCommand(program: Command): void {
-  program
-    .command('read')
-    .description('read one card from the keypad: prints brand, last digits, KSN and the encrypted block (never the number)')
-    .option('-d, --device <address>', 'serial path (/dev/ttyUSB0, a PTY) or tcp://HOST:PORT', DEFAULT_DEVICE_ADDRESS)
-    .option('-t, --timeout <seconds>', `keypad inactivity timeout, 1–${ENTRY_SESSION_CAP_S}`, integerIn('--timeout', 1, ENTRY_SESSION_CAP_S), 60)
-    .option('-r, --reveal <n>', `last PAN digits to reveal, 0–${MAX_REVEAL_DIGITS}`, integerIn('--reveal', 0, MAX_REVEAL_DIGITS), 3)
-    .option('-s, --service <name>', `利用サービス: card service id (decides accepted brands): ${cardServiceIds()}`)
-    .option('--no-expiry', 'do not ask for the expiry date')
-    .option('--json', 'print exactly one JSON object on stdout: the card, {"error":…} or {"cancelled":…}', false)
-    .option('-v, --verbose', 'driver log lines on stderr', false)
-    .addHelpText('after', `\n${exitCodesHelp('read')}`)
-    .action(async (options: ReadCommandOptions) => {
-      process.exitCode = await runRead(options);
-    });
-}
-
-async function runRead(options: ReadCommandOptions): Promise<number> {
+export async function runRead(options: ReadCommandOptions): Promise<number> {
   const progress = progressWriter(process.stderr);
   let keypad: TenkeyKeypad | undefined;
   // Ctrl-C is the CLI's キャンセル button: cancel the entry, then exit with CANCELLED.

@@ -3,13 +3,12 @@
  * can read it); it serves until SIGINT/SIGTERM (exit 0). On a TTY without --keys/--script the PC keyboard is the
  * keypad, with a small live display redrawn on stderr.
  */
-import type { Command } from 'commander';
 import { DEFAULT_TCP_PORT } from '../../protocol/constants.js';
 import { isValidCounter, MAX_COUNTER } from '../../device-sim/crypto/aes-dukpt.js';
 import { TerminalDisplay } from '../../device-sim/display.js';
 import { parseFaultSpec } from '../../device-sim/faults/fault-spec.js';
 import { parseListen, startSimulator, type RunningSimulator, type SimulatorOptions } from '../../device-sim/keypad-server.js';
-import { findKeypadService, KEYPAD_SERVICES } from '../../device-sim/services.js';
+import { findKeypadService } from '../../device-sim/services.js';
 import { attachTerminalKeys } from '../../device-sim/terminal-input.js';
 import type { SessionEnd } from '../../device-sim/virtual-keypad.js';
 import { NativeAddonMissingError } from '../../device-sim/transport/native-pty.js';
@@ -17,10 +16,9 @@ import { keypadStateFile } from '../state-dir.js';
 import { formatHostViolation, formatUnkeptViolations, HostConductObserver } from '../../device-sim/strict/host-conduct.js';
 import { NONCONFORMING_EXIT_CODE } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';
-import { exitCodesHelp } from '../exit-codes.js';
 import { keyScriptOf } from '../key-script-option.js';
 
-interface SimCommandOptions {
+export interface SimCommandOptions {
   listen?: string;
   link?: string;
   keys?: string;
@@ -35,27 +33,7 @@ interface SimCommandOptions {
 }
 
 
-export function registerSimCommand(program: Command): void {
-  program
-    .command('sim')
-    .description('run a virtual keypad (TEST keys only); prints the address to open as the first line of stdout')
-    .option('--listen <address>', `pty (default) or tcp://HOST:PORT (tcp:// alone = 127.0.0.1:${DEFAULT_TCP_PORT}; port 0 = any free port)`)
-    .option('--link <path>', 'PTY only: stable symlink to the device, kept across unplug/replug')
-    .option('--keys <script>', 'key script typed at each START_ENTRY, e.g. "4111111111111111<enter>1230<enter>"')
-    .option('--script <file>', 'read the key script from a file (# starts a comment)')
-    .option('--fault <spec>', 'faults, e.g. "drop=0.01,seed=42", "silent", "busy", "exhaust-key", "vanish-after=5s"')
-    .option('--service <name>', `card service (利用サービス): ${KEYPAD_SERVICES.map((s) => s.id).join(', ')}`)
-    .option('--state <file>', "the keypad's non-volatile memory: its DUKPT counter, saved before each RESULT leaves, so no run reuses a KSN (default $XDG_STATE_HOME/tenkey/keypads/SIM-00000001.json; without XDG_STATE_HOME, ~/.local/state/tenkey/…)")
-    .option('--key-counter <n>', 'DUKPT counter of the first entry when the state file is new (default 1); with a saved counter it may only move it forward')
-    .option('--strict', `report every host behaviour PROTOCOL.md forbids (bad seq, missing ACK, START_ENTRY while busy, no keepalive, refused frames) on stderr; exit ${NONCONFORMING_EXIT_CODE} at the end if any`)
-    .option('--no-merge-key-reports', 'send a KEY for every key even when keys outrun the line (a device without PROTOCOL.md §5.11 merging)')
-    .addHelpText('after', `\n${exitCodesHelp('sim')}`)
-    .action(async (options: SimCommandOptions) => {
-      process.exitCode = await runSim(options);
-    });
-}
-
-async function runSim(options: SimCommandOptions): Promise<number> {
+export async function runSim(options: SimCommandOptions): Promise<number> {
   let simOptions: SimulatorOptions;
   try {
     simOptions = await toSimulatorOptions(options);

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+/** What `tenkey tap` does (cli/verbs/tap.ts declares its options and loads this when it runs). */
 import type { WriteStream } from 'node:fs';
 import { open, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { startTap, type RunningTap } from '../capture/tap.js';
@@ -6,9 +6,8 @@ import { DirectionFrameSplitter } from '../../protocol/capture/capture-frames.js
 import { formatFrameLine, formatLinkEventLine } from '../../protocol/capture/frame-listing.js';
 import { reportCliError } from '../capture/cli-support.js';
 import { UsageError } from '../usage-error.js';
-import { exitCodesHelp } from '../exit-codes.js';
 
-interface TapFlags {
+export interface TapFlags {
   device: string;
   output?: string;
   link?: string;
@@ -16,32 +15,13 @@ interface TapFlags {
   quiet?: boolean;
 }
 
-/**
- * `tenkey tap --device PATH|tcp://HOST:PORT [-o FILE]`: sits between a host and a keypad like interceptty.
- * The first stdout line is the PTY the host should open; then one decoded line per frame (unless --quiet).
- */
-export function registerTapCommand(program: Command): void {
-  program
-    .command('tap')
-    .description('record a host ↔ keypad session: expose a PTY for the host, forward to the real device')
-    .requiredOption('--device <address>', 'the real keypad: serial port path or tcp://HOST:PORT')
-    .option('-o, --output <file>', 'write the capture (JSON Lines) here')
-    .option('--link <path>', 'stable symlink to the host-side PTY (kept across device unplug/replug)')
-    .option('--baud-rate <n>', 'serial speed for a serial device', '115200')
-    .option('-q, --quiet', 'print only the PTY path, no decoded frames')
-    .addHelpText('after', `
-Example:
-  tenkey tap --device /dev/ttyUSB0 -o session.jsonl     # prints /dev/pts/N: point the host there
-  tenkey decode session.jsonl
-Stop with Ctrl-C (SIGINT) or SIGTERM: the capture is flushed and both ports are closed.
-${exitCodesHelp('tap')}`)
-    .action(async (flags: TapFlags) => {
-      try {
-        await runTap(flags);
-      } catch (e) {
-        reportCliError('tap', e);
-      }
-    });
+/** Runs the tap until SIGINT/SIGTERM; a tap that cannot start is one line on stderr and its exit code. */
+export async function runTapCommand(flags: TapFlags): Promise<void> {
+  try {
+    await runTap(flags);
+  } catch (e) {
+    reportCliError('tap', e);
+  }
 }
 
 /**
