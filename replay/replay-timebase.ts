@@ -87,8 +87,10 @@ export class VirtualTimebase implements ReplayTimebase {
       // One turn drains every nextTick and promise chain the last activity started; with nothing new since the
       // last settle there is nothing to drain (a turn is most of a step's cost: skip it).
       if (!this.#unsettled) return;
-      this.#unsettled = false;
       await settleIo();
+      // Activity noted during that turn (bytes arriving, the work they caused) drained in it too: only what
+      // happens from here on needs another turn.
+      this.#unsettled = false;
       return;
     }
     const start = performance.now();
