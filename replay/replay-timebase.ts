@@ -24,9 +24,9 @@ export interface ReplayTimebase {
    * Waits, without moving the replay's clock, until `condition` holds; false when it cannot hold any more
    * (in-process: once I/O is settled) or, over real I/O, once `realBudgetMs` of real time passed.
    * Replayers use it to keep cause before effect: a recorded answer is sent only once the code under test
-   * said what it answers.
+   * said what it answers. A plain boolean when the answer is final at once (in-process, settled).
    */
-  waitFor(condition: () => boolean, realBudgetMs: number): Promise<boolean>;
+  waitFor(condition: () => boolean, realBudgetMs: number): boolean | Promise<boolean>;
   /**
    * Waits for `promise`, letting time run (at most `maxMs` of it) so work that waits on timers can finish.
    * Resolves true when the promise settled, false when it was still pending after `maxMs`. Never rejects.
@@ -40,6 +40,9 @@ function tracked(promise: Promise<unknown>): { readonly done: boolean } {
   promise.then(() => { state.done = true; }, () => { state.done = true; });
   return state;
 }
+
+/** The in-process fast paths' answer (a step mostly needs no promise of its own). */
+const SETTLED = Promise.resolve();
 
 /** Upper bound on one settle over real I/O (real ms), so a chatty peer cannot stall the replay. */
 const MAX_SETTLE_MS = 250;
@@ -82,17 +85,21 @@ export class VirtualTimebase implements ReplayTimebase {
     this.#unsettled = true;
   }
 
-  async settle(): Promise<void> {
-    if (this.quietMs === 0) {
-      // One turn drains every nextTick and promise chain the last activity started; with nothing new since the
-      // last settle there is nothing to drain (a turn is most of a step's cost: skip it).
-      if (!this.#unsettled) return;
-      await settleIo();
-      // Activity noted during that turn (bytes arriving, the work they caused) drained in it too: only what
-      // happens from here on needs another turn.
-      this.#unsettled = false;
-      return;
-    }
+  settle(): Promise<void> {
+    if (this.quietMs > 0) return this.#settleRealIo();
+    // One turn drains every nextTick and promise chain the last activity started; with nothing new since the
+    // last settle there is nothing to drain (a turn is most of a step's cost: skip it).
+    return this.#unsettled ? this.#turn() : SETTLED;
+  }
+
+  async #turn(): Promise<void> {
+    await settleIo();
+    // Activity noted during that turn (bytes arriving, the work they caused) drained in it too: only what
+    // happens from here on needs another turn.
+    this.#unsettled = false;
+  }
+
+  async #settleRealIo(): Promise<void> {
     const start = performance.now();
     let seen = this.#activity;
     let quietSince = start;
@@ -109,7 +116,13 @@ export class VirtualTimebase implements ReplayTimebase {
     }
   }
 
-  async waitFor(condition: () => boolean, realBudgetMs: number): Promise<boolean> {
+  waitFor(condition: () => boolean, realBudgetMs: number): boolean | Promise<boolean> {
+    // In-process and settled (most cause waits): the answer is final now; no promise chain to build.
+    if (this.quietMs === 0 && !this.#unsettled) return condition();
+    return this.#waitFor(condition, realBudgetMs);
+  }
+
+  async #waitFor(condition: () => boolean, realBudgetMs: number): Promise<boolean> {
     await this.settle();
     if (this.quietMs === 0 || condition()) return condition();
     const start = performance.now();
@@ -131,20 +144,39 @@ export class VirtualTimebase implements ReplayTimebase {
     }
   }
 
-  /** Fires the next timer due by `limit`, if any, at its moment (the code it runs counts as activity). */
-  async #fireNext(limit: number): Promise<boolean> {
+  /**
+   * Fires the next timer due by `limit`, if any, at its moment (the code it runs counts as activity).
+   * Unpaced it answers at once: the I/O before it has settled, so no hop in between could change what runs.
+   */
+  #fireNext(limit: number): boolean | Promise<boolean> {
     const due = this.clock.nextDueAt();
     if (due === undefined || due > limit) return false;
-    await this.#reach(due);
+    if (this.pace === undefined) return this.#fire(limit);
+    return this.#reach(due).then(() => this.#fire(limit));
+  }
+
+  #fire(limit: number): true {
     this.clock.fireNext(limit);
     this.#unsettled = true;
     return true;
   }
 
-  async advanceTo(t: number): Promise<void> {
+  advanceTo(t: number): Promise<void> {
+    // In-process, settled, unpaced, no timer due by t (most steps): only the clock moves.
+    if (this.quietMs === 0 && this.pace === undefined && !this.#unsettled) {
+      const due = this.clock.nextDueAt();
+      if (due === undefined || due > t) {
+        this.clock.setNow(t);
+        return SETTLED;
+      }
+    }
+    return this.#advanceTo(t);
+  }
+
+  async #advanceTo(t: number): Promise<void> {
     await this.settle();
     while (await this.#fireNext(t)) await this.settle();
-    await this.#reach(t);
+    if (this.pace !== undefined) await this.#reach(t);
     this.clock.setNow(t);
   }
 
