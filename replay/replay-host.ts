@@ -22,7 +22,8 @@ import type { Brand } from '../protocol/index.js';
 import { encodeFrame } from '../protocol/frame.js';
 import type { Message } from '../protocol/messages.js';
 import type { Capture, CaptureOutcome } from '../protocol/capture/capture-format.js';
-import { DirectionFrameSplitter, isCapturedFrame, timelineOfRecords, type CapturedFrame, type TimelineItem } from '../protocol/capture/capture-frames.js';
+import { DirectionFrameSplitter, isCapturedFrame, type CapturedFrame, type TimelineItem } from '../protocol/capture/capture-frames.js';
+import { recordedTimeline } from './recorded-timeline.js';
 import { matchFrame, ReplayBindings } from '../protocol/capture/frame-compare.js';
 import { memoryCable } from '../testing/memory-cable.js';
 import type { ReplayTimebase } from './replay-timebase.js';
@@ -165,7 +166,7 @@ function openDriver(capture: Capture, timebase: ReplayTimebase, attach: () => By
 
 export async function replayAgainstHost(capture: Capture, timebase: ReplayTimebase): Promise<ReplayReport> {
   const started = performance.now();
-  const timeline = timelineOfRecords(capture.records);
+  const timeline = recordedTimeline(capture.records);
   const recordedH2d = timeline.filter(isCapturedFrame).filter((f) => f.dir === 'h2d');
   const notes: string[] = [];
   const plan = planSteps(capture, timeline, recordedH2d);
