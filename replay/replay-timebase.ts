@@ -174,6 +174,17 @@ export class VirtualTimebase implements ReplayTimebase {
   }
 
   async #advanceTo(t: number): Promise<void> {
+    if (this.quietMs === 0 && this.pace === undefined) {
+      // In-process, unpaced: a turn whenever something may have started work, the next due timer in between.
+      for (;;) {
+        if (this.#unsettled) await this.#turn();
+        const due = this.clock.nextDueAt();
+        if (due === undefined || due > t) break;
+        this.#fire(t);
+      }
+      this.clock.setNow(t);
+      return;
+    }
     await this.settle();
     while (await this.#fireNext(t)) await this.settle();
     if (this.pace !== undefined) await this.#reach(t);
