@@ -2,7 +2,7 @@
  * An in-memory cable between the host driver and a VirtualKeypad: the keypad's end is a Duplex (what
  * VirtualKeypad.attach() takes), the host's end the driver's ByteTransport, joined directly rather than through a
  * second stream (node's duplexPair): a chunk crosses in one hop, as a socket hands it over, for a fraction of the
- * work. When faults are given, a FaultStream sits in each direction. Each cable draws its own faults from its own
+ * work. A replayer playing the keypad holds a bare end instead (bareMemoryCable): no stream at all on its side. When faults are given, a FaultStream sits in each direction. Each cable draws its own faults from its own
  * seed, so a reconnect meets a new stretch of bad line rather than a replay of the last.
  */
 import { EventEmitter } from 'node:events';
@@ -29,11 +29,22 @@ export interface MemoryCable {
   faults: { toDevice: FaultStream; toHost: FaultStream } | undefined;
 }
 
+/** What the host's end needs of the keypad's end: bytes pushed in, bytes taken out (toHost), closing both ways. */
+interface KeypadSide {
+  toHost: (bytes: Buffer) => void;
+  push(bytes: Buffer): unknown;
+  readonly destroyed: boolean;
+  destroy(): unknown;
+  on(event: 'error', listener: () => void): unknown;
+  once(event: 'close', listener: () => void): unknown;
+}
+
 /**
- * The keypad's end of the cable. What the keypad writes goes to `toHost`; what the host sends arrives by
- * push() (the host cannot be told to slow down, as over a socket: the keypad's write budget guards the other way).
+ * The keypad's end of the cable, for a VirtualKeypad (or any stream user). What the keypad writes goes to
+ * `toHost`; what the host sends arrives by push() (the host cannot be told to slow down, as over a socket: the
+ * keypad's write budget guards the other way).
  */
-class KeypadEnd extends Duplex {
+class KeypadEnd extends Duplex implements KeypadSide {
   toHost: (bytes: Buffer) => void = () => {};
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
@@ -44,12 +55,44 @@ class KeypadEnd extends Duplex {
   override _read(): void {}
 }
 
+/** The keypad's end as a replayer holds it (it plays the keypad itself): bytes in and out, no stream around them. */
+export interface BareKeypadEnd {
+  on(event: 'data', listener: (bytes: Buffer) => void): this;
+  on(event: 'close', listener: () => void): this;
+  write(bytes: Buffer): void;
+  destroy(): void;
+  readonly destroyed: boolean;
+}
+
+class BareEnd extends EventEmitter implements KeypadSide, BareKeypadEnd {
+  toHost: (bytes: Buffer) => void = () => {};
+  #destroyed = false;
+
+  get destroyed(): boolean {
+    return this.#destroyed;
+  }
+
+  write(bytes: Buffer): void {
+    if (!this.#destroyed) this.toHost(bytes);
+  }
+
+  push(bytes: Buffer): void {
+    this.emit('data', bytes);
+  }
+
+  destroy(): void {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    process.nextTick(() => this.emit('close')); // as a stream's 'close' comes
+  }
+}
+
 class MemoryTransport extends EventEmitter<ByteTransportEvents> implements ByteTransport {
-  readonly #end: KeypadEnd;
+  readonly #end: KeypadSide;
   readonly #toDevice: FaultStream | undefined;
   readonly #closed: Promise<void>;
 
-  constructor(readonly description: string, end: KeypadEnd, faults: MemoryCable['faults']) {
+  constructor(readonly description: string, end: KeypadSide, faults: MemoryCable['faults']) {
     super();
     this.#end = end;
     this.#toDevice = faults?.toDevice;
@@ -93,15 +136,27 @@ class MemoryTransport extends EventEmitter<ByteTransportEvents> implements ByteT
 
 /** A fresh cable; make a new one for every (re)connect, as a new socket would be. */
 export function memoryCable(options: MemoryCableOptions = {}): MemoryCable {
-  // Either end going away takes the other with it, as unplugging a cable does: the host's end is closed by the
-  // keypad's end closing, and closes it.
   const keypadEnd = new KeypadEnd();
-  const { faults, clock } = options;
-  const streams = faults === undefined ? undefined : {
+  const faults = faultStreams(options);
+  return { host: new MemoryTransport(options.description ?? 'memory://keypad', keypadEnd, faults), device: keypadEnd, faults };
+}
+
+/**
+ * A cable whose keypad end is held by code that plays the keypad itself (a replayer), not by a VirtualKeypad:
+ * the same host end, no stream on the other. No faults (the recording has the line's damage in it already).
+ */
+export function bareMemoryCable(description: string): { host: ByteTransport; device: BareKeypadEnd } {
+  const keypadEnd = new BareEnd();
+  return { host: new MemoryTransport(description, keypadEnd, undefined), device: keypadEnd };
+}
+
+function faultStreams({ faults, clock }: MemoryCableOptions): MemoryCable['faults'] {
+  if (faults === undefined) return undefined;
+  const streams = {
     toDevice: new FaultStream({ faults, ...(clock ? { clock } : {}) }),
     // The other direction gets its own random sequence.
     toHost: new FaultStream({ faults: { ...faults, seed: ((faults.seed ?? 1) ^ 0x5bd1e995) >>> 0 }, ...(clock ? { clock } : {}) }),
   };
-  for (const s of [streams?.toDevice, streams?.toHost]) s?.on('error', () => {});
-  return { host: new MemoryTransport(options.description ?? 'memory://keypad', keypadEnd, streams), device: keypadEnd, faults: streams };
+  for (const s of [streams.toDevice, streams.toHost]) s.on('error', () => {});
+  return streams;
 }
