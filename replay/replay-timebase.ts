@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../protocol/clock.js';
 import { MAX_TIMER_MS } from '../protocol/constants.js';
 import { SteppingClock } from '../testing/stepping-clock.js';
-import { settleIo } from '../testing/virtual-time.js';
+import { runTimersUntil, settleIo, type TimerLoopHooks } from '../testing/virtual-time.js';
 
 /**
  * The time a replay runs in. `clock` goes to the code under test; `advanceTo(t)` brings it to capture time t
@@ -69,12 +69,23 @@ export class VirtualTimebase implements ReplayTimebase {
   /** In-process: something happened since the last settle (a chunk arrived, a timer fired, the replayer acted). */
   #unsettled = true;
   readonly #startedAt = performance.now();
+  /**
+   * The shared timer loop (testing/virtual-time.ts), with this timebase's settling: a turn only when something
+   * happened since the last; paced, each timer waits for its moment on the wall clock.
+   */
+  readonly #hooks: TimerLoopHooks;
 
   /**
    * @param quietMs 0 for in-process I/O; else real ms without activity after which real I/O is taken as arrived.
    * @param pace times the recorded speed to hold virtual time to (undefined: as fast as the work goes).
    */
-  constructor(readonly quietMs = 0, readonly pace?: number) {}
+  constructor(readonly quietMs = 0, readonly pace?: number) {
+    this.#hooks = {
+      settle: () => this.settle(),
+      afterFire: () => { this.#unsettled = true; },
+      ...(pace === undefined ? {} : { beforeFire: (due: number) => this.#reach(due) }),
+    };
+  }
 
   elapsed(): number {
     return this.clock.now();
@@ -144,23 +155,6 @@ export class VirtualTimebase implements ReplayTimebase {
     }
   }
 
-  /**
-   * Fires the next timer due by `limit`, if any, at its moment (the code it runs counts as activity).
-   * Unpaced it answers at once: the I/O before it has settled, so no hop in between could change what runs.
-   */
-  #fireNext(limit: number): boolean | Promise<boolean> {
-    const due = this.clock.nextDueAt();
-    if (due === undefined || due > limit) return false;
-    if (this.pace === undefined) return this.#fire(limit);
-    return this.#reach(due).then(() => this.#fire(limit));
-  }
-
-  #fire(limit: number): true {
-    this.clock.fireNext(limit);
-    this.#unsettled = true;
-    return true;
-  }
-
   advanceTo(t: number): Promise<void> {
     // In-process, settled, unpaced, no timer due by t (most steps): only the clock moves.
     if (this.quietMs === 0 && this.pace === undefined && !this.#unsettled) {
@@ -174,33 +168,16 @@ export class VirtualTimebase implements ReplayTimebase {
   }
 
   async #advanceTo(t: number): Promise<void> {
-    if (this.quietMs === 0 && this.pace === undefined) {
-      // In-process, unpaced: a turn whenever something may have started work, the next due timer in between.
-      for (;;) {
-        if (this.#unsettled) await this.#turn();
-        const due = this.clock.nextDueAt();
-        if (due === undefined || due > t) break;
-        this.#fire(t);
-      }
-      this.clock.setNow(t);
-      return;
-    }
-    await this.settle();
-    while (await this.#fireNext(t)) await this.settle();
+    await runTimersUntil(this.clock, t, this.#hooks);
     if (this.pace !== undefined) await this.#reach(t);
     this.clock.setNow(t);
   }
 
   async runUntilSettled(promise: Promise<unknown>, maxMs: number): Promise<boolean> {
     const state = tracked(promise);
-    const limit = this.clock.now() + maxMs;
     // The caller just started `promise`: its first steps are pending work.
     this.#unsettled = true;
-    await this.settle();
-    while (!state.done) {
-      if (!(await this.#fireNext(limit))) break;
-      await this.settle();
-    }
+    await runTimersUntil(this.clock, this.clock.now() + maxMs, this.#hooks, () => state.done);
     return state.done;
   }
 }
