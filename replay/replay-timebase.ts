@@ -103,12 +103,15 @@ export class VirtualTimebase implements ReplayTimebase {
     return this.#unsettled ? this.#turn() : SETTLED;
   }
 
-  async #turn(): Promise<void> {
-    await settleIo();
-    // Activity noted during that turn (bytes arriving, the work they caused) drained in it too: only what
-    // happens from here on needs another turn.
-    this.#unsettled = false;
+  #turn(): Promise<void> {
+    return settleIo().then(this.#turned);
   }
+
+  // Activity noted during the turn (bytes arriving, the work they caused) drained in it too: only what happens
+  // from here on needs another turn.
+  readonly #turned = (): void => {
+    this.#unsettled = false;
+  };
 
   async #settleRealIo(): Promise<void> {
     const start = performance.now();
