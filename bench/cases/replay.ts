@@ -28,8 +28,10 @@ export const replayCase: BenchCase = {
     const records: BenchRecord[] = [];
     for (const against of ['host', 'device'] as const) {
       const seconds: number[] = [];
+      const cpuMs: number[] = [];
       const perFixture = fixtures.map((): number[] => []);
       for (let round = 0; round < repetitions; round++) {
+        const cpu = process.cpuUsage();
         const start = process.hrtime.bigint();
         for (const [i, { name, capture }] of fixtures.entries()) {
           const began = process.hrtime.bigint();
@@ -38,11 +40,16 @@ export const replayCase: BenchCase = {
           if (!report.ok) throw new Error(`replay of ${name} against ${against} did not match: the benchmark needs green fixtures`);
         }
         seconds.push(Number(process.hrtime.bigint() - start) / 1e9);
+        const used = process.cpuUsage(cpu);
+        cpuMs.push((used.user + used.system) / 1000);
       }
       const replaySeconds = median(seconds);
       const ratios = fixtures.map((f, i) => ({ name: f.name, ratio: (f.capture.records.at(-1)?.t ?? 0) / 1000 / median(perFixture[i]!) }));
       const slowest = ratios.reduce((a, b) => (b.ratio < a.ratio ? b : a));
       log(`replay against ${against}: slowest fixture ${slowest.name} at ${Math.round(slowest.ratio)}× its recorded time`);
+      // CPU time per round says what a loaded machine's wall time hides.
+      log(`replay against ${against}: ${median(cpuMs).toFixed(1)} ms CPU per round (median), ${(replaySeconds * 1000).toFixed(1)} ms wall; `
+        + `${Math.round(recordedSeconds * 1000 / median(cpuMs))}× recorded time per CPU second`);
       records.push(
         { name: `replay --instant against ${against}`, value: fixtures.length / replaySeconds, unit: 'sessions/s', baseline: null, ratio: null },
         {
