@@ -50,7 +50,8 @@ export const replayCase: BenchCase = {
       const slowest = ratios.reduce((a, b) => (b.ratio < a.ratio ? b : a));
       log(`replay against ${against}: slowest fixture ${slowest.name} at ${Math.round(slowest.ratio)}× its recorded time`);
       // CPU time per round says what a loaded machine's wall time hides.
-      log(`replay against ${against}: ${median(cpuMs).toFixed(1)} ms process CPU per round (median; JIT and GC threads included), ${(replaySeconds * 1000).toFixed(1)} ms wall; `
+      log(`replay against ${against}: ${median(cpuMs).toFixed(1)} ms process CPU per round (median; JIT and GC threads included), `
+        + `${(replaySeconds * 1000).toFixed(1)} ms wall; `
         + `${Math.round(recordedSeconds * 1000 / median(cpuMs))}× recorded time per CPU second`);
       records.push(
         { name: `replay --instant against ${against}`, value: fixtures.length / replaySeconds, unit: 'sessions/s', baseline: null, ratio: null },
