@@ -48,10 +48,28 @@ function digitsBefore(message: KeyMessage, previous: KeyMessage | undefined): nu
   return previous.notice === 'INVALID_PAN' || previous.notice === 'INVALID_EXPIRY' ? 0 : previous.digits;
 }
 
-/** Index of the first record after capture time t. */
-function firstRecordAfter(capture: Capture, t: number): number {
-  const i = capture.records.findIndex((r) => r.t > t);
-  return i < 0 ? capture.records.length : i;
+/**
+ * Index of the first record after capture time t, for many t: a binary search over the records' running maximum
+ * time (the first record later than t is the first where that maximum passes t, in whatever order the times are),
+ * instead of a scan of the records for every press.
+ */
+function firstRecordAfterFinder(capture: Capture): (t: number) => number {
+  const runningMax: number[] = [];
+  let max = Number.NEGATIVE_INFINITY;
+  for (const record of capture.records) {
+    if (record.t > max) max = record.t; // (a NaN time is never "after" anything, as in a scan)
+    runningMax.push(max);
+  }
+  return (t) => {
+    let lo = 0;
+    let hi = runningMax.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (runningMax[mid]! > t) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
 }
 
 /**
@@ -63,6 +81,7 @@ function firstRecordAfter(capture: Capture, t: number): number {
 export function recordedKeyPresses(capture: Capture, recordedD2h: readonly CapturedFrame[], keyClasses: readonly KeyClassName[]): RecordedKeyPresses {
   const keyTimes = capture.header.scenario?.keyTimes;
   const frames = newKeyFrames(recordedD2h);
+  const firstRecordAfter = firstRecordAfterFinder(capture);
   const presses: RecordedKeyPress[] = [];
   let merged = false;
   frames.forEach(({ frame, message }, k) => {
@@ -78,7 +97,7 @@ export function recordedKeyPresses(capture: Capture, recordedD2h: readonly Captu
       const t = keyTimes?.[presses.length] ?? frame.tFirstByte;
       // The press comes after what was recorded up to its moment (the recorder pressed keys after letting due
       // timers and I/O run), but before the frame that reported it and anything recorded later.
-      const at = Math.min(frame.firstRecord, firstRecordAfter(capture, t)) - 0.5;
+      const at = Math.min(frame.firstRecord, firstRecordAfter(t)) - 0.5;
       presses.push({ t, at, keyClass: message.keyClass, frameTime: frame.t });
     }
   });

@@ -17,7 +17,8 @@ import type { KeypadKey } from '../device-sim/entry/keys.js';
 import type { ByteTransport } from '../host-driver/transport/byte-transport.js';
 import type { Capture, CaptureScenario } from '../protocol/capture/capture-format.js';
 import { isChunkRecord } from '../protocol/capture/capture-format.js';
-import { DirectionFrameSplitter, isCapturedFrame, timelineOfRecords, type CapturedFrame } from '../protocol/capture/capture-frames.js';
+import { DirectionFrameSplitter, isCapturedFrame, type CapturedFrame } from '../protocol/capture/capture-frames.js';
+import { recordedTimeline } from './recorded-timeline.js';
 import { memoryCable } from '../testing/memory-cable.js';
 import type { ReplayTimebase } from './replay-timebase.js';
 import { buildReport, unreplayableReport, type ReplayReport } from './replay-report.js';
@@ -61,7 +62,7 @@ function planSteps(capture: Capture, recordedD2h: CapturedFrame[], presses: read
 export async function replayAgainstDevice(capture: Capture, timebase: ReplayTimebase): Promise<ReplayReport> {
   const started = performance.now();
   const scenario = capture.header.scenario ?? {};
-  const recordedD2h = timelineOfRecords(capture.records).filter(isCapturedFrame).filter((f) => f.dir === 'd2h');
+  const recordedD2h = recordedTimeline(capture.records).filter(isCapturedFrame).filter((f) => f.dir === 'd2h');
   const recordedDurationMs = capture.records.at(-1)?.t ?? 0;
   const notes: string[] = [];
   const unreplayable = (note: string): ReplayReport => unreplayableReport('device', recordedD2h.length, note, recordedDurationMs);

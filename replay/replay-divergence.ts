@@ -36,11 +36,16 @@ export class CauseWaits {
    * Count intact frames only: a frame damaged on the line (a seeded fault) may be the first copy of the very
    * frame the step causes, and cannot be told apart from it.
    */
-  async reached(sent: () => number, expected: number, step: { t: number; at: number }): Promise<boolean> {
+  reached(sent: () => number, expected: number, step: { t: number; at: number }): boolean | Promise<boolean> {
     if (this.#diverged) return false;
-    if (await this.timebase.waitFor(() => sent() >= expected, CAUSE_WAIT_MS)) return true;
-    this.#diverged = { t: step.t, at: step.at, expected, sent: sent() };
-    return false;
+    const holds = this.timebase.waitFor(() => sent() >= expected, CAUSE_WAIT_MS);
+    // In-process and settled (most steps) the answer comes at once: no promise chain per step.
+    return typeof holds === 'boolean' ? this.#verdict(holds, sent, expected, step) : holds.then((h) => this.#verdict(h, sent, expected, step));
+  }
+
+  #verdict(holds: boolean, sent: () => number, expected: number, step: { t: number; at: number }): boolean {
+    if (!holds) this.#diverged = { t: step.t, at: step.at, expected, sent: sent() };
+    return holds;
   }
 }
 

@@ -9,7 +9,6 @@
  * After the last record the driver is closed. Device frames that echo a value the host chose at random
  * (sessionId, PING nonce) are re-encoded with the value the driver chose this time (see frame-compare.ts).
  */
-import type { Duplex } from 'node:stream';
 import type { TenkeyKeypad } from '../host-driver/tenkey-keypad.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from '../host-driver/open-tenkey.js';
 import { openTenkeyOverTransport } from '../host-driver/open-over-transport.js';
@@ -22,9 +21,10 @@ import type { Brand } from '../protocol/index.js';
 import { encodeFrame } from '../protocol/frame.js';
 import type { Message } from '../protocol/messages.js';
 import type { Capture, CaptureOutcome } from '../protocol/capture/capture-format.js';
-import { DirectionFrameSplitter, isCapturedFrame, timelineOfRecords, type CapturedFrame, type TimelineItem } from '../protocol/capture/capture-frames.js';
+import { DirectionFrameSplitter, isCapturedFrame, type CapturedFrame, type TimelineItem } from '../protocol/capture/capture-frames.js';
+import { recordedTimeline } from './recorded-timeline.js';
 import { matchFrame, ReplayBindings } from '../protocol/capture/frame-compare.js';
-import { memoryCable } from '../testing/memory-cable.js';
+import { bareMemoryCable, type BareKeypadEnd } from '../testing/memory-cable.js';
 import type { ReplayTimebase } from './replay-timebase.js';
 import { buildReport, unreplayableReport, type ReplayReport } from './replay-report.js';
 import { CAUSE_WAIT_MS, CauseWaits, divergenceNote, intactFramesBefore } from './replay-divergence.js';
@@ -165,7 +165,7 @@ function openDriver(capture: Capture, timebase: ReplayTimebase, attach: () => By
 
 export async function replayAgainstHost(capture: Capture, timebase: ReplayTimebase): Promise<ReplayReport> {
   const started = performance.now();
-  const timeline = timelineOfRecords(capture.records);
+  const timeline = recordedTimeline(capture.records);
   const recordedH2d = timeline.filter(isCapturedFrame).filter((f) => f.dir === 'h2d');
   const notes: string[] = [];
   const plan = planSteps(capture, timeline, recordedH2d);
@@ -191,10 +191,10 @@ export async function replayAgainstHost(capture: Capture, timebase: ReplayTimeba
   };
   // The device end of the cable the driver holds now; none while the recorded keypad is unplugged.
   let plugged = true;
-  let device: Duplex | undefined;
+  let device: BareKeypadEnd | undefined;
   const attach = (): ByteTransport => {
     if (!plugged) throw Object.assign(new Error(`connect ECONNREFUSED ${REPLAY_ADDRESS}`), { code: 'ECONNREFUSED' });
-    const cable = memoryCable({ description: REPLAY_ADDRESS, clock: timebase.clock });
+    const cable = bareMemoryCable(REPLAY_ADDRESS);
     const end = cable.device;
     device = end;
     end.on('data', (bytes: Buffer) => {

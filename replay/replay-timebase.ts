@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../protocol/clock.js';
 import { MAX_TIMER_MS } from '../protocol/constants.js';
 import { SteppingClock } from '../testing/stepping-clock.js';
-import { settleIo } from '../testing/virtual-time.js';
+import { runTimersUntil, settleIo, type TimerLoopHooks } from '../testing/virtual-time.js';
 
 /**
  * The time a replay runs in. `clock` goes to the code under test; `advanceTo(t)` brings it to capture time t
@@ -24,9 +24,9 @@ export interface ReplayTimebase {
    * Waits, without moving the replay's clock, until `condition` holds; false when it cannot hold any more
    * (in-process: once I/O is settled) or, over real I/O, once `realBudgetMs` of real time passed.
    * Replayers use it to keep cause before effect: a recorded answer is sent only once the code under test
-   * said what it answers.
+   * said what it answers. A plain boolean when the answer is final at once (in-process, settled).
    */
-  waitFor(condition: () => boolean, realBudgetMs: number): Promise<boolean>;
+  waitFor(condition: () => boolean, realBudgetMs: number): boolean | Promise<boolean>;
   /**
    * Waits for `promise`, letting time run (at most `maxMs` of it) so work that waits on timers can finish.
    * Resolves true when the promise settled, false when it was still pending after `maxMs`. Never rejects.
@@ -40,6 +40,9 @@ function tracked(promise: Promise<unknown>): { readonly done: boolean } {
   promise.then(() => { state.done = true; }, () => { state.done = true; });
   return state;
 }
+
+/** The in-process fast paths' answer (a step mostly needs no promise of its own). */
+const SETTLED = Promise.resolve();
 
 /** Upper bound on one settle over real I/O (real ms), so a chatty peer cannot stall the replay. */
 const MAX_SETTLE_MS = 250;
@@ -66,12 +69,23 @@ export class VirtualTimebase implements ReplayTimebase {
   /** In-process: something happened since the last settle (a chunk arrived, a timer fired, the replayer acted). */
   #unsettled = true;
   readonly #startedAt = performance.now();
+  /**
+   * The shared timer loop (testing/virtual-time.ts), with this timebase's settling: a turn only when something
+   * happened since the last; paced, each timer waits for its moment on the wall clock.
+   */
+  readonly #hooks: TimerLoopHooks;
 
   /**
    * @param quietMs 0 for in-process I/O; else real ms without activity after which real I/O is taken as arrived.
    * @param pace times the recorded speed to hold virtual time to (undefined: as fast as the work goes).
    */
-  constructor(readonly quietMs = 0, readonly pace?: number) {}
+  constructor(readonly quietMs = 0, readonly pace?: number) {
+    this.#hooks = {
+      settle: () => this.settle(),
+      afterFire: () => { this.#unsettled = true; },
+      ...(pace === undefined ? {} : { beforeFire: (due: number) => this.#reach(due) }),
+    };
+  }
 
   elapsed(): number {
     return this.clock.now();
@@ -82,15 +96,24 @@ export class VirtualTimebase implements ReplayTimebase {
     this.#unsettled = true;
   }
 
-  async settle(): Promise<void> {
-    if (this.quietMs === 0) {
-      // One turn drains every nextTick and promise chain the last activity started; with nothing new since the
-      // last settle there is nothing to drain (a turn is most of a step's cost: skip it).
-      if (!this.#unsettled) return;
-      this.#unsettled = false;
-      await settleIo();
-      return;
-    }
+  settle(): Promise<void> {
+    if (this.quietMs > 0) return this.#settleRealIo();
+    // One turn drains every nextTick and promise chain the last activity started; with nothing new since the
+    // last settle there is nothing to drain (a turn is most of a step's cost: skip it).
+    return this.#unsettled ? this.#turn() : SETTLED;
+  }
+
+  #turn(): Promise<void> {
+    return settleIo().then(this.#turned);
+  }
+
+  // Activity noted during the turn (bytes arriving, the work they caused) drained in it too: only what happens
+  // from here on needs another turn.
+  readonly #turned = (): void => {
+    this.#unsettled = false;
+  };
+
+  async #settleRealIo(): Promise<void> {
     const start = performance.now();
     let seen = this.#activity;
     let quietSince = start;
@@ -107,7 +130,13 @@ export class VirtualTimebase implements ReplayTimebase {
     }
   }
 
-  async waitFor(condition: () => boolean, realBudgetMs: number): Promise<boolean> {
+  waitFor(condition: () => boolean, realBudgetMs: number): boolean | Promise<boolean> {
+    // In-process and settled (most cause waits): the answer is final now; no promise chain to build.
+    if (this.quietMs === 0 && !this.#unsettled) return condition();
+    return this.#waitFor(condition, realBudgetMs);
+  }
+
+  async #waitFor(condition: () => boolean, realBudgetMs: number): Promise<boolean> {
     await this.settle();
     if (this.quietMs === 0 || condition()) return condition();
     const start = performance.now();
@@ -129,33 +158,29 @@ export class VirtualTimebase implements ReplayTimebase {
     }
   }
 
-  /** Fires the next timer due by `limit`, if any, at its moment (the code it runs counts as activity). */
-  async #fireNext(limit: number): Promise<boolean> {
-    const due = this.clock.nextDueAt();
-    if (due === undefined || due > limit) return false;
-    await this.#reach(due);
-    this.clock.fireNext(limit);
-    this.#unsettled = true;
-    return true;
+  advanceTo(t: number): Promise<void> {
+    // In-process, settled, unpaced, no timer due by t (most steps): only the clock moves.
+    if (this.quietMs === 0 && this.pace === undefined && !this.#unsettled) {
+      const due = this.clock.nextDueAt();
+      if (due === undefined || due > t) {
+        this.clock.setNow(t);
+        return SETTLED;
+      }
+    }
+    return this.#advanceTo(t);
   }
 
-  async advanceTo(t: number): Promise<void> {
-    await this.settle();
-    while (await this.#fireNext(t)) await this.settle();
-    await this.#reach(t);
+  async #advanceTo(t: number): Promise<void> {
+    await runTimersUntil(this.clock, t, this.#hooks);
+    if (this.pace !== undefined) await this.#reach(t);
     this.clock.setNow(t);
   }
 
   async runUntilSettled(promise: Promise<unknown>, maxMs: number): Promise<boolean> {
     const state = tracked(promise);
-    const limit = this.clock.now() + maxMs;
     // The caller just started `promise`: its first steps are pending work.
     this.#unsettled = true;
-    await this.settle();
-    while (!state.done) {
-      if (!(await this.#fireNext(limit))) break;
-      await this.settle();
-    }
+    await runTimersUntil(this.clock, this.clock.now() + maxMs, this.#hooks, () => state.done);
     return state.done;
   }
 }

@@ -7,11 +7,22 @@ import type { Clock } from '../protocol/clock.js';
  * at each timer's own due time, so a timer scheduled by another timer's callback lands where it would in
  * real time; the replayer lets real I/O settle between firings.
  */
+interface PendingTimer {
+  id: number;
+  due: number;
+  fn: () => void;
+}
+
 export class SteppingClock implements Clock {
   #now: number;
   #nextId = 1;
-  /** id → due time and callback; ties fire in scheduling order. */
-  readonly #timers = new Map<number, { due: number; fn: () => void }>();
+  /** id → timer, in scheduling order (ties fire in it). */
+  readonly #timers = new Map<number, PendingTimer>();
+  /**
+   * The timer that fires next, or null when it must be looked for again (after it fired or was cleared). A replay
+   * asks for it at every step, with the link's and the entry's timers pending: a scan each time is waste.
+   */
+  #earliest: PendingTimer | undefined | null = undefined;
 
   constructor(start = 0) {
     this.#now = start;
@@ -23,19 +34,29 @@ export class SteppingClock implements Clock {
 
   setTimeout(fn: () => void, ms: number): number {
     const id = this.#nextId++;
-    this.#timers.set(id, { due: this.#now + Math.max(0, Number.isFinite(ms) ? ms : 0), fn });
+    const timer = { id, due: this.#now + Math.max(0, Number.isFinite(ms) ? ms : 0), fn };
+    this.#timers.set(id, timer);
+    // A later timer due at the same time fires after the earlier one: only a strictly earlier due time takes over.
+    if (this.#earliest === undefined || (this.#earliest !== null && timer.due < this.#earliest.due)) this.#earliest = timer;
     return id;
   }
 
   clearTimeout(handle: unknown): void {
-    if (typeof handle === 'number') this.#timers.delete(handle);
+    if (typeof handle !== 'number' || !this.#timers.delete(handle)) return;
+    if (this.#earliest !== null && this.#earliest?.id === handle) this.#earliest = null;
+  }
+
+  #findEarliest(): PendingTimer | undefined {
+    if (this.#earliest !== null) return this.#earliest;
+    let earliest: PendingTimer | undefined;
+    for (const timer of this.#timers.values()) if (earliest === undefined || timer.due < earliest.due) earliest = timer;
+    this.#earliest = earliest;
+    return earliest;
   }
 
   /** Due time of the earliest pending timer, if any. */
   nextDueAt(): number | undefined {
-    let earliest: number | undefined;
-    for (const { due } of this.#timers.values()) if (earliest === undefined || due < earliest) earliest = due;
-    return earliest;
+    return this.#findEarliest()?.due;
   }
 
   /**
@@ -43,12 +64,12 @@ export class SteppingClock implements Clock {
    * or returns false when none is due by then.
    */
   fireNext(limit: number): boolean {
-    let pick: [number, { due: number; fn: () => void }] | undefined;
-    for (const entry of this.#timers) if (entry[1].due <= limit && (pick === undefined || entry[1].due < pick[1].due)) pick = entry;
-    if (pick === undefined) return false;
-    this.#timers.delete(pick[0]);
-    this.#now = Math.max(this.#now, pick[1].due);
-    pick[1].fn();
+    const pick = this.#findEarliest();
+    if (pick === undefined || pick.due > limit) return false;
+    this.#timers.delete(pick.id);
+    this.#earliest = null;
+    this.#now = Math.max(this.#now, pick.due);
+    pick.fn();
     return true;
   }
 

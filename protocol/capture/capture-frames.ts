@@ -36,13 +36,20 @@ export class DirectionFrameSplitter {
   push(bytes: Uint8Array, t: number, record = 0): CapturedFrame[] {
     const out: CapturedFrame[] = [];
     let start = 0;
-    for (let i = 0; i < bytes.length; i++) {
-      if (bytes[i] !== FRAME_DELIMITER) continue;
-      this.take(bytes.subarray(start, i + 1), t, record);
+    for (let i = bytes.indexOf(FRAME_DELIMITER); i !== -1; i = bytes.indexOf(FRAME_DELIMITER, start)) {
+      let raw: Buffer;
+      if (this.pendingLength === 0) {
+        // The whole piece is in this chunk (nearly every frame): one copy, nothing held.
+        raw = Buffer.from(bytes.subarray(start, i + 1));
+        this.pendingSince = t;
+        this.pendingFirstRecord = record;
+      } else {
+        this.take(bytes.subarray(start, i + 1), t, record);
+        raw = Buffer.concat(this.pending, this.pendingLength);
+        this.pending = [];
+        this.pendingLength = 0;
+      }
       start = i + 1;
-      const raw = Buffer.concat(this.pending, this.pendingLength);
-      this.pending = [];
-      this.pendingLength = 0;
       // A lone delimiter is line idle/resync filler, not a frame.
       if (raw.length > 1) out.push(this.piece(raw, t, true, record));
     }
