@@ -45,4 +45,5 @@ console.log(JSON.stringify({
   framesPerEntry: report.framesPerEntry.toFixed(1),
   loopBusy: report.loop.utilization.toFixed(2),
   p50: percentile(latency, 50).toFixed(1), p99: percentile(latency, 99).toFixed(1),
+  failures: report.failures.reduce<Record<string, number>>((byCause, { cause }) => ({ ...byCause, [cause]: (byCause[cause] ?? 0) + 1 }), {}),
 }));
