@@ -3,7 +3,8 @@
  *   node --expose-gc --import tsx bench/scale/profile-scale.ts [keypads=256] [entriesPerKeypad=4] [pace/s, 0 = back to back] [rounds=1]
  * Prints entries/s, CPU ms per entry (process, main thread, other threads), wire frames per entry, loop busy and
  * latency percentiles. TENKEY_TRANSPORT=serialport|tty-stream picks the drivers' serial transport, TENKEY_LINK='{"pingIntervalMs":…}'
- * their link options, TENKEY_KEYPAD_THREAD=worker runs the keypads on a worker thread. TENKEY_PROFILE=FILE also writes a CPU profile of the measured rounds only (for a flame view).
+ * their link options, TENKEY_KEYPAD_THREAD=worker runs the keypads on a worker thread, TENKEY_MERGE=0
+ * has them report every key. TENKEY_PROFILE=FILE also writes a CPU profile of the measured rounds only (for a flame view).
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -14,10 +15,11 @@ const [keypads = 256, entriesPerKeypad = 4, pace = 0, rounds = 1] = process.argv
 const profileFile = process.env.TENKEY_PROFILE;
 const transport = process.env.TENKEY_TRANSPORT as 'tty-stream' | 'serialport' | undefined;
 const keypadThread = process.env.TENKEY_KEYPAD_THREAD as 'main' | 'worker' | undefined;
+const mergeKeyReports = process.env.TENKEY_MERGE !== '0';
 const link = process.env.TENKEY_LINK === undefined ? undefined : JSON.parse(process.env.TENKEY_LINK);
 const session = new Session();
 const report = await runScale({
-  keypads, entriesPerKeypad, rounds, transport, link, keypadThread, ...(pace > 0 ? { paceEntriesPerSecond: pace, warmupRounds: 0 } : {}),
+  keypads, entriesPerKeypad, rounds, transport, link, keypadThread, mergeKeyReports, ...(pace > 0 ? { paceEntriesPerSecond: pace, warmupRounds: 0 } : {}),
   ...(profileFile === undefined ? {} : {
     measuring: {
       async start() {

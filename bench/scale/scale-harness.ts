@@ -17,6 +17,17 @@ import { startLocalFleet, startWorkerFleet, type KeypadFleet } from './keypad-fl
 import { memorySnapshot, perItem, type MemorySnapshot } from './memory.js';
 import { threadCpuMs, type ThreadCpu } from './thread-cpu.js';
 
+/**
+ * The link options a process driving many keypads should pass (README, Benchmarks): keepalives drift apart instead
+ * of firing in phase (jitter), and come every 3 s instead of every second, so 256 idle keypads cost ~85 PINGs a
+ * second instead of ~285 (each PING is 4 frames with the ACKs and the PONG). A PTY or USB keypad that goes away is
+ * still noticed at once (the tty stream transport sees the hang-up); a wedged one within deadAfterMs, which stays
+ * well under the keypad's own 12 s limit for a silent host (PROTOCOL.md §6.4).
+ */
+export const MANY_KEYPADS_LINK = { pingJitter: 0.2, pingIntervalMs: 3000, deadAfterMs: 9000 } as const satisfies LinkTimingOptions;
+/** The production link timings (PING every second, dead after 3 s), with the same jitter: the bench's comparison. */
+export const PRODUCTION_LINK = { pingJitter: 0.2 } as const satisfies LinkTimingOptions;
+
 /** Cards the keypads type, keypad i the (i mod 5)th: each is its own brand, so a crossed wire would show. */
 export const SCALE_CARDS = ['visa', 'mastercard', 'jcb', 'american-express', 'diners-club'] as const satisfies readonly Brand[];
 export type ScaleCard = (typeof SCALE_CARDS)[number];
@@ -58,7 +69,7 @@ export interface ScaleOptions {
    * drivers and real keypads would never share one) or 'main' (this thread, beside the drivers). Default 'main'.
    */
   keypadThread?: 'main' | 'worker';
-  /** Link options of every driver (default: production timings with pingJitter 0.2). */
+  /** Link options of every driver. Default MANY_KEYPADS_LINK. */
   link?: LinkTimingOptions;
   /** Called as the measured rounds start and once they end (a profiler's start and stop; see profile-scale.ts). */
   measuring?: { start(): void | Promise<void>; stop(): void | Promise<void> };
@@ -169,8 +180,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleReport> {
         // Production link timings and reconnect: the run measures the driver as a store would run it.
         const driverOptions: OpenTenkeyOptions = {
           device: address, logger: timing, connectTimeoutMs: CONNECT_TIMEOUT_MS,
-          // What a process opening many keypads should do: their keepalives drift apart instead of firing in phase.
-          link: options.link ?? { pingJitter: 0.2 },
+          link: options.link ?? MANY_KEYPADS_LINK,
         };
         const driver = await opening(index, count, () => openDriver(driverOptions, options.transport));
         keypads.push({ index, card: SCALE_CARDS[index % SCALE_CARDS.length]!, driver, timing });
