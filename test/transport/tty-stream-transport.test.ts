@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PtyPort } from '../../device-sim/transport/pty-port.js';
+import { openTransport } from '../../host-driver/transport/open-transport.js';
 import { openSerialTransport } from '../../host-driver/transport/serial-transport.js';
 import { openTtyStreamTransport, ttyStreamSupported } from '../../host-driver/transport/tty-stream-transport.js';
 import type { ByteTransport } from '../../host-driver/transport/byte-transport.js';
@@ -62,6 +63,16 @@ afterEach(async () => {
 describe('tty stream transport', () => {
   it('is what Linux and macOS use, never Windows (COM ports stay on serialport)', () => {
     expect([ttyStreamSupported('linux'), ttyStreamSupported('darwin'), ttyStreamSupported('win32')]).toEqual([true, true, false]);
+  });
+
+  it('is the transport openTransport opens for a serial path here: a hang-up closes it with EIO at once', async () => {
+    const port = openPort(join(dir, 'ttyTENKEY0'));
+    const transport = await openTransport({ kind: 'serial', path: port.address });
+    transports.push(transport);
+    const gone = closed(transport);
+    await port.close();
+    // serialport's transport may miss a PTY hang-up (a read in flight gets EOF and retries): the stream never does.
+    expect((await gone as NodeJS.ErrnoException | undefined)?.code).toBe('EIO');
   });
 
   it('carries every byte value both ways unchanged, through the stable symlink too', async () => {
