@@ -76,7 +76,8 @@ function endStream(stream: ReadStream): Promise<void> {
 }
 
 function hangUpError(path: string): Error {
-  const error: NodeJS.ErrnoException = new Error(`${path} hung up (the keypad's end of the line closed)`);
+  // Worded as Node words an fs EIO ("EIO: i/o error, …"): what a read or write on the hung-up port would have said.
+  const error: NodeJS.ErrnoException = new Error(`EIO: i/o error, ${path} hung up (the keypad's end of the line closed)`);
   error.code = 'EIO';
   return error;
 }
