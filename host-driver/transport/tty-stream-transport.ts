@@ -3,8 +3,8 @@
  * locks, configures (raw 8N1, baud rate) and flushes the port and keeps that fd open, untouched; the bytes move on a
  * second fd of the same tty wrapped in a libuv TTY stream (`tty.ReadStream`, as node-pty reads its master). Reads
  * then wake on epoll/kqueue and writes go out at once from the event loop (libuv queues them only when the tty is
- * full), instead of serialport's fs.read/fs.write round trips through libuv's thread pool: about a third less CPU
- * per frame and no thread-pool queue under many ports (README, Benchmarks). Windows COM ports stay on serialport.
+ * full), instead of serialport's fs.read/fs.write round trips through libuv's thread pool: about a quarter less CPU
+ * per entry and no thread-pool queue under many ports (README, Benchmarks). Windows COM ports stay on serialport.
  *
  * Termios settings belong to the tty, not to an fd, so the second fd reads raw as serialport set it; the lock is
  * serialport's flock on its own fd, held until close. A hang-up (the simulator closing its PTY, an adapter pulled)
