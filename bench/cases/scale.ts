@@ -9,12 +9,15 @@
  *   noise, so a p99 inflated by other work on the cores is flagged instead of blamed on the code.
  * - beside the target: the same paced load on keypads that report every key (no merging of DIGIT reports that
  *   outrun the line, PROTOCOL.md §5.11), and 256 keypads paced faster, for the headroom left under the target.
- * Ratios compare each size with the lone keypad of the same run and regime.
+ * - the levers of issue #16, each beside its alternative in the same run: the drivers' serial transport (the tty
+ *   stream vs serialport's thread-pool reads and writes) at saturation, and the keepalive (MANY_KEYPADS_LINK's PING
+ *   every 3 s vs the production second) at 100/s. CPU per entry is the steady figure on a shared machine.
+ * Ratios compare each size with the lone keypad of the same run and regime, and each lever with its alternative.
  */
 import type { BenchCase, BenchRecord } from '../record.js';
 import { startIdleProbe, type MachineNoise } from '../scale/idle-probe.js';
 import { percentile } from '../scale/percentile.js';
-import { runScale } from '../scale/scale-harness.js';
+import { MANY_KEYPADS_LINK, PRODUCTION_LINK, runScale } from '../scale/scale-harness.js';
 import { littlesLawMs, summarize, verdict, type ScaleSummary } from '../scale/scale-summary.js';
 
 export const SCALE_SIZES = [1, 16, 64, 256] as const;
@@ -27,6 +30,8 @@ const PACED_ROUNDS_MAX = 2;
 const TARGET = { keypads: 256, p99Ms: 50 } as const;
 /** Faster paces for the target's keypad count, one round each: how much load still keeps p99 under the target. */
 const HEADROOM_ENTRIES_PER_SECOND = [50, 100, 200] as const;
+/** The pace at which the bench also runs the production keepalive (PING every second), for the keepalive's share. */
+const KEEPALIVE_COMPARISON_RATE = 100;
 
 const kib = (bytes: number) => bytes / 1024;
 const plural = (n: number) => `${n} keypad${n === 1 ? '' : 's'}`;
@@ -49,6 +54,10 @@ function logFailures(result: ScaleSummary, log: (line: string) => void): void {
     + 'the process did not keep up; percentiles count them as never finishing');
 }
 
+/** Process CPU (every thread) per finished entry, ms. */
+const cpuPerEntry = (r: ScaleSummary) => r.report.cpuMsPerEntry.user + r.report.cpuMsPerEntry.system;
+const cpu = (r: ScaleSummary) => cpuPerEntry(r).toFixed(2);
+const mainCpu = (r: ScaleSummary) => (r.report.cpuMsPerEntry.mainThread === undefined ? '-' : r.report.cpuMsPerEntry.mainThread.toFixed(2));
 const loopBusy = (r: ScaleSummary) => `${(r.report.loop.utilization * 100).toFixed(0)} %`;
 const frames = (r: ScaleSummary) => r.report.framesPerEntry.toFixed(1);
 
@@ -71,12 +80,24 @@ export const scaleCase: BenchCase = {
       return [
         ['keypads', String(r.keypads)], ['entries/s', r.entriesPerSecond.toFixed(0)], ['p50 ms', ms(r.p50)], ['p99 ms', ms(r.p99)],
         ['mean ms', ms(r.meanMs)], ['N÷throughput ms', ms(littlesLawMs(r.keypads, r.entriesPerSecond))], ['wire frames/entry', frames(r)],
-        ['loop busy', loopBusy(r)],
+        ['CPU ms/entry', cpu(r)], ['main thread ms/entry', mainCpu(r)], ['loop busy', loopBusy(r)],
         ['heap+ext KiB/keypad', kib(total.heapAndExternal).toFixed(0)], ['rss KiB/keypad', kib(total.rss).toFixed(0)],
         ['driver heap+ext KiB/keypad', kib(driver.heapAndExternal).toFixed(0)],
       ];
     }), log);
     for (const r of saturated) logFailures(r, log);
+    // The same 256 keypads with the drivers on serialport's thread-pool reads and writes (what Windows COM ports use,
+    // and what every serial port used before the tty stream transport): the transport's share, measured in this run.
+    const onSerialport = summarize(await runScale({
+      keypads: TARGET.keypads, entriesPerKeypad: perKeypad(TARGET.keypads, 2), rounds: repetitions, transport: 'serialport',
+    }));
+    const streamed = saturated.find((r) => r.keypads === TARGET.keypads)!;
+    log(`  ${plural(TARGET.keypads)}, drivers on serialport's thread-pool reads and writes instead of the tty stream: `
+      + `${onSerialport.entriesPerSecond.toFixed(0)} entries/s, ${cpu(onSerialport)} ms CPU/entry (main thread ${mainCpu(onSerialport)}), `
+      + `vs ${streamed.entriesPerSecond.toFixed(0)} entries/s, ${cpu(streamed)} ms (main thread ${mainCpu(streamed)}) on the tty stream`);
+    logFailures(onSerialport, log);
+    log('  CPU ms/entry: the whole process (drivers, keypads, libuv\'s thread pool, GC) ÷ finished entries; the main thread '
+      + 'is where the drivers and keypads run, so its ms/entry bounds the throughput: 1,000 entries/s needs it under 1 ms');
     const busiest = saturated.at(-1)!;
     log(`  Little's law: with all N keypads always in an entry, mean latency = N ÷ throughput (${busiest.keypads} ÷ `
       + `${busiest.entriesPerSecond.toFixed(0)}/s = ${ms(littlesLawMs(busiest.keypads, busiest.entriesPerSecond))} ms): that is the `
@@ -132,14 +153,20 @@ export const scaleCase: BenchCase = {
     for (const rate of HEADROOM_ENTRIES_PER_SECOND) {
       headroom.push({ rate, summary: summarize(await runScale({ ...targetPaced, rounds: 1, paceEntriesPerSecond: rate })) });
     }
+    // The keepalive's share at 100/s: the production timings (PING every second) instead of MANY_KEYPADS_LINK's 3 s.
+    const everySecond = summarize(await runScale({
+      ...targetPaced, rounds: 1, paceEntriesPerSecond: KEEPALIVE_COMPARISON_RATE, link: PRODUCTION_LINK,
+    }));
     log(`scale, ${plural(TARGET.keypads)} paced: keypads reporting every key (no §5.11 merging) at ${PACED_ENTRIES_PER_SECOND}/s, `
-      + `then merging keypads at faster paces (1 round of ${ENTRIES_PER_ROUND} entries each)`);
+      + `then merging keypads at faster paces (1 round of ${ENTRIES_PER_ROUND} entries each); drivers PING an idle keypad every `
+      + `${MANY_KEYPADS_LINK.pingIntervalMs / 1000} s (MANY_KEYPADS_LINK), the last row every second (the production default)`);
     logTable([
       { label: `every key, ${PACED_ENTRIES_PER_SECOND}/s`, summary: everyKey },
       { label: `merged, ${PACED_ENTRIES_PER_SECOND}/s`, summary: target },
       ...headroom.map(({ rate, summary }) => ({ label: `merged, ${rate}/s`, summary })),
+      { label: `merged, ${KEEPALIVE_COMPARISON_RATE}/s, PING every 1 s`, summary: everySecond },
     ].map(({ label, summary }) => [
-      ['run', label], ['entries/s', summary.entriesPerSecond.toFixed(1)], ['wire frames/entry', frames(summary)],
+      ['run', label], ['entries/s', summary.entriesPerSecond.toFixed(1)], ['wire frames/entry', frames(summary)], ['CPU ms/entry', cpu(summary)],
       ['p50 ms', ms(summary.p50)], ['p99 ms', ms(summary.p99)], ['loop busy', loopBusy(summary)],
       [`p99 < ${TARGET.p99Ms} ms`, verdict(summary.p99, TARGET.p99Ms)], ['failed', String(summary.failed)],
     ]), log);
@@ -165,6 +192,21 @@ export const scaleCase: BenchCase = {
         { name: name(r, regime, 'heap+external per keypad'), value: kib(total.heapAndExternal), unit: 'KiB', baseline: null, ratio: null },
         { name: name(r, regime, 'rss per keypad'), value: kib(total.rss), unit: 'KiB', baseline: null, ratio: null },
         { name: name(r, regime, 'failed entries'), value: r.failed, unit: 'entries', baseline: null, ratio: null },
+        { name: name(r, regime, 'CPU per entry'), value: cpuPerEntry(r), unit: 'ms', baseline: null, ratio: null },
+      );
+    }
+    {
+      const regime = 'back to back';
+      const serialRegime = `${regime}, drivers on serialport`;
+      records.push(
+        {
+          name: name(onSerialport, serialRegime, 'entries/s'), value: onSerialport.entriesPerSecond, unit: 'entries/s',
+          baseline: name(streamed, regime, 'entries/s'), ratio: onSerialport.entriesPerSecond / streamed.entriesPerSecond,
+        },
+        {
+          name: name(onSerialport, serialRegime, 'CPU per entry'), value: cpuPerEntry(onSerialport), unit: 'ms',
+          baseline: name(streamed, regime, 'CPU per entry'), ratio: cpuPerEntry(streamed) / cpuPerEntry(onSerialport),
+        },
       );
     }
     for (const r of paced) {
@@ -187,7 +229,32 @@ export const scaleCase: BenchCase = {
       ...headroom.map(({ rate, summary }) => ({
         name: name(summary, `paced at ${rate}/s`, 'p99 START_ENTRY→RESULT'), value: summary.p99, unit: 'ms', baseline: targetName, ratio: target.p99 / summary.p99,
       })),
+      ...headroom.map(({ rate, summary }) => ({
+        name: name(summary, `paced at ${rate}/s`, 'CPU per entry'), value: cpuPerEntry(summary), unit: 'ms', baseline: null, ratio: null,
+      })),
+      ...headroom.map(({ rate, summary }) => ({
+        name: name(summary, `paced at ${rate}/s`, 'frames per entry'), value: summary.report.framesPerEntry, unit: 'frames', baseline: null, ratio: null,
+      })),
     );
+    {
+      const fast = headroom.find(({ rate }) => rate === KEEPALIVE_COMPARISON_RATE)!.summary;
+      const regime = `paced at ${KEEPALIVE_COMPARISON_RATE}/s`;
+      const slowPing = `${regime}, PING every 1 s`;
+      records.push(
+        {
+          name: name(everySecond, slowPing, 'p99 START_ENTRY→RESULT'), value: everySecond.p99, unit: 'ms',
+          baseline: name(fast, regime, 'p99 START_ENTRY→RESULT'), ratio: fast.p99 / everySecond.p99,
+        },
+        {
+          name: name(everySecond, slowPing, 'frames per entry'), value: everySecond.report.framesPerEntry, unit: 'frames',
+          baseline: name(fast, regime, 'frames per entry'), ratio: fast.report.framesPerEntry / everySecond.report.framesPerEntry,
+        },
+        {
+          name: name(everySecond, slowPing, 'CPU per entry'), value: cpuPerEntry(everySecond), unit: 'ms',
+          baseline: name(fast, regime, 'CPU per entry'), ratio: cpuPerEntry(fast) / cpuPerEntry(everySecond),
+        },
+      );
+    }
     return records;
   },
 };

@@ -10,6 +10,7 @@ import { startSimulator } from '../../device-sim/index.js';
 import { PtyPort } from '../../device-sim/transport/pty-port.js';
 import { openTenkey } from '../../host-driver/index.js';
 import { openSerialTransport } from '../../host-driver/transport/serial-transport.js';
+import { openTtyStreamTransport, ttyStreamSupported } from '../../host-driver/transport/tty-stream-transport.js';
 
 /** A round trip that takes this long is a hang, not a slow trip: fail the benchmark instead of waiting forever. */
 const TRIP_DEADLINE_MS = 5000;
@@ -34,7 +35,8 @@ export async function openRawEcho(): Promise<RoundTripPeer> {
   master.on('error', () => {}); // closing is the only way it ends here
   let host;
   try {
-    host = await openSerialTransport(master.path);
+    // The serial transport openTenkey picks on this platform, as the PING→PONG side below uses.
+    host = await (ttyStreamSupported() ? openTtyStreamTransport : openSerialTransport)(master.path);
   } catch (error) {
     await master.close();
     throw error;

@@ -4,12 +4,29 @@
  * starts (a key script with no waits), so the run measures the protocol stack, not a typist.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { startSimulator, type RunningSimulator } from '../../device-sim/index.js';
 import { expiryFor, TEST_CARDS } from '../../device-sim/test-cards.js';
-import { openTenkey, TenkeyError, type Brand, type TenkeyKeypad } from '../../host-driver/index.js';
+import { openTenkey, TenkeyError, type Brand, type OpenTenkeyOptions, type TenkeyKeypad } from '../../host-driver/index.js';
+import { openTenkeyOverTransport } from '../../host-driver/open-over-transport.js';
+import { checkedOpenSettings } from '../../host-driver/open-settings.js';
+import type { LinkTimingOptions } from '../../host-driver/options.js';
+import { openSerialTransport } from '../../host-driver/transport/serial-transport.js';
+import { openTtyStreamTransport } from '../../host-driver/transport/tty-stream-transport.js';
 import { EntryTimingLogger } from './entry-timing-logger.js';
 import { assertRoomFor, ScaleLimitError } from './fd-budget.js';
-import { memorySnapshot, perItem } from './memory.js';
+import { startLocalFleet, startWorkerFleet, type KeypadFleet } from './keypad-fleet.js';
+import { memorySnapshot, perItem, type MemorySnapshot } from './memory.js';
+import { threadCpuMs, type ThreadCpu } from './thread-cpu.js';
+
+/**
+ * The link options a process driving many keypads should pass (README, Benchmarks): keepalives drift apart instead
+ * of firing in phase (jitter), and come every 3 s instead of every second, so 256 idle keypads cost ~85 PINGs a
+ * second instead of ~285 (each PING is 4 frames with the ACKs and the PONG). A PTY or USB keypad that goes away is
+ * still noticed at once (the tty stream transport sees the hang-up); a wedged one within deadAfterMs, which stays
+ * well under the keypad's own 12 s limit for a silent host (PROTOCOL.md §6.4).
+ */
+export const MANY_KEYPADS_LINK = { pingJitter: 0.2, pingIntervalMs: 3000, deadAfterMs: 9000 } as const satisfies LinkTimingOptions;
+/** The production link timings (PING every second, dead after 3 s), with the same jitter: the bench's comparison. */
+export const PRODUCTION_LINK = { pingJitter: 0.2 } as const satisfies LinkTimingOptions;
 
 /** Cards the keypads type, keypad i the (i mod 5)th: each is its own brand, so a crossed wire would show. */
 export const SCALE_CARDS = ['visa', 'mastercard', 'jcb', 'american-express', 'diners-club'] as const satisfies readonly Brand[];
@@ -42,6 +59,20 @@ export interface ScaleOptions {
   paceEntriesPerSecond?: number;
   /** The keypads merge DIGIT reports that outrun the line (PROTOCOL.md §5.11). Default true, as the simulator does. */
   mergeKeyReports?: boolean;
+  /**
+   * How the drivers move bytes on their PTYs: 'tty-stream' (what openTenkey uses on Linux and macOS: a libuv TTY
+   * stream) or 'serialport' (serialport's thread-pool reads and writes, as on Windows). Default: openTenkey's choice.
+   */
+  transport?: 'tty-stream' | 'serialport';
+  /**
+   * Where the keypads run: 'worker' (a worker thread of this process, so drivers and keypads use both cores, as
+   * drivers and real keypads would never share one) or 'main' (this thread, beside the drivers). Default 'main'.
+   */
+  keypadThread?: 'main' | 'worker';
+  /** Link options of every driver. Default MANY_KEYPADS_LINK. */
+  link?: LinkTimingOptions;
+  /** Called as the measured rounds start and once they end (a profiler's start and stop; see profile-scale.ts). */
+  measuring?: { start(): void | Promise<void>; stop(): void | Promise<void> };
 }
 
 export interface ScaleEntry {
@@ -77,6 +108,20 @@ export interface ScaleReport {
   roundSeconds: number[];
   /** Frames on the wires (both directions, ACKs and keepalives included) per finished entry, over the measured rounds. */
   framesPerEntry: number;
+  /**
+   * CPU time of the whole process per finished entry over the measured rounds (ms; user and system, every thread:
+   * the main thread, libuv's thread pool, GC helpers). Steadier than entries/s on a shared machine.
+   */
+  cpuMsPerEntry: {
+    user: number;
+    system: number;
+    /** The drivers' thread (and the keypads', unless they run on a worker). */
+    mainThread: number | undefined;
+    /** The keypads' worker thread, when they run on one. */
+    keypadThread?: number | undefined;
+    /** Every other thread: libuv's thread pool (serialport's reads and writes), V8's GC and compiler helpers. */
+    otherThreads: number | undefined;
+  };
   /** The event loop during the measured rounds: how late timers ran (ms) and the share of time it was busy. */
   loop: { delayP50Ms: number; delayP99Ms: number; delayMaxMs: number; utilization: number };
   /** Bytes per keypad: the whole stack (simulator + driver) after the runs, and the driver alone once connected. */
@@ -117,27 +162,27 @@ export async function runScale(options: ScaleOptions): Promise<ScaleReport> {
   // Each keypad starts an entry every `intervalMs`; keypad i at i/count of the interval, so starts are evenly spread.
   const intervalMs = pace === undefined ? 0 : (count / pace) * 1000;
 
-  const simulators: RunningSimulator[] = [];
+  let fleet: KeypadFleet | undefined;
   const keypads: ScaleKeypad[] = [];
   try {
     const base = memorySnapshot();
-    for (let index = 0; index < count; index++) {
-      const card = SCALE_CARDS[index % SCALE_CARDS.length]!;
-      simulators.push(await opening(index, count, () => startSimulator({
-        listen: 'pty', keys: keyScript(card), mergeKeyReports: options.mergeKeyReports ?? true,
-      })));
-    }
+    const startFleet = options.keypadThread === 'worker' ? startWorkerFleet : startLocalFleet;
+    fleet = await startFleet({
+      keyScripts: Array.from({ length: count }, (_, index) => keyScript(SCALE_CARDS[index % SCALE_CARDS.length]!)),
+      mergeKeyReports: options.mergeKeyReports ?? true,
+      opening: (index, open) => opening(index, count, open),
+    });
     const simsOnly = memorySnapshot();
     for (let first = 0; first < count; first += OPEN_BATCH) {
-      const batch = simulators.slice(first, first + OPEN_BATCH).map(async (simulator, offset) => {
+      const batch = fleet.addresses.slice(first, first + OPEN_BATCH).map(async (address, offset) => {
         const index = first + offset;
         const timing = new EntryTimingLogger();
         // Production link timings and reconnect: the run measures the driver as a store would run it.
-        const driver = await opening(index, count, () => openTenkey({
-          device: simulator.address, logger: timing, connectTimeoutMs: CONNECT_TIMEOUT_MS,
-          // What a process opening many keypads should do: their keepalives drift apart instead of firing in phase.
-          link: { pingJitter: 0.2 },
-        }));
+        const driverOptions: OpenTenkeyOptions = {
+          device: address, logger: timing, connectTimeoutMs: CONNECT_TIMEOUT_MS,
+          link: options.link ?? MANY_KEYPADS_LINK,
+        };
+        const driver = await opening(index, count, () => openDriver(driverOptions, options.transport));
         keypads.push({ index, card: SCALE_CARDS[index % SCALE_CARDS.length]!, driver, timing });
       });
       // allSettled: every driver that did open is in `keypads` for the finally below, even when one failed.
@@ -152,11 +197,18 @@ export async function runScale(options: ScaleOptions): Promise<ScaleReport> {
     const delay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
     let busy: EventLoopUtilization | undefined;
     let framesBefore = 0;
+    let cpuBefore: NodeJS.CpuUsage | undefined;
+    let threadsBefore: ThreadCpu | undefined;
+    let workerCpuBefore: number | undefined;
     for (let round = -warmupRounds; round < rounds; round++) {
       if (round === 0) {
         delay.enable();
         busy = performance.eventLoopUtilization();
-        framesBefore = wireFrames(simulators);
+        framesBefore = await fleet.wireFrames();
+        workerCpuBefore = await fleet.workerCpuMs();
+        cpuBefore = process.cpuUsage();
+        threadsBefore = threadCpuMs();
+        await options.measuring?.start();
       }
       const start = performance.now();
       const done = await Promise.all(keypads.map((keypad) => runEntries(keypad, entriesPerKeypad, round, {
@@ -170,10 +222,19 @@ export async function runScale(options: ScaleOptions): Promise<ScaleReport> {
         }
       }
     }
+    await options.measuring?.stop();
     delay.disable();
-    const framesPerEntry = (wireFrames(simulators) - framesBefore) / Math.max(1, entries.length);
+    const finished = Math.max(1, entries.length);
+    const cpu = process.cpuUsage(cpuBefore);
+    const threadsAfter = threadCpuMs();
+    const workerCpuAfter = await fleet.workerCpuMs();
+    const keypadThread = workerCpuBefore !== undefined && workerCpuAfter !== undefined ? (workerCpuAfter - workerCpuBefore) / finished : undefined;
+    const threads = threadsBefore !== undefined && threadsAfter !== undefined
+      ? { main: (threadsAfter.main - threadsBefore.main) / finished, others: (threadsAfter.others - threadsBefore.others) / finished }
+      : undefined;
+    const framesPerEntry = ((await fleet.wireFrames()) - framesBefore) / finished;
     const utilization = performance.eventLoopUtilization(busy).utilization;
-    const after = memorySnapshot();
+    const after = withWorker(memorySnapshot(), fleet.workerMemoryBefore, await fleet.workerMemory());
     const ms = (ns: number) => ns / 1e6;
     return {
       keypads: count,
@@ -181,6 +242,10 @@ export async function runScale(options: ScaleOptions): Promise<ScaleReport> {
       failures,
       roundSeconds,
       framesPerEntry,
+      cpuMsPerEntry: {
+        user: cpu.user / 1000 / finished, system: cpu.system / 1000 / finished, mainThread: threads?.main,
+        otherThreads: threads === undefined ? undefined : threads.others - (keypadThread ?? 0), keypadThread,
+      },
       loop: { delayP50Ms: ms(delay.percentile(50)), delayP99Ms: ms(delay.percentile(99)), delayMaxMs: ms(delay.max), utilization },
       memoryPerKeypad: {
         total: perItem(base, after, count),
@@ -190,21 +255,24 @@ export async function runScale(options: ScaleOptions): Promise<ScaleReport> {
     };
   } finally {
     await Promise.allSettled(keypads.map((k) => k.driver.close()));
-    await Promise.allSettled(simulators.map((s) => s.close()));
+    await fleet?.close();
   }
 }
 
-/**
- * Frames the keypads sent and received so far on their current connections: every frame on the wires, once. A
- * keypad that reconnected mid-run starts counting again (such a run also reports failed entries).
- */
-function wireFrames(simulators: readonly RunningSimulator[]): number {
-  let frames = 0;
-  for (const simulator of simulators) {
-    const stats = simulator.keypad.attachment?.link.stats;
-    if (stats !== undefined) frames += stats.framesSent + stats.framesReceived;
-  }
-  return frames;
+/** The main thread's memory plus what the keypads' worker heap grew by from `workerBase` (nothing when they run here). */
+function withWorker(main: MemorySnapshot, workerBase: MemorySnapshot | undefined, worker: MemorySnapshot | undefined): MemorySnapshot {
+  if (workerBase === undefined || worker === undefined) return main;
+  return { ...main, heapAndExternal: main.heapAndExternal + worker.heapAndExternal - workerBase.heapAndExternal };
+}
+
+/** openTenkey, or the same over a chosen serial transport (the bench compares them in one run). */
+function openDriver(options: OpenTenkeyOptions, transport: ScaleOptions['transport']): Promise<TenkeyKeypad> {
+  if (transport === undefined) return openTenkey(options);
+  const path = options.device!;
+  const open = transport === 'serialport' ? openSerialTransport : openTtyStreamTransport;
+  return openTenkeyOverTransport({
+    ...checkedOpenSettings(options), address: path, openTransport: () => open(path, { connectTimeoutMs: CONNECT_TIMEOUT_MS }),
+  });
 }
 
 /** `open()`, with a failure turned into a message that says which keypad and hints at the usual limits. */

@@ -3,6 +3,7 @@ import { tenkeyError } from '../errors.js';
 import type { ByteTransport } from './byte-transport.js';
 import { openSerialTransport } from './serial-transport.js';
 import { openTcpTransport } from './tcp-transport.js';
+import { openTtyStreamTransport, ttyStreamSupported } from './tty-stream-transport.js';
 
 export interface OpenTransportOptions {
   baudRate?: number;
@@ -10,14 +11,16 @@ export interface OpenTransportOptions {
 }
 
 /**
- * Opens the transport an address names. Rejects with the OS error as it came (the connection classifies it),
+ * Opens the transport an address names. A serial port on Linux or macOS moves its bytes on a libuv TTY stream
+ * (tty-stream-transport.ts); elsewhere (Windows COM ports) serialport reads and writes it. Rejects with the OS error as it came (the connection classifies it),
  * or CONNECTION / CONNECT_TIMEOUT when opening takes longer than `connectTimeoutMs`.
  */
 export function openTransport(address: DeviceAddress, options: OpenTransportOptions = {}): Promise<ByteTransport> {
   if (address.kind === 'tcp') {
     return openTcpTransport(address.host, address.port, options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {});
   }
-  return openSerialTransport(address.path, {
+  const open = ttyStreamSupported() ? openTtyStreamTransport : openSerialTransport;
+  return open(address.path, {
     ...(options.baudRate !== undefined ? { baudRate: options.baudRate } : {}),
     ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
   });

@@ -18,6 +18,14 @@ export interface SerialTransportOptions {
  * connection's business (it discards everything until HELLO is answered).
  */
 export async function openSerialTransport(path: string, options: SerialTransportOptions = {}): Promise<ByteTransport> {
+  return new SerialTransport(path, await openSerialPort(path, options));
+}
+
+/**
+ * The port opened, locked, configured (raw 8N1 at `baudRate`) and flushed, but not yet read: the serial transport
+ * reads it itself, the tty stream transport (tty-stream-transport.ts) moves the bytes on a second fd of the same tty.
+ */
+export async function openSerialPort(path: string, options: SerialTransportOptions = {}): Promise<SerialPort> {
   const port = new SerialPort({
     path,
     baudRate: options.baudRate ?? 115200,
@@ -39,11 +47,10 @@ export async function openSerialTransport(path: string, options: SerialTransport
     return port;
   })();
   // open() can hang in the kernel (a wedged USB adapter); nothing can stop it, so a late open is closed.
-  await withConnectDeadline(opening, { timeoutMs: options.connectTimeoutMs ?? 3000, what: path, release: closePort });
-  return new SerialTransport(path, port);
+  return withConnectDeadline(opening, { timeoutMs: options.connectTimeoutMs ?? 3000, what: path, release: closePort });
 }
 
-function closePort(port: SerialPort): Promise<void> {
+export function closePort(port: SerialPort): Promise<void> {
   return new Promise((resolve) => {
     if (!port.isOpen) return resolve();
     port.close(() => resolve());

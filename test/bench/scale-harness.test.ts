@@ -34,6 +34,25 @@ describe('scale harness', () => {
     expect(openFdCount()).toBe(fdsBefore);
   });
 
+  it.each(['worker', 'main'] as const)('with the keypads on the %s thread and either serial transport: right cards, CPU per entry counted, no fd left', async (keypadThread) => {
+    const fdsBefore = openFdCount();
+    for (const transport of ['tty-stream', 'serialport'] as const) {
+      const report = await runScale({ keypads: 3, entriesPerKeypad: 2, rounds: 1, warmupRounds: 0, keypadThread, transport });
+      expect(report.failures).toEqual([]);
+      expect(report.entries).toHaveLength(6);
+      for (const entry of report.entries) expect([entry.brand, entry.last]).toEqual([entry.card, expectedLast(entry.card)]);
+      // Frames are counted on the keypads' side, wherever they run.
+      expect(report.framesPerEntry).toBeGreaterThan(0);
+      const { user, system, keypadThread: keypadCpu } = report.cpuMsPerEntry;
+      expect(user + system).toBeGreaterThan(0);
+      // Only a worker has a thread of its own to measure (on Linux, where /proc tells threads apart).
+      if (keypadThread === 'main') expect(keypadCpu).toBeUndefined();
+      else expect(keypadCpu === undefined || keypadCpu >= 0).toBe(true);
+      expect(report.memoryPerKeypad.total.heapAndExternal).not.toBeNaN();
+    }
+    expect(openFdCount()).toBe(fdsBefore);
+  });
+
   it('counts the frames an entry costs: fewer when the keypads merge DIGIT reports that outrun the line (§5.11)', async () => {
     const merged = await runScale({ keypads: 2, entriesPerKeypad: 2, rounds: 1, warmupRounds: 0 });
     const everyKey = await runScale({ keypads: 2, entriesPerKeypad: 2, rounds: 1, warmupRounds: 0, mergeKeyReports: false });

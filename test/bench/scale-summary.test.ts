@@ -13,6 +13,7 @@ function report(latencies: number[], failed: number, roundSeconds = [2]): ScaleR
     failures: Array.from({ length: failed }, (_, i) => ({ keypad: i % 4, round: 0, cause: 'LINK_DEAD' })),
     roundSeconds,
     framesPerEntry: 20,
+    cpuMsPerEntry: { user: 1, system: 0.5, mainThread: 1, otherThreads: 0.5 },
     loop: { delayP50Ms: 1, delayP99Ms: 2, delayMaxMs: 3, utilization: 0.5 },
     memoryPerKeypad: { total: { heapAndExternal: 0, rss: 0 }, driver: { heapAndExternal: 0, rss: 0 }, collected: false },
   };
