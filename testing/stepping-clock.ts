@@ -1,5 +1,11 @@
 import type { Clock } from '../protocol/clock.js';
 
+interface PendingTimer {
+  id: number;
+  due: number;
+  fn: () => void;
+}
+
 /**
  * Virtual time for `tenkey replay --instant`, shaped like xstate's SimulatedClock (now/setTimeout/clearTimeout)
  * so one instance drives the entry machine, the link and the driver together. Unlike SimulatedClock.set(),
@@ -7,12 +13,6 @@ import type { Clock } from '../protocol/clock.js';
  * at each timer's own due time, so a timer scheduled by another timer's callback lands where it would in
  * real time; the replayer lets real I/O settle between firings.
  */
-interface PendingTimer {
-  id: number;
-  due: number;
-  fn: () => void;
-}
-
 export class SteppingClock implements Clock {
   #now: number;
   #nextId = 1;
