@@ -385,7 +385,17 @@ const toProcessingByStatus = { guard: { type: 'statusIs', params: { state: 'PROC
 const openField = (field: 'PAN' | 'EXPIRY') => entrySetup.assign({ field });
 
 /** A key before the PAN's STATUS: that STATUS was lost; the PAN field opens and takes the key. */
-const keyBeforePan = { guard: 'hasReport', target: 'entering', actions: [openField('PAN'), again] } as const;
+const keyBeforePan = { guard: 'hasReport', target: 'pan', actions: [openField('PAN'), again] } as const;
+
+/**
+ * What either open field (PAN, EXPIRY) takes besides its keys. The fields are siblings of the other states, not
+ * children of a compound `entering` state: one level less on every key (xstate recomputes the state value on
+ * every context change).
+ */
+const inField = {
+  'key.cancel': { guard: 'cancelKey', target: 'cancelled', actions: [finish({ outcome: 'cancelled', by: 'keypad' }), reportKey('CANCEL')] },
+  'timeout.inactivity': { target: 'timeout', actions: finish({ outcome: 'timeout', reason: 'inactivity' }) },
+} as const;
 
 /** A report the statechart cannot take (the keypad's own events carry no report and are ignored). */
 const outOfStepReport = { guard: 'isReport', target: '.failed', actions: outOfStep } as const;
@@ -454,10 +464,10 @@ export const entryStatechart = entrySetup.createMachine({
   states: {
     starting: {
       on: {
-        start: { target: 'entering', actions: openField('PAN') },
+        start: { target: 'pan', actions: openField('PAN') },
         'report.status': [
-          { guard: { type: 'statusIs', params: { state: 'PAN' } }, target: 'entering', actions: takeStatus },
-          { guard: 'statusInExpiry', target: 'entering.expiry', actions: takeStatus },
+          { guard: { type: 'statusIs', params: { state: 'PAN' } }, target: 'pan', actions: takeStatus },
+          { guard: 'statusInExpiry', target: 'expiry', actions: takeStatus },
           toProcessingByStatus,
           ...toEnding,
         ],
@@ -468,88 +478,81 @@ export const entryStatechart = entrySetup.createMachine({
         'key.cancel': keyBeforePan,
       },
     },
-    entering: {
-      initial: 'pan',
+    pan: {
+      entry: reportState('PAN'),
       on: {
-        'key.cancel': { guard: 'cancelKey', target: 'cancelled', actions: [finish({ outcome: 'cancelled', by: 'keypad' }), reportKey('CANCEL')] },
-        'timeout.inactivity': { target: 'timeout', actions: finish({ outcome: 'timeout', reason: 'inactivity' }) },
+        ...inField,
+        'key.digit': [
+          { guard: 'panDigitAdded', actions: [entrySetup.assign({ panDigits: ({ context, event }) => countAfter(event, context.panDigits + 1), notice: 'NONE' }), { type: 'storePanDigit', params: digitOf }, reportKey('DIGIT')] },
+          { guard: 'panFull', actions: [noticeOnly('PAN_TOO_LONG'), reportKey('DIGIT')] },
+          { guard: 'keyInExpiry', target: 'expiry', actions: [openField('EXPIRY'), again] },
+        ],
+        'key.backspace': [
+          { guard: 'panDigitRemoved', actions: [entrySetup.assign({ panDigits: ({ context, event }) => countAfter(event, Math.max(0, context.panDigits - 1)), notice: 'NONE' }), 'dropPanDigit', reportKey('BACKSPACE')] },
+          { guard: 'keyInExpiry', target: 'expiry', actions: [openField('EXPIRY'), again] },
+        ],
+        'key.clear': [
+          { guard: 'panCleared', actions: [entrySetup.assign({ panDigits: 0, notice: 'NONE' }), 'clearPan', reportKey('CLEAR')] },
+          { guard: 'keyInExpiry', target: 'expiry', actions: [openField('EXPIRY'), again] },
+        ],
+        'key.enter': [
+          { guard: 'panTooShort', actions: [noticeOnly('PAN_TOO_SHORT'), reportKey('ENTER')] },
+          {
+            guard: 'panInvalidLast',
+            target: '#entry.failed',
+            actions: [finish({ outcome: 'failed', code: 'INVALID_CARD' }), reportKey('ENTER')],
+          },
+          {
+            guard: 'panInvalid',
+            actions: [
+              entrySetup.assign({ invalidAttempts: ({ context }) => context.invalidAttempts + 1, panDigits: 0, notice: 'INVALID_PAN' }),
+              'clearPan', reportKey('ENTER'),
+            ],
+          },
+          {
+            guard: 'brandRefused',
+            target: '#entry.failed',
+            actions: ['acceptPan', finish({ outcome: 'failed', code: 'UNSUPPORTED_BRAND' }), reportKey('ENTER')],
+          },
+          { guard: 'panToExpiry', target: 'expiry', actions: ['acceptPan', entrySetup.assign({ field: 'EXPIRY', notice: 'NONE' }), reportKey('ENTER')] },
+          { guard: 'panToProcessing', target: '#entry.processing', actions: ['acceptPan', entrySetup.assign({ field: 'NONE', notice: 'NONE' }), reportKey('ENTER')] },
+          { guard: 'keyInExpiry', target: 'expiry', actions: [openField('EXPIRY'), again] },
+        ],
+        'report.status': [
+          { guard: { type: 'statusIs', params: { state: 'PAN' } }, actions: takeStatus },
+          { guard: 'statusInExpiry', target: 'expiry', actions: takeStatus },
+          toProcessingByStatus,
+          ...toEnding,
+        ],
       },
-      states: {
-        pan: {
-          entry: reportState('PAN'),
-          on: {
-            'key.digit': [
-              { guard: 'panDigitAdded', actions: [entrySetup.assign({ panDigits: ({ context, event }) => countAfter(event, context.panDigits + 1), notice: 'NONE' }), { type: 'storePanDigit', params: digitOf }, reportKey('DIGIT')] },
-              { guard: 'panFull', actions: [noticeOnly('PAN_TOO_LONG'), reportKey('DIGIT')] },
-              { guard: 'keyInExpiry', target: 'expiry', actions: [openField('EXPIRY'), again] },
-            ],
-            'key.backspace': [
-              { guard: 'panDigitRemoved', actions: [entrySetup.assign({ panDigits: ({ context, event }) => countAfter(event, Math.max(0, context.panDigits - 1)), notice: 'NONE' }), 'dropPanDigit', reportKey('BACKSPACE')] },
-              { guard: 'keyInExpiry', target: 'expiry', actions: [openField('EXPIRY'), again] },
-            ],
-            'key.clear': [
-              { guard: 'panCleared', actions: [entrySetup.assign({ panDigits: 0, notice: 'NONE' }), 'clearPan', reportKey('CLEAR')] },
-              { guard: 'keyInExpiry', target: 'expiry', actions: [openField('EXPIRY'), again] },
-            ],
-            'key.enter': [
-              { guard: 'panTooShort', actions: [noticeOnly('PAN_TOO_SHORT'), reportKey('ENTER')] },
-              {
-                guard: 'panInvalidLast',
-                target: '#entry.failed',
-                actions: [finish({ outcome: 'failed', code: 'INVALID_CARD' }), reportKey('ENTER')],
-              },
-              {
-                guard: 'panInvalid',
-                actions: [
-                  entrySetup.assign({ invalidAttempts: ({ context }) => context.invalidAttempts + 1, panDigits: 0, notice: 'INVALID_PAN' }),
-                  'clearPan', reportKey('ENTER'),
-                ],
-              },
-              {
-                guard: 'brandRefused',
-                target: '#entry.failed',
-                actions: ['acceptPan', finish({ outcome: 'failed', code: 'UNSUPPORTED_BRAND' }), reportKey('ENTER')],
-              },
-              { guard: 'panToExpiry', target: 'expiry', actions: ['acceptPan', entrySetup.assign({ field: 'EXPIRY', notice: 'NONE' }), reportKey('ENTER')] },
-              { guard: 'panToProcessing', target: '#entry.processing', actions: ['acceptPan', entrySetup.assign({ field: 'NONE', notice: 'NONE' }), reportKey('ENTER')] },
-              { guard: 'keyInExpiry', target: 'expiry', actions: [openField('EXPIRY'), again] },
-            ],
-            'report.status': [
-              { guard: { type: 'statusIs', params: { state: 'PAN' } }, actions: takeStatus },
-              { guard: 'statusInExpiry', target: 'expiry', actions: takeStatus },
-              toProcessingByStatus,
-              ...toEnding,
-            ],
-          },
+    },
+    expiry: {
+      entry: reportState('EXPIRY'),
+      on: {
+        ...inField,
+        'key.digit': [
+          { guard: 'expiryDigitAdded', actions: [entrySetup.assign({ expiryDigits: ({ context, event }) => countAfter(event, context.expiryDigits + 1), notice: 'NONE' }), { type: 'storeExpiryDigit', params: digitOf }, reportKey('DIGIT')] },
+          { guard: 'expiryFull', actions: [noticeOnly('NONE'), reportKey('DIGIT')] },
+        ],
+        'key.backspace': {
+          guard: 'expiryDigitRemoved',
+          actions: [entrySetup.assign({ expiryDigits: ({ context, event }) => countAfter(event, Math.max(0, context.expiryDigits - 1)), notice: 'NONE' }), 'dropExpiryDigit', reportKey('BACKSPACE')],
         },
-        expiry: {
-          entry: reportState('EXPIRY'),
-          on: {
-            'key.digit': [
-              { guard: 'expiryDigitAdded', actions: [entrySetup.assign({ expiryDigits: ({ context, event }) => countAfter(event, context.expiryDigits + 1), notice: 'NONE' }), { type: 'storeExpiryDigit', params: digitOf }, reportKey('DIGIT')] },
-              { guard: 'expiryFull', actions: [noticeOnly('NONE'), reportKey('DIGIT')] },
-            ],
-            'key.backspace': {
-              guard: 'expiryDigitRemoved',
-              actions: [entrySetup.assign({ expiryDigits: ({ context, event }) => countAfter(event, Math.max(0, context.expiryDigits - 1)), notice: 'NONE' }), 'dropExpiryDigit', reportKey('BACKSPACE')],
-            },
-            'key.clear': { guard: 'expiryCleared', actions: [entrySetup.assign({ expiryDigits: 0, notice: 'NONE' }), 'clearExpiry', reportKey('CLEAR')] },
-            'key.enter': [
-              { guard: 'expiryMalformed', actions: [entrySetup.assign({ expiryDigits: 0, notice: 'INVALID_EXPIRY' }), 'clearExpiry', reportKey('ENTER')] },
-              {
-                guard: 'expiryPassed',
-                target: '#entry.failed',
-                actions: [finish({ outcome: 'failed', code: 'EXPIRED_CARD' }), reportKey('ENTER')],
-              },
-              { guard: 'expiryAccepted', target: '#entry.processing', actions: [entrySetup.assign({ field: 'NONE', notice: 'NONE' }), reportKey('ENTER')] },
-            ],
-            'report.status': [
-              { guard: { type: 'statusIs', params: { state: 'EXPIRY' } }, actions: takeStatus },
-              toProcessingByStatus,
-              ...toEnding,
-            ],
+        'key.clear': { guard: 'expiryCleared', actions: [entrySetup.assign({ expiryDigits: 0, notice: 'NONE' }), 'clearExpiry', reportKey('CLEAR')] },
+        'key.enter': [
+          { guard: 'expiryMalformed', actions: [entrySetup.assign({ expiryDigits: 0, notice: 'INVALID_EXPIRY' }), 'clearExpiry', reportKey('ENTER')] },
+          {
+            guard: 'expiryPassed',
+            target: '#entry.failed',
+            actions: [finish({ outcome: 'failed', code: 'EXPIRED_CARD' }), reportKey('ENTER')],
           },
-        },
+          { guard: 'expiryAccepted', target: '#entry.processing', actions: [entrySetup.assign({ field: 'NONE', notice: 'NONE' }), reportKey('ENTER')] },
+        ],
+        'report.status': [
+          { guard: { type: 'statusIs', params: { state: 'EXPIRY' } }, actions: takeStatus },
+          toProcessingByStatus,
+          ...toEnding,
+        ],
       },
     },
     processing: {
