@@ -8,11 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
-import { createActor, setup, SimulatedClock } from 'xstate';
-import { EntrySession } from '../device-sim/firmware/entry-session.js';
-import type { EncryptCardOutput, KeypadKey } from '../device-sim/entry/index.js';
-import { CardEntry } from '../host-driver/card-entry.js';
-import type { DeviceMessage } from '../protocol/index.js';
+import { driverEntry, entryReports, keypadEntry, KEYPAD_EVENTS, trivialXstateEntry } from './entry-statechart-workload.js';
 import { median } from './record.js';
 
 const { values } = parseArgs({
@@ -22,57 +18,8 @@ const ROUNDS = Number(values.rounds);
 const ENTRIES = Number(values.entries);
 const BATCH = 20;
 
-const VISA = '4111111111111111';
-const EXPIRY = '1230';
-const KEYS: KeypadKey[] = [...VISA, 'enter', ...EXPIRY, 'enter'] as KeypadKey[];
-/** start + the keys + encryptCard's done event. */
-const KEYPAD_EVENTS = 1 + KEYS.length + 1;
-const STUB: EncryptCardOutput = { keySerialNumber: new Uint8Array(12), encryptedBlock: new Uint8Array(32) };
-const TODAY = { year: 2026, month: 1 };
-
-const noop = () => {};
-/** The cheapest clock that works: the sessions' timers are never due within an entry. */
-const clock = { now: () => 0, setTimeout: () => 0, clearTimeout: noop };
-
-/** One keypad entry; resolves when the session ended. Optionally records what it reported, as the device would send it. */
-function keypadEntry(record?: DeviceMessage[]): Promise<void> {
-  const sessionId = 7;
-  return new Promise((resolve) => {
-    const session = new EntrySession({ sessionId, expiryRequired: true, today: TODAY }, clock, {
-      key: (report) => record?.push({ type: 'KEY', sessionId, ...report }),
-      state: (report, secondsLeft) => record?.push({ type: 'STATUS', sessionId, secondsLeft, ...report }),
-      changed: noop,
-      end: (output) => {
-        if (output.outcome !== 'done') throw new Error(`entry ended ${output.outcome}`);
-        const { result } = output;
-        record?.push({ type: 'RESULT', sessionId, brand: result.brand, last: result.last, keySerialNumber: result.keySerialNumber, encryptedBlock: result.encryptedBlock });
-        resolve();
-      },
-      encrypt: () => Promise.resolve(STUB),
-    });
-    session.start();
-    for (const key of KEYS) session.press(key);
-  });
-}
-
-const device = () => ({
-  address: 'bench', model: 'SIM', firmwareVersion: '1', serialNumber: 'S1', keySetId: '00', protocolVersion: 1, acceptedBrands: [],
-});
-
-async function driverEntry(reports: readonly DeviceMessage[]): Promise<void> {
-  const entry = new CardEntry({
-    sessionId: 7, timeoutSeconds: 60, reveal: 3, expiryRequired: true, clock, device, onProgress: noop, probe: noop,
-  });
-  for (const report of reports) entry.handle(report);
-  const outcome = await entry.outcome;
-  if (!outcome.ok) throw new Error(`driver entry failed: ${outcome.error.message}`);
-}
-
-const trivialMachine = setup({ types: { events: {} as { type: 'tick' } } }).createMachine({ on: { tick: {} } });
 function trivialXstate(events: number): void {
-  const actor = createActor(trivialMachine).start();
-  for (let i = 0; i < events; i++) actor.send({ type: 'tick' });
-  actor.stop();
+  trivialXstateEntry(events);
 }
 
 let sink = 0;
@@ -93,8 +40,7 @@ async function cpuOf(run: () => Promise<void> | void): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const reports: DeviceMessage[] = [];
-  await keypadEntry(reports);
+  const reports = await entryReports();
   const driverEvents = reports.length;
 
   const contenders = {

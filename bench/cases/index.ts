@@ -8,5 +8,6 @@ import { faultSoakCase } from './fault-soak.js';
 import { fuzzCase } from './fuzz.js';
 import { floodCase } from './flood.js';
 import { testKeypadCase } from './test-keypad.js';
+import { entryStatechartCase } from './entry-statechart.js';
 
-export const benchCases: BenchCase[] = [frameDecodeCase, replayCase, scaleCase, ptyRoundTripCase, faultSoakCase, fuzzCase, floodCase, testKeypadCase];
+export const benchCases: BenchCase[] = [frameDecodeCase, replayCase, scaleCase, ptyRoundTripCase, faultSoakCase, fuzzCase, floodCase, testKeypadCase, entryStatechartCase];
