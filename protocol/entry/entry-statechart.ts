@@ -23,6 +23,10 @@
  *   the driver never resynchronises silently.
  * - `ending` (driver only): the final STATUS came, its RESULT or ERROR is expected; a second final STATUS means it
  *   was lost (§9.7). The keypad goes straight to its final state.
+ * - Both ends run it on every key and report, so it is shaped for xstate's cost per event (each assign copies the
+ *   context and rebuilds the snapshot; each state level, action and microstep adds to every step): at most one
+ *   assign per transition and none in state entries, flat states, named events rather than '*', no
+ *   enqueueActions, and `raise` only on the catch-up path. bench/entry-statechart-cost.ts measures it.
  */
 import {
   assign, fromPromise, fromTransition, not, setup, type ActorRefFrom, type PromiseActorLogic, type SnapshotFrom,
