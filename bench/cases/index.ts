@@ -10,8 +10,9 @@ import { floodCase } from './flood.js';
 import { testKeypadCase } from './test-keypad.js';
 import { browserLatencyCase } from './browser-latency.js';
 import { cliStartupCase } from './cli-startup.js';
+import { entryStatechartCase } from './entry-statechart.js';
 
 export const benchCases: BenchCase[] = [
-  frameDecodeCase, replayCase, scaleCase, ptyRoundTripCase, faultSoakCase, fuzzCase, floodCase, testKeypadCase, browserLatencyCase,
-  cliStartupCase,
+  frameDecodeCase, replayCase, scaleCase, ptyRoundTripCase, faultSoakCase, fuzzCase, floodCase, testKeypadCase, entryStatechartCase,
+  browserLatencyCase, cliStartupCase,
 ];

@@ -63,6 +63,9 @@ export class KeypadCard {
   brand: Brand | null = null;
   /** The last `reveal` digits, once the PAN is accepted. */
   last = '';
+  /** Brand of the first `#brandOfDigits` digits: ENTER asks for it twice (brandRefused, acceptPan), a lookup costs ~12 µs. */
+  #brandOf: Brand | null = null;
+  #brandOfDigits = -1;
 
   constructor(
     readonly settings: Pick<ResolvedEntryInput, 'acceptedBrands' | 'reveal'> & { today: CalendarMonth },
@@ -73,7 +76,22 @@ export class KeypadCard {
     return isLuhnValid(this.pan, this.panDigits);
   }
 
+  /** Brand of the number in the buffer, looked up once per number (every PAN edit calls panEdited()). */
+  detectedBrand(): Brand {
+    if (this.#brandOfDigits !== this.panDigits || this.#brandOf === null) {
+      this.#brandOf = detectBrand(this.pan.subarray(0, this.panDigits));
+      this.#brandOfDigits = this.panDigits;
+    }
+    return this.#brandOf;
+  }
+
+  panEdited(): void {
+    this.#brandOf = null;
+    this.#brandOfDigits = -1;
+  }
+
   wipe(): void {
+    this.panEdited();
     this.pan.fill(0);
     this.expiry.fill(0);
     this.panDigits = 0;
@@ -98,7 +116,7 @@ export const entryMachine = entryStatechart.provide({
     panInvalid: ({ context }) => !cardOf(context).luhnValid,
     brandRefused: ({ context }) => {
       const card = cardOf(context);
-      return !isBrandAccepted(detectBrand(card.pan.subarray(0, card.panDigits)), card.settings.acceptedBrands);
+      return !isBrandAccepted(card.detectedBrand(), card.settings.acceptedBrands);
     },
     panToExpiry: ({ context }) => context.expiryRequired,
     panToProcessing: always,
@@ -123,15 +141,18 @@ export const entryMachine = entryStatechart.provide({
     storePanDigit: ({ context }, { digit }) => {
       const card = cardOf(context);
       card.pan[card.panDigits++] = digit;
+      card.panEdited();
     },
     dropPanDigit: ({ context }) => {
       const card = cardOf(context);
       if (card.panDigits > 0) card.pan[--card.panDigits] = 0;
+      card.panEdited();
     },
     clearPan: ({ context }) => {
       const card = cardOf(context);
       card.pan.fill(0);
       card.panDigits = 0;
+      card.panEdited();
     },
     storeExpiryDigit: ({ context }, { digit }) => {
       const card = cardOf(context);
@@ -148,7 +169,7 @@ export const entryMachine = entryStatechart.provide({
     },
     acceptPan: ({ context }) => {
       const card = cardOf(context);
-      card.brand = detectBrand(card.pan.subarray(0, card.panDigits));
+      card.brand = card.detectedBrand();
       card.last = lastDigits(card.pan, card.panDigits, card.settings.reveal);
     },
     wipeCard: ({ context }) => cardOf(context)?.wipe(),

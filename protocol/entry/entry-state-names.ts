@@ -8,9 +8,10 @@ import type { EntryOutput, EntrySnapshot } from './entry-statechart.js';
 export function toEntryState(snapshot: EntrySnapshot | undefined): EntryStateName {
   if (snapshot === undefined) return 'IDLE';
   const value = snapshot.value;
-  if (typeof value === 'object') return value.entering === 'expiry' ? 'EXPIRY' : 'PAN';
   switch (value) {
     case 'starting': return 'IDLE';
+    case 'pan': return 'PAN';
+    case 'expiry': return 'EXPIRY';
     case 'processing': return 'PROCESSING';
     // The driver between the final STATUS and its RESULT or ERROR: what that STATUS said.
     case 'ending': return snapshot.context.endedAs ?? 'PROCESSING';

@@ -23,8 +23,14 @@
  *   the driver never resynchronises silently.
  * - `ending` (driver only): the final STATUS came, its RESULT or ERROR is expected; a second final STATUS means it
  *   was lost (§9.7). The keypad goes straight to its final state.
+ * - Both ends run it on every key and report, so it is shaped for xstate's cost per event (each assign copies the
+ *   context and rebuilds the snapshot; each state level, action and microstep adds to every step): at most one
+ *   assign per transition and none in state entries, flat states, named events rather than '*', no
+ *   enqueueActions, and `raise` only on the catch-up path. bench/entry-statechart-cost.ts measures it.
  */
-import { assign, fromPromise, not, setup, type ActorRefFrom, type SnapshotFrom } from 'xstate';
+import {
+  assign, fromPromise, fromTransition, not, setup, type ActorRefFrom, type PromiseActorLogic, type SnapshotFrom,
+} from 'xstate';
 import { MAX_INVALID_PAN_ATTEMPTS, PAN_MAX_DIGITS } from '../constants.js';
 import type {
   Brand, DeviceErrorName, EntryFieldName, EntryNoticeName, EntryStateName, KeyClassName,
@@ -190,9 +196,11 @@ function isReport(event: EntryEvent): boolean {
 /** What the key just did, by the reading of the side running the machine. The defaults refuse: provide them. */
 const never = () => false;
 
-const pending = new Promise<never>(() => {});
-/** A promise actor that never settles: the default encryptCard, and the driver's (the RESULT or ERROR ends it). */
-export const encryptNever = fromPromise<EntryResult, unknown>(() => pending);
+/**
+ * An encryptCard that never settles: the driver's (the keypad's RESULT or ERROR ends the entry). A transition
+ * actor that ignores everything, not a promise actor: it needs no promise and no AbortController per entry.
+ */
+export const encryptNever = fromTransition((state: undefined) => state, undefined) as unknown as PromiseActorLogic<EntryResult, unknown>;
 
 export const entrySetup = setup({
   types: {
@@ -237,6 +245,8 @@ export const entrySetup = setup({
     /** The ERROR agrees with the final STATUS before it. */
     errorFitsEnd: ({ context, event }) => event.type === 'report.error' && context.endedAs === endStateOfError(event.code),
     probed: ({ context }) => context.probed,
+    /** A final STATUS while our GET_STATUS is unanswered: it may be the answer. */
+    finalWhileProbing: ({ context, event }) => context.probing && statusIs(event, 'final'),
     abandonAs: ({ event }, params: { state: EntryEndState }) => event.type === 'host.abandon' && event.state === params.state,
   },
   actions: {
@@ -317,15 +327,23 @@ const takeStatus = entrySetup.assign(({ context, event }: { context: EntryContex
   };
 });
 
-/** The final STATUS: the RESULT or ERROR comes next; asked again at once when it may be the answer (§9.7). */
-const takeFinalStatus = [
-  entrySetup.enqueueActions(({ context, enqueue }) => {
-    if (context.probing) enqueue('askStatus');
-  }),
-  entrySetup.assign(({ event }: { event: EntryEvent }) => ({
-    endedAs: statusOf(event)?.state ?? null, probing: false, field: 'NONE' as const, notice: 'NONE' as const,
-  })),
-];
+/** A STATUS that enters `processing`, which shows no notice. */
+const takeStatusIntoProcessing = entrySetup.assign(({ context, event }: { context: EntryContext; event: EntryEvent }) => {
+  const report = statusOf(event);
+  if (report === undefined) return {};
+  return {
+    field: report.field,
+    notice: 'NONE' as const,
+    panDigits: report.field === 'PAN' ? report.digits : context.panDigits,
+    expiryDigits: report.field === 'EXPIRY' ? report.digits : report.field === 'PAN' ? 0 : context.expiryDigits,
+    probing: false,
+  };
+});
+
+/** The final STATUS: the RESULT or ERROR comes next. */
+const takeFinalStatus = entrySetup.assign(({ event }: { event: EntryEvent }) => ({
+  endedAs: statusOf(event)?.state ?? null, probing: false, field: 'NONE' as const, notice: 'NONE' as const,
+}));
 
 const outOfStep = entrySetup.assign(({ context, event }: { context: EntryContext; event: EntryEvent }) => ({
   outcome: { outcome: 'outOfStep' as const, detail: `${describeEntryEvent(event)} while the entry is at field ${context.field}` },
@@ -355,7 +373,36 @@ const onResult = {
     ? { outcome: { outcome: 'done' as const, result: event.result }, field: 'NONE' as const, notice: 'NONE' as const } : {})),
 } as const;
 
-const toEnding = { guard: { type: 'statusIs', params: { state: 'final' } }, target: '#entry.ending', actions: takeFinalStatus } as const;
+/** The final STATUS; asked again at once when it may be the answer to our GET_STATUS (§9.7). */
+const toEnding = [
+  { guard: 'finalWhileProbing', target: '#entry.ending', actions: ['askStatus', takeFinalStatus] },
+  { guard: { type: 'statusIs', params: { state: 'final' } }, target: '#entry.ending', actions: takeFinalStatus },
+] as const;
+
+/** A STATUS of the processing state: the transition into `processing` from a field or from `starting`. */
+const toProcessingByStatus = { guard: { type: 'statusIs', params: { state: 'PROCESSING' } }, target: '#entry.processing', actions: takeStatusIntoProcessing } as const;
+
+/**
+ * No state's entry assigns: the transition into a field opens it in its own single assign (one context copy per
+ * event), and every transition into `processing` or a final state leaves field and notice at NONE.
+ */
+const openField = (field: 'PAN' | 'EXPIRY') => entrySetup.assign({ field });
+
+/** A key before the PAN's STATUS: that STATUS was lost; the PAN field opens and takes the key. */
+const keyBeforePan = { guard: 'hasReport', target: 'pan', actions: [openField('PAN'), again] } as const;
+
+/**
+ * What either open field (PAN, EXPIRY) takes besides its keys. The fields are siblings of the other states, not
+ * children of a compound `entering` state: one level less on every key (xstate recomputes the state value on
+ * every context change).
+ */
+const inField = {
+  'key.cancel': { guard: 'cancelKey', target: 'cancelled', actions: [finish({ outcome: 'cancelled', by: 'keypad' }), reportKey('CANCEL')] },
+  'timeout.inactivity': { target: 'timeout', actions: finish({ outcome: 'timeout', reason: 'inactivity' }) },
+} as const;
+
+/** A report the statechart cannot take (the keypad's own events carry no report and are ignored). */
+const outOfStepReport = { guard: 'isReport', target: '.failed', actions: outOfStep } as const;
 
 const noticeOnly = (notice: EntryNoticeName) => entrySetup.assign({ notice });
 
@@ -409,108 +456,111 @@ export const entryStatechart = entrySetup.createMachine({
     ],
     probe: { actions: [entrySetup.assign({ probing: true, probed: true }), 'askStatus'] },
     // Anything else a device reports that no state took is out of step; a keypad's own stray key is ignored.
-    '*': { guard: 'isReport', target: '.failed', actions: outOfStep },
+    // (Named events, not '*', which xstate matches against every event: RESULT, ERROR and other sessions' STATUS
+    // are taken above in every state.)
+    'report.status': outOfStepReport,
+    'key.digit': outOfStepReport,
+    'key.backspace': outOfStepReport,
+    'key.clear': outOfStepReport,
+    'key.enter': outOfStepReport,
+    'key.cancel': outOfStepReport,
   },
   states: {
     starting: {
       on: {
-        start: 'entering',
+        start: { target: 'pan', actions: openField('PAN') },
         'report.status': [
-          { guard: { type: 'statusIs', params: { state: 'PAN' } }, target: 'entering', actions: takeStatus },
-          { guard: 'statusInExpiry', target: 'entering.expiry', actions: takeStatus },
-          { guard: { type: 'statusIs', params: { state: 'PROCESSING' } }, target: 'processing', actions: takeStatus },
-          toEnding,
+          { guard: { type: 'statusIs', params: { state: 'PAN' } }, target: 'pan', actions: takeStatus },
+          { guard: 'statusInExpiry', target: 'expiry', actions: takeStatus },
+          toProcessingByStatus,
+          ...toEnding,
         ],
-        // A key before the PAN's STATUS: that STATUS was lost; the PAN field takes the key.
-        'key.*': { guard: 'hasReport', target: 'entering', actions: again },
+        'key.digit': keyBeforePan,
+        'key.backspace': keyBeforePan,
+        'key.clear': keyBeforePan,
+        'key.enter': keyBeforePan,
+        'key.cancel': keyBeforePan,
       },
     },
-    entering: {
-      initial: 'pan',
+    pan: {
+      entry: reportState('PAN'),
       on: {
-        'key.cancel': { guard: 'cancelKey', target: 'cancelled', actions: [finish({ outcome: 'cancelled', by: 'keypad' }), reportKey('CANCEL')] },
-        'timeout.inactivity': { target: 'timeout', actions: finish({ outcome: 'timeout', reason: 'inactivity' }) },
+        ...inField,
+        'key.digit': [
+          { guard: 'panDigitAdded', actions: [entrySetup.assign({ panDigits: ({ context, event }) => countAfter(event, context.panDigits + 1), notice: 'NONE' }), { type: 'storePanDigit', params: digitOf }, reportKey('DIGIT')] },
+          { guard: 'panFull', actions: [noticeOnly('PAN_TOO_LONG'), reportKey('DIGIT')] },
+          { guard: 'keyInExpiry', target: 'expiry', actions: [openField('EXPIRY'), again] },
+        ],
+        'key.backspace': [
+          { guard: 'panDigitRemoved', actions: [entrySetup.assign({ panDigits: ({ context, event }) => countAfter(event, Math.max(0, context.panDigits - 1)), notice: 'NONE' }), 'dropPanDigit', reportKey('BACKSPACE')] },
+          { guard: 'keyInExpiry', target: 'expiry', actions: [openField('EXPIRY'), again] },
+        ],
+        'key.clear': [
+          { guard: 'panCleared', actions: [entrySetup.assign({ panDigits: 0, notice: 'NONE' }), 'clearPan', reportKey('CLEAR')] },
+          { guard: 'keyInExpiry', target: 'expiry', actions: [openField('EXPIRY'), again] },
+        ],
+        'key.enter': [
+          { guard: 'panTooShort', actions: [noticeOnly('PAN_TOO_SHORT'), reportKey('ENTER')] },
+          {
+            guard: 'panInvalidLast',
+            target: '#entry.failed',
+            actions: [finish({ outcome: 'failed', code: 'INVALID_CARD' }), reportKey('ENTER')],
+          },
+          {
+            guard: 'panInvalid',
+            actions: [
+              entrySetup.assign({ invalidAttempts: ({ context }) => context.invalidAttempts + 1, panDigits: 0, notice: 'INVALID_PAN' }),
+              'clearPan', reportKey('ENTER'),
+            ],
+          },
+          {
+            guard: 'brandRefused',
+            target: '#entry.failed',
+            actions: ['acceptPan', finish({ outcome: 'failed', code: 'UNSUPPORTED_BRAND' }), reportKey('ENTER')],
+          },
+          { guard: 'panToExpiry', target: 'expiry', actions: ['acceptPan', entrySetup.assign({ field: 'EXPIRY', notice: 'NONE' }), reportKey('ENTER')] },
+          { guard: 'panToProcessing', target: '#entry.processing', actions: ['acceptPan', entrySetup.assign({ field: 'NONE', notice: 'NONE' }), reportKey('ENTER')] },
+          { guard: 'keyInExpiry', target: 'expiry', actions: [openField('EXPIRY'), again] },
+        ],
+        'report.status': [
+          { guard: { type: 'statusIs', params: { state: 'PAN' } }, actions: takeStatus },
+          { guard: 'statusInExpiry', target: 'expiry', actions: takeStatus },
+          toProcessingByStatus,
+          ...toEnding,
+        ],
       },
-      states: {
-        pan: {
-          entry: [entrySetup.assign({ field: 'PAN' }), reportState('PAN')],
-          on: {
-            'key.digit': [
-              { guard: 'panDigitAdded', actions: [entrySetup.assign({ panDigits: ({ context, event }) => countAfter(event, context.panDigits + 1), notice: 'NONE' }), { type: 'storePanDigit', params: digitOf }, reportKey('DIGIT')] },
-              { guard: 'panFull', actions: [noticeOnly('PAN_TOO_LONG'), reportKey('DIGIT')] },
-              { guard: 'keyInExpiry', target: 'expiry', actions: again },
-            ],
-            'key.backspace': [
-              { guard: 'panDigitRemoved', actions: [entrySetup.assign({ panDigits: ({ context, event }) => countAfter(event, Math.max(0, context.panDigits - 1)), notice: 'NONE' }), 'dropPanDigit', reportKey('BACKSPACE')] },
-              { guard: 'keyInExpiry', target: 'expiry', actions: again },
-            ],
-            'key.clear': [
-              { guard: 'panCleared', actions: [entrySetup.assign({ panDigits: 0, notice: 'NONE' }), 'clearPan', reportKey('CLEAR')] },
-              { guard: 'keyInExpiry', target: 'expiry', actions: again },
-            ],
-            'key.enter': [
-              { guard: 'panTooShort', actions: [noticeOnly('PAN_TOO_SHORT'), reportKey('ENTER')] },
-              {
-                guard: 'panInvalidLast',
-                target: '#entry.failed',
-                actions: [finish({ outcome: 'failed', code: 'INVALID_CARD' }), reportKey('ENTER')],
-              },
-              {
-                guard: 'panInvalid',
-                actions: [
-                  entrySetup.assign({ invalidAttempts: ({ context }) => context.invalidAttempts + 1, panDigits: 0, notice: 'INVALID_PAN' }),
-                  'clearPan', reportKey('ENTER'),
-                ],
-              },
-              {
-                guard: 'brandRefused',
-                target: '#entry.failed',
-                actions: ['acceptPan', finish({ outcome: 'failed', code: 'UNSUPPORTED_BRAND' }), reportKey('ENTER')],
-              },
-              { guard: 'panToExpiry', target: 'expiry', actions: ['acceptPan', entrySetup.assign({ field: 'EXPIRY', notice: 'NONE' }), reportKey('ENTER')] },
-              { guard: 'panToProcessing', target: '#entry.processing', actions: ['acceptPan', entrySetup.assign({ field: 'NONE', notice: 'NONE' }), reportKey('ENTER')] },
-              { guard: 'keyInExpiry', target: 'expiry', actions: again },
-            ],
-            'report.status': [
-              { guard: { type: 'statusIs', params: { state: 'PAN' } }, actions: takeStatus },
-              { guard: 'statusInExpiry', target: 'expiry', actions: takeStatus },
-              { guard: { type: 'statusIs', params: { state: 'PROCESSING' } }, target: '#entry.processing', actions: takeStatus },
-              toEnding,
-            ],
-          },
+    },
+    expiry: {
+      entry: reportState('EXPIRY'),
+      on: {
+        ...inField,
+        'key.digit': [
+          { guard: 'expiryDigitAdded', actions: [entrySetup.assign({ expiryDigits: ({ context, event }) => countAfter(event, context.expiryDigits + 1), notice: 'NONE' }), { type: 'storeExpiryDigit', params: digitOf }, reportKey('DIGIT')] },
+          { guard: 'expiryFull', actions: [noticeOnly('NONE'), reportKey('DIGIT')] },
+        ],
+        'key.backspace': {
+          guard: 'expiryDigitRemoved',
+          actions: [entrySetup.assign({ expiryDigits: ({ context, event }) => countAfter(event, Math.max(0, context.expiryDigits - 1)), notice: 'NONE' }), 'dropExpiryDigit', reportKey('BACKSPACE')],
         },
-        expiry: {
-          entry: [entrySetup.assign({ field: 'EXPIRY' }), reportState('EXPIRY')],
-          on: {
-            'key.digit': [
-              { guard: 'expiryDigitAdded', actions: [entrySetup.assign({ expiryDigits: ({ context, event }) => countAfter(event, context.expiryDigits + 1), notice: 'NONE' }), { type: 'storeExpiryDigit', params: digitOf }, reportKey('DIGIT')] },
-              { guard: 'expiryFull', actions: [noticeOnly('NONE'), reportKey('DIGIT')] },
-            ],
-            'key.backspace': {
-              guard: 'expiryDigitRemoved',
-              actions: [entrySetup.assign({ expiryDigits: ({ context, event }) => countAfter(event, Math.max(0, context.expiryDigits - 1)), notice: 'NONE' }), 'dropExpiryDigit', reportKey('BACKSPACE')],
-            },
-            'key.clear': { guard: 'expiryCleared', actions: [entrySetup.assign({ expiryDigits: 0, notice: 'NONE' }), 'clearExpiry', reportKey('CLEAR')] },
-            'key.enter': [
-              { guard: 'expiryMalformed', actions: [entrySetup.assign({ expiryDigits: 0, notice: 'INVALID_EXPIRY' }), 'clearExpiry', reportKey('ENTER')] },
-              {
-                guard: 'expiryPassed',
-                target: '#entry.failed',
-                actions: [finish({ outcome: 'failed', code: 'EXPIRED_CARD' }), reportKey('ENTER')],
-              },
-              { guard: 'expiryAccepted', target: '#entry.processing', actions: [entrySetup.assign({ field: 'NONE', notice: 'NONE' }), reportKey('ENTER')] },
-            ],
-            'report.status': [
-              { guard: { type: 'statusIs', params: { state: 'EXPIRY' } }, actions: takeStatus },
-              { guard: { type: 'statusIs', params: { state: 'PROCESSING' } }, target: '#entry.processing', actions: takeStatus },
-              toEnding,
-            ],
+        'key.clear': { guard: 'expiryCleared', actions: [entrySetup.assign({ expiryDigits: 0, notice: 'NONE' }), 'clearExpiry', reportKey('CLEAR')] },
+        'key.enter': [
+          { guard: 'expiryMalformed', actions: [entrySetup.assign({ expiryDigits: 0, notice: 'INVALID_EXPIRY' }), 'clearExpiry', reportKey('ENTER')] },
+          {
+            guard: 'expiryPassed',
+            target: '#entry.failed',
+            actions: [finish({ outcome: 'failed', code: 'EXPIRED_CARD' }), reportKey('ENTER')],
           },
-        },
+          { guard: 'expiryAccepted', target: '#entry.processing', actions: [entrySetup.assign({ field: 'NONE', notice: 'NONE' }), reportKey('ENTER')] },
+        ],
+        'report.status': [
+          { guard: { type: 'statusIs', params: { state: 'EXPIRY' } }, actions: takeStatus },
+          toProcessingByStatus,
+          ...toEnding,
+        ],
       },
     },
     processing: {
-      entry: [entrySetup.assign({ field: 'NONE', notice: 'NONE' }), reportState('PROCESSING')],
+      entry: reportState('PROCESSING'),
       invoke: {
         id: 'encryptCard',
         src: 'encryptCard',
@@ -529,7 +579,7 @@ export const entryStatechart = entrySetup.createMachine({
         'key.cancel': { guard: 'cancelKey', target: 'cancelled', actions: [finish({ outcome: 'cancelled', by: 'keypad' }), reportKey('CANCEL')] },
         'report.status': [
           { guard: { type: 'statusIs', params: { state: 'PROCESSING' } }, actions: takeStatus },
-          toEnding,
+          ...toEnding,
         ],
       },
     },
