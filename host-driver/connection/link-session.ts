@@ -52,7 +52,10 @@ export class LinkSession {
     });
     const { link } = this;
     transport.on('data', (bytes) => decoder.write(bytes));
-    transport.on('close', (error) => this.#lose(toTenkeyError(error ?? tenkeyError('DISCONNECTED', `${address} closed`), 'DISCONNECTED')));
+    transport.on('close', (error) => {
+      // Checked before building the error: end() closes the transport too, and an error costs a stack trace.
+      if (!this.#ended) this.#lose(toTenkeyError(error ?? tenkeyError('DISCONNECTED', `${address} closed`), 'DISCONNECTED'));
+    });
     decoder.on('data', (frame) => link.receiveFrame(frame));
     decoder.on('drop', (error) => {
       logger.debug('frame dropped', { cause: error.code });
@@ -64,6 +67,11 @@ export class LinkSession {
     link.on('dead', (error) => this.#lose(toTenkeyError(error)));
     link.on('retransmit', (frame, attempt) => logger.debug('retransmit', { type: frame.message.type, seq: frame.seq, attempt }));
     link.on('nak', (frame) => logger.debug('NAK received', { seq: frame.seq }));
+  }
+
+  /** end() was called: nothing of this session is reported any more. */
+  get ended(): boolean {
+    return this.#ended;
   }
 
   /** Calls `listener` once when the session is lost (at once if it already was); a later call replaces it. */
