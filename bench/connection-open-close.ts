@@ -1,13 +1,17 @@
 /**
  * Micro-bench of one KeypadConnection's lifecycle, the part of a replayed session the connection machine costs:
  * open over the in-memory cable to a VirtualKeypad, HELLO → INFO, close — N times on virtual time, reporting CPU µs
- * per connection (user + system, median of the batches). Not part of `npm test` or `npm run bench`:
+ * per connection (user + system, median of the batches); and the machine alone (createActor, start, CONNECT,
+ * LINK_OPENED, HELLO_ACKED, INFO, CLOSE with no-op effects), xstate's share of it. Not in `npm test` or `npm run bench`:
  *
  *   node --expose-gc --import tsx bench/connection-open-close.ts [connections per batch = 2000] [batches = 5]
  */
+import { createActor } from 'xstate';
 import { VirtualKeypad } from '../device-sim/virtual-keypad.js';
+import { connectionMachine } from '../host-driver/connection/connection-machine.js';
 import { KeypadConnection } from '../host-driver/keypad-connection.js';
 import { silentLogger } from '../host-driver/logger.js';
+import { PROTOCOL_VERSION, type InfoMessage } from '../protocol/index.js';
 import { memoryCable } from '../testing/memory-cable.js';
 import { VirtualTime } from '../testing/virtual-time.js';
 
@@ -50,9 +54,39 @@ for (let b = 0; b < batches; b++) {
   wallUs.push(Number(process.hrtime.bigint() - wall) / 1e3 / perBatch);
 }
 keypad.close();
+
+const INFO: InfoMessage = {
+  type: 'INFO', protocolVersion: PROTOCOL_VERSION, model: 'BENCH', firmwareVersion: '1', serialNumber: 'B-1',
+  keySetId: new Uint8Array(8), acceptedBrands: ['visa'],
+};
+const noEffects = connectionMachine.provide({
+  actions: { openLink() {}, sayHello() {}, watchLink() {}, deliverMessages() {}, endSession() {}, log() {}, announce() {} },
+});
+const machineInput = { address: 'memory://bench', reconnect: false as const, connectTimeoutMs: 5_000, answerWaitMs: 1_000 };
+const session = {} as never;
+function machineAlone(): void {
+  const actor = createActor(noEffects, { clock, input: machineInput });
+  actor.subscribe(() => {});
+  actor.start();
+  for (const event of [{ type: 'CONNECT' }, { type: 'LINK_OPENED', session }, { type: 'HELLO_ACKED' }, { type: 'INFO', info: INFO }, { type: 'CLOSE' }] as const) {
+    actor.send(event);
+  }
+  if (actor.getSnapshot().value !== 'closed') throw new Error('the machine did not close');
+}
+for (let i = 0; i < 2000; i++) machineAlone();
+const machineCpuUs: number[] = [];
+for (let b = 0; b < batches; b++) {
+  gc?.();
+  const cpu = process.cpuUsage();
+  for (let i = 0; i < perBatch * 5; i++) machineAlone();
+  const used = process.cpuUsage(cpu);
+  machineCpuUs.push((used.user + used.system) / (perBatch * 5));
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 console.log(JSON.stringify({
   connectionsPerBatch: perBatch, batches,
   cpuUsPerConnection: Math.round(median(cpuUs)), wallUsPerConnection: Math.round(median(wallUs)),
   cpuUsBatches: cpuUs.map(Math.round),
+  machineOnlyCpuUsPerConnection: Math.round(median(machineCpuUs)),
 }));

@@ -113,9 +113,7 @@ export class KeypadConnection extends EventEmitter<KeypadConnectionEvents> {
           (error: unknown) => machine.send({ type: 'OPEN_FAILED', error }),
         );
       },
-      deliverMessages: (session) => {
-        session.onMessage = (message) => this.#deliver(message);
-      },
+      deliverMessages: (session) => session.deliverTo((message) => this.#deliver(message)),
       endSession: (session) => this.#track(session.end()),
       announce: (event) => void this.#announcements.push(event),
     });

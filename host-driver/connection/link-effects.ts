@@ -16,12 +16,14 @@ export interface ConnectionEventSink {
 
 /**
  * One HELLO: HELLO_ACKED on its ACK, HELLO_FAILED as LinkEndpoint.send fails (NO_ACK, NAK_RECEIVED, LINK_CLOSED …).
- * Nothing once the session ended: the machine has left the handshake (as a stopped actor's result, it is stale).
+ * Nothing once the session ended or its INFO came (usually before the ACK's promise settles): the machine has left
+ * the handshake and would ignore it, so it is not sent (one machine step less per connection).
  */
 export function sayHello(session: LinkSession, machine: ConnectionEventSink): void {
+  const stale = (): boolean => session.ended || session.delivering;
   session.link.send(HELLO).then(
-    () => { if (!session.ended) machine.send({ type: 'HELLO_ACKED' }); },
-    (error: unknown) => { if (!session.ended) machine.send({ type: 'HELLO_FAILED', error }); },
+    () => { if (!stale()) machine.send({ type: 'HELLO_ACKED' }); },
+    (error: unknown) => { if (!stale()) machine.send({ type: 'HELLO_FAILED', error }); },
   );
 }
 

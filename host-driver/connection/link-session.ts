@@ -28,6 +28,7 @@ export class LinkSession {
   /** Where messages go now: the handshake's listener, then the driver (the per-frame path: a plain call). */
   onMessage: (message: Message) => void = ignoreMessage;
   #ended = false;
+  #delivering = false;
   #lostWith: TenkeyError | undefined;
   #onLost: ((error: TenkeyError) => void) | undefined;
   #teardown: Promise<void> | undefined;
@@ -67,6 +68,17 @@ export class LinkSession {
     link.on('dead', (error) => this.#lose(toTenkeyError(error)));
     link.on('retransmit', (frame, attempt) => logger.debug('retransmit', { type: frame.message.type, seq: frame.seq, attempt }));
     link.on('nak', (frame) => logger.debug('NAK received', { seq: frame.seq }));
+  }
+
+  /** The handshake is over: messages go to the driver now (deliverTo). */
+  get delivering(): boolean {
+    return this.#delivering;
+  }
+
+  /** From now on every message goes to `listener` (the driver's router), not to the handshake's. */
+  deliverTo(listener: (message: Message) => void): void {
+    this.#delivering = true;
+    this.onMessage = listener;
   }
 
   /** end() was called: nothing of this session is reported any more. */

@@ -180,7 +180,9 @@ function startConnection(input: ConnectionInput) {
   /** When the state each timer counts from was entered (virtual ms). */
   const enteredAt = { handshaking: 0, awaitingInfo: 0, reconnecting: 0 };
 
-  // The effects as KeypadConnection's: the open and HELLO report back with events, HELLO not once its session ended.
+  // The effects as KeypadConnection's: the open and HELLO report back with events, HELLO not once its session ended
+  // or delivers messages (the handshake is over: the machine would ignore it).
+  const stale = (session: FakeSession) => session.ended.length > 0 || session.messagesDelivered;
   const machine = connectionMachine.provide({
     actions: {
       openLink: ({ self }) => {
@@ -196,8 +198,8 @@ function startConnection(input: ConnectionInput) {
         const reply = deferred<void>();
         hellos.push({ session, reply });
         reply.promise.then(
-          () => { if (session.ended.length === 0) self.send({ type: 'HELLO_ACKED' }); },
-          (error: unknown) => { if (session.ended.length === 0) self.send({ type: 'HELLO_FAILED', error }); },
+          () => { if (!stale(session)) self.send({ type: 'HELLO_ACKED' }); },
+          (error: unknown) => { if (!stale(session)) self.send({ type: 'HELLO_FAILED', error }); },
         );
       },
       watchLink: ({ self }, { session }) => {
