@@ -5,7 +5,7 @@
  * Entry logic lives above (TenkeyKeypad); this file only knows "connected, with this INFO" or not.
  */
 import { EventEmitter } from 'node:events';
-import { createActor, fromPromise } from 'xstate';
+import { createActor } from 'xstate';
 import {
   ACK_TIMEOUT_MS, MAX_RETRANSMISSIONS, isDeviceMessage, type Clock, type DeviceMessage, type HostMessage, type Message,
 } from '../protocol/index.js';
@@ -13,7 +13,7 @@ import { answerWaitMs } from '../protocol/link-timing.js';
 import type { BackoffOptions } from './backoff.js';
 import { connectionMachine, type ConnectionActor, type ConnectionSnapshot } from './connection/connection-machine.js';
 import { asTenkeyError } from './connection/handshake-rules.js';
-import { sayHello, watchLink } from './connection/link-actors.js';
+import { sayHello, watchLink, type ConnectionEventSink } from './connection/link-effects.js';
 import { LinkSession } from './connection/link-session.js';
 import { tenkeyError, toTenkeyError } from './errors.js';
 import type { ConnectionEvent } from './events.js';
@@ -56,7 +56,8 @@ export function connectionStateOf(snapshot: ConnectionSnapshot): KeypadConnectio
 /** What one KeypadConnection does for its machine. */
 interface ConnectionEffects {
   logger: TenkeyLogger;
-  openLink(): Promise<LinkSession>;
+  /** Opens the transport and reports LINK_OPENED or OPEN_FAILED to `machine`. */
+  openLink(machine: ConnectionEventSink): void;
   deliverMessages(session: LinkSession): void;
   endSession(session: LinkSession): void;
   announce(event: ConnectionEvent): void;
@@ -68,12 +69,10 @@ const effectsBySystem = new WeakMap<object, ConnectionEffects>();
 const effectsOf = (system: object): ConnectionEffects => effectsBySystem.get(system)!;
 
 const drivenMachine = connectionMachine.provide({
-  actors: {
-    openLink: fromPromise(({ system }) => effectsOf(system).openLink()),
-    sayHello,
-    watchLink: watchLink((system) => effectsOf(system).logger),
-  },
   actions: {
+    openLink: ({ self, system }) => effectsOf(system).openLink(self),
+    sayHello: ({ self }, { session }) => sayHello(session, self),
+    watchLink: ({ self, system }, { session }) => watchLink(session, self, effectsOf(system).logger),
     deliverMessages: ({ system }, { session }) => effectsOf(system).deliverMessages(session),
     endSession: ({ system }, { session }) => effectsOf(system).endSession(session),
     log: ({ system }, { level, message, fields }) => {
@@ -108,10 +107,13 @@ export class KeypadConnection extends EventEmitter<KeypadConnectionEvents> {
     });
     effectsBySystem.set(this.#actor.system, {
       logger,
-      openLink: () => this.#openLink(),
-      deliverMessages: (session) => {
-        session.onMessage = (message) => this.#deliver(message);
+      openLink: (machine) => {
+        this.#openLink().then(
+          (session) => machine.send({ type: 'LINK_OPENED', session }),
+          (error: unknown) => machine.send({ type: 'OPEN_FAILED', error }),
+        );
       },
+      deliverMessages: (session) => session.deliverTo((message) => this.#deliver(message)),
       endSession: (session) => this.#track(session.end()),
       announce: (event) => void this.#announcements.push(event),
     });

@@ -9,13 +9,20 @@
  * and telling listeners (`deliverMessages`, `endSession`, `log`, `announce`). KeypadConnection supplies them with
  * `provide()`; the model test (test/host-driver/connection-machine.test.ts) supplies recording stubs.
  *
+ * The effects are actions, not invoked actors: an actor per open, per HELLO and per watch cost more than the rest
+ * of the machine (each is created, started, stopped, and a promise one aborts with a DOMException when outrun).
+ * An effect that waits reports back with an event (LINK_OPENED / OPEN_FAILED, HELLO_ACKED / HELLO_FAILED, and
+ * watchLink's INFO / REFUSED / LINK_LOST). Nothing stale comes back: one open runs at a time (close() waits for it
+ * in `abandoning`), one HELLO at a time per session, and `endSession` — on every way out of `linked` — silences the
+ * session's HELLO and its watch.
+ *
  * Keepalive and LINK_DEAD stay the LinkEndpoint's own timers (protocol/link.ts, configured by the driver's `link`
  * options): the link re-arms them on every frame it hears or message it sends, per-frame work that must not pass
  * through this machine's event loop. The machine hears their outcome: a dead link is a LINK_LOST event, as is a
  * closed transport or a keypad that stopped reading. Messages after the handshake also bypass the machine
  * (`deliverMessages`); only an INFO re-sent by the keypad comes back in, to refresh `device`.
  */
-import { assign, fromCallback, fromPromise, setup, stateIn, type ActorRefFrom, type SnapshotFrom } from 'xstate';
+import { assign, setup, type ActorRefFrom, type SnapshotFrom } from 'xstate';
 import type { DeviceErrorName, InfoMessage } from '../../protocol/index.js';
 import { backoffDelay, type BackoffOptions } from '../backoff.js';
 import { tenkeyError, type TenkeyError } from '../errors.js';
@@ -54,10 +61,14 @@ export interface ConnectionContext extends ConnectionInput, HelloProgress {
   lastError: TenkeyError | undefined;
 }
 
-/** What the machine hears: the class's calls, the link's answers (from the invoked listeners), the keypad's INFO. */
+/** What the machine hears: the class's calls, its effects' reports (open, HELLO, the watch), the keypad's INFO. */
 export type ConnectionMachineEvent =
   | { type: 'CONNECT' }
   | { type: 'CLOSE' }
+  | { type: 'LINK_OPENED'; session: LinkSession }
+  | { type: 'OPEN_FAILED'; error: unknown }
+  | { type: 'HELLO_ACKED' }
+  | { type: 'HELLO_FAILED'; error: unknown }
   | { type: 'INFO'; info: InfoMessage }
   | { type: 'REFUSED'; code: DeviceErrorName; detail: string }
   | { type: 'LINK_LOST'; error: TenkeyError }
@@ -65,7 +76,8 @@ export type ConnectionMachineEvent =
   | { type: 'ENTRY_ENDED' };
 
 export interface LogParams { level: LogLevel; message: string; fields?: LogFields }
-export interface EndSessionParams { session: LinkSession; reason: TenkeyError }
+export interface SessionParams { session: LinkSession }
+export interface EndSessionParams extends SessionParams { reason: TenkeyError }
 
 const closedError = (detail: string) => tenkeyError('CLOSED', detail);
 const HELLO_STARTED: HelloProgress = { acknowledged: false, lastNoAck: undefined };
@@ -76,21 +88,19 @@ export const connectionMachine = setup({
     events: {} as ConnectionMachineEvent,
     input: {} as ConnectionInput,
   },
-  actors: {
-    /** Opens a fresh transport and wires decoder and link on it (no bytes sent yet). Rejects with a TenkeyError. */
-    openLink: fromPromise<LinkSession>(() => Promise.reject(new Error('openLink not provided'))),
-    /** Sends one HELLO; resolves on its ACK, rejects as LinkEndpoint.send does. */
-    sayHello: fromPromise<void, LinkSession>(() => Promise.reject(new Error('sayHello not provided'))),
-    /**
-     * Sends LINK_LOST when the session is lost; until `deliverMessages`, turns the session's INFO into INFO and its
-     * ERROR for session 0 into REFUSED, and discards the rest (stale before HELLO is answered).
-     */
-    watchLink: fromCallback<ConnectionMachineEvent, LinkSession>(() => undefined),
-  },
   actions: {
+    /** Opens a fresh transport and wires decoder and link on it (no bytes sent yet): LINK_OPENED, or OPEN_FAILED. */
+    openLink: () => {},
+    /** Sends one HELLO: HELLO_ACKED on its ACK, HELLO_FAILED as LinkEndpoint.send fails (NO_ACK, NAK_RECEIVED …). */
+    sayHello: (_, _params: SessionParams) => {},
+    /**
+     * Until the session ends: LINK_LOST once when it is lost; until `deliverMessages`, its INFO as INFO, its ERROR
+     * for session 0 as REFUSED, and the rest discarded (stale before HELLO is answered).
+     */
+    watchLink: (_, _params: SessionParams) => {},
     /** From now on the session's device messages go straight to the driver (not through this machine). */
-    deliverMessages: (_, _params: { session: LinkSession }) => {},
-    /** Stops the link and closes the transport. */
+    deliverMessages: (_, _params: SessionParams) => {},
+    /** Stops the link (its HELLO and watch report nothing more) and closes the transport. */
     endSession: (_, _params: EndSessionParams) => {},
     log: (_, _params: LogParams) => {},
     /** Emits a 'connection' event. */
@@ -123,36 +133,35 @@ export const connectionMachine = setup({
     },
 
     connecting: {
-      invoke: {
-        id: 'openLink',
-        src: 'openLink',
-        onDone: [
-          {
-            // close() came while the transport opened: it is released at once.
-            guard: stateIn('#connection.connecting.abandoning'),
-            target: 'closed',
-            actions: [
-              { type: 'endSession', params: ({ event }) => ({ session: event.output, reason: closedError('keypad closed while connecting') }) },
-              assign({ lastError: () => closedError('keypad closed while connecting') }),
-            ],
-          },
-          { target: 'linked', actions: assign({ session: ({ event }) => event.output, ...HELLO_STARTED }) },
-        ],
-        onError: [
-          { guard: stateIn('#connection.connecting.abandoning'), target: 'closed', actions: assign({ lastError: ({ event }) => asTenkeyError(event.error, 'DISCONNECTED') }) },
-          { target: 'attemptFailed', actions: assign({ lastError: ({ event }) => asTenkeyError(event.error, 'DISCONNECTED') }) },
-        ],
-      },
+      entry: 'openLink',
       initial: 'opening',
       states: {
-        opening: { on: { CLOSE: 'abandoning' } },
+        opening: {
+          on: {
+            LINK_OPENED: { target: '#connection.linked', actions: assign({ session: ({ event }) => event.session, ...HELLO_STARTED }) },
+            OPEN_FAILED: { target: '#connection.attemptFailed', actions: assign({ lastError: ({ event }) => asTenkeyError(event.error, 'DISCONNECTED') }) },
+            CLOSE: 'abandoning',
+          },
+        },
         // close() waits for the open to settle, so that nothing it opens outlives the connection.
-        abandoning: {},
+        abandoning: {
+          on: {
+            // The transport opened after all: it is released at once.
+            LINK_OPENED: {
+              target: '#connection.closed',
+              actions: [
+                assign({ lastError: () => closedError('keypad closed while connecting') }),
+                { type: 'endSession', params: ({ context, event }) => ({ session: event.session, reason: context.lastError! }) },
+              ],
+            },
+            OPEN_FAILED: { target: '#connection.closed', actions: assign({ lastError: ({ event }) => asTenkeyError(event.error, 'DISCONNECTED') }) },
+          },
+        },
       },
     },
 
     linked: {
-      invoke: { src: 'watchLink', input: ({ context }) => context.session! },
+      entry: { type: 'watchLink', params: ({ context }) => ({ session: context.session! }) },
       initial: 'handshaking',
       states: {
         /**
@@ -188,7 +197,7 @@ export const connectionMachine = setup({
               target: '#connection.closed',
               actions: [
                 assign({ lastError: () => closedError('keypad closed while connecting') }),
-                { type: 'endSession', params: ({ context }) => ({ session: context.session!, reason: closedError('keypad closed while connecting') }) },
+                { type: 'endSession', params: ({ context }) => ({ session: context.session!, reason: context.lastError! }) },
                 assign({ session: undefined }),
               ],
             },
@@ -196,12 +205,10 @@ export const connectionMachine = setup({
           initial: 'sayingHello',
           states: {
             sayingHello: {
-              invoke: {
-                id: 'sayHello',
-                src: 'sayHello',
-                input: ({ context }) => context.session!,
-                onDone: { target: 'awaitingInfo', actions: assign({ acknowledged: true }) },
-                onError: [
+              entry: { type: 'sayHello', params: ({ context }) => ({ session: context.session! }) },
+              on: {
+                HELLO_ACKED: { target: 'awaitingInfo', actions: assign({ acknowledged: true }) },
+                HELLO_FAILED: [
                   {
                     guard: ({ event }) => isNoAck(event.error),
                     target: 'sayingHello',
@@ -249,10 +256,10 @@ export const connectionMachine = setup({
             CLOSE: {
               target: '#connection.closed',
               actions: [
-                { type: 'endSession', params: ({ context }) => ({ session: context.session!, reason: closedError('keypad closed') }) },
-                assign({ session: undefined }),
                 'noteClosed',
-                { type: 'announce', params: ({ context }) => ({ status: 'disconnected', address: context.address, error: closedError('keypad closed') }) },
+                { type: 'endSession', params: ({ context }) => ({ session: context.session!, reason: context.lastError! }) },
+                { type: 'announce', params: ({ context }) => ({ status: 'disconnected', address: context.address, error: context.lastError! }) },
+                assign({ session: undefined }),
               ],
             },
           },

@@ -28,6 +28,7 @@ export class LinkSession {
   /** Where messages go now: the handshake's listener, then the driver (the per-frame path: a plain call). */
   onMessage: (message: Message) => void = ignoreMessage;
   #ended = false;
+  #delivering = false;
   #lostWith: TenkeyError | undefined;
   #onLost: ((error: TenkeyError) => void) | undefined;
   #teardown: Promise<void> | undefined;
@@ -52,7 +53,10 @@ export class LinkSession {
     });
     const { link } = this;
     transport.on('data', (bytes) => decoder.write(bytes));
-    transport.on('close', (error) => this.#lose(toTenkeyError(error ?? tenkeyError('DISCONNECTED', `${address} closed`), 'DISCONNECTED')));
+    transport.on('close', (error) => {
+      // Checked before building the error: end() closes the transport too, and an error costs a stack trace.
+      if (!this.#ended) this.#lose(toTenkeyError(error ?? tenkeyError('DISCONNECTED', `${address} closed`), 'DISCONNECTED'));
+    });
     decoder.on('data', (frame) => link.receiveFrame(frame));
     decoder.on('drop', (error) => {
       logger.debug('frame dropped', { cause: error.code });
@@ -64,6 +68,22 @@ export class LinkSession {
     link.on('dead', (error) => this.#lose(toTenkeyError(error)));
     link.on('retransmit', (frame, attempt) => logger.debug('retransmit', { type: frame.message.type, seq: frame.seq, attempt }));
     link.on('nak', (frame) => logger.debug('NAK received', { seq: frame.seq }));
+  }
+
+  /** The handshake is over: messages go to the driver now (deliverTo). */
+  get delivering(): boolean {
+    return this.#delivering;
+  }
+
+  /** From now on every message goes to `listener` (the driver's router), not to the handshake's. */
+  deliverTo(listener: (message: Message) => void): void {
+    this.#delivering = true;
+    this.onMessage = listener;
+  }
+
+  /** end() was called: nothing of this session is reported any more. */
+  get ended(): boolean {
+    return this.#ended;
   }
 
   /** Calls `listener` once when the session is lost (at once if it already was); a later call replaces it. */

@@ -10,7 +10,7 @@
  * that names a failure, and that timers run only where the machine waits for something.
  */
 import {
-  createActor, fromCallback, fromPromise, type ActorLogic, type ActorScope, type AnyStateNode, type AnyTransitionDefinition, type InspectionEvent,
+  createActor, type ActorLogic, type ActorScope, type AnyStateNode, type AnyTransitionDefinition, type InspectionEvent,
 } from 'xstate';
 import { getStateNodes, TestModel, type StatePath, type TestParam } from 'xstate/graph';
 import { describe, expect, it } from 'vitest';
@@ -46,15 +46,15 @@ type ModelEvent =
 /** The model's stand-in for a wired transport (the machine only carries it to its effects). */
 const MODEL_SESSION = { model: true } as unknown as LinkSession;
 
-/** What a model event is to the machine: the class's calls, the invoked actors' results, the listeners', the timers'. */
+/** What a model event is to the machine: the class's calls, its effects' reports (open, HELLO, the watch), the timers'. */
 function toMachineEvent(event: ModelEvent): ConnectionMachineEvent {
   const any = (e: object) => e as unknown as ConnectionMachineEvent;
   switch (event.type) {
-    case 'transport.opened': return any({ type: 'xstate.done.actor.openLink', output: MODEL_SESSION, actorId: 'openLink' });
-    case 'transport.openFailed': return any({ type: 'xstate.error.actor.openLink', error: OPEN_FAILED, actorId: 'openLink' });
-    case 'hello.acked': return any({ type: 'xstate.done.actor.sayHello', output: undefined, actorId: 'sayHello' });
-    case 'hello.notAcked': return any({ type: 'xstate.error.actor.sayHello', error: noAck(), actorId: 'sayHello' });
-    case 'hello.naked': return any({ type: 'xstate.error.actor.sayHello', error: nak(), actorId: 'sayHello' });
+    case 'transport.opened': return { type: 'LINK_OPENED', session: MODEL_SESSION };
+    case 'transport.openFailed': return { type: 'OPEN_FAILED', error: OPEN_FAILED };
+    case 'hello.acked': return { type: 'HELLO_ACKED' };
+    case 'hello.notAcked': return { type: 'HELLO_FAILED', error: noAck() };
+    case 'hello.naked': return { type: 'HELLO_FAILED', error: nak() };
     case 'info': return { type: 'INFO', info: INFO };
     case 'info.badVersion': return { type: 'INFO', info: { ...INFO, protocolVersion: 9 } };
     case 'refused.busy': return { type: 'REFUSED', code: 'BUSY', detail: 'another host is connected' };
@@ -175,30 +175,42 @@ function startConnection(input: ConnectionInput) {
   const sessions: FakeSession[] = [];
   const announced: ConnectionEvent[] = [];
   const logged: LogParams[] = [];
-  let watch: ((event: ConnectionMachineEvent) => void) | undefined;
+  /** The session watchLink watches and how it reports; LinkSession.end() (endSession) silences it, as here. */
+  let watch: { session: FakeSession; report: (event: ConnectionMachineEvent) => void } | undefined;
   /** When the state each timer counts from was entered (virtual ms). */
   const enteredAt = { handshaking: 0, awaitingInfo: 0, reconnecting: 0 };
 
+  // The effects as KeypadConnection's: the open and HELLO report back with events, HELLO not once its session ended
+  // or delivers messages (the handshake is over: the machine would ignore it).
+  const stale = (session: FakeSession) => session.ended.length > 0 || session.messagesDelivered;
   const machine = connectionMachine.provide({
-    actors: {
-      openLink: fromPromise<LinkSession>(() => {
+    actions: {
+      openLink: ({ self }) => {
         const open = deferred<LinkSession>();
         opens.push(open);
-        return open.promise;
-      }),
-      sayHello: fromPromise<void, LinkSession>(({ input }) => {
+        open.promise.then(
+          (session) => self.send({ type: 'LINK_OPENED', session }),
+          (error: unknown) => self.send({ type: 'OPEN_FAILED', error }),
+        );
+      },
+      sayHello: ({ self }, { session: linkSession }) => {
+        const session = linkSession as unknown as FakeSession;
         const reply = deferred<void>();
-        hellos.push({ session: input as unknown as FakeSession, reply });
-        return reply.promise;
-      }),
-      watchLink: fromCallback<ConnectionMachineEvent, LinkSession>(({ sendBack }) => {
-        watch = sendBack;
-        return () => { watch = undefined; };
-      }),
-    },
-    actions: {
+        hellos.push({ session, reply });
+        reply.promise.then(
+          () => { if (!stale(session)) self.send({ type: 'HELLO_ACKED' }); },
+          (error: unknown) => { if (!stale(session)) self.send({ type: 'HELLO_FAILED', error }); },
+        );
+      },
+      watchLink: ({ self }, { session }) => {
+        expect(watch, 'one watch at a time').toBeUndefined();
+        watch = { session: session as unknown as FakeSession, report: (event) => self.send(event) };
+      },
       deliverMessages: (_, { session }) => { (session as unknown as FakeSession).messagesDelivered = true; },
-      endSession: (_, { session, reason }) => { (session as unknown as FakeSession).ended.push(reason); },
+      endSession: (_, { session, reason }) => {
+        (session as unknown as FakeSession).ended.push(reason);
+        if (watch?.session === (session as unknown as FakeSession)) watch = undefined;
+      },
       log: (_, params) => { logged.push(params); },
       announce: (_, event) => { announced.push(event); },
     },
@@ -226,7 +238,7 @@ function startConnection(input: ConnectionInput) {
     actor, clock, opens, hellos, sessions, announced, logged, enteredAt,
     snapshot: () => actor.getSnapshot(),
     /** The keypad's answer or the session's loss, as watchLink reports them. */
-    report: (event: ConnectionMachineEvent) => { expect(watch, 'watchLink runs').toBeDefined(); watch!(event); },
+    report: (event: ConnectionMachineEvent) => { expect(watch, 'watchLink runs').toBeDefined(); watch!.report(event); },
     /** Fires the timer due at `dueAt`, having checked that the machine still waits 1 ms before. */
     async fireAt(dueAt: number, waitingIn: (name: string) => boolean) {
       advanceTo(dueAt - 1);
@@ -240,7 +252,7 @@ function startConnection(input: ConnectionInput) {
       opens.at(-1)!.resolve(session as unknown as LinkSession);
       await flush();
     },
-    get watching() { return watch !== undefined; },
+    get watched() { return watch?.session; },
   };
 }
 type Sut = ReturnType<typeof startConnection>;
@@ -386,7 +398,8 @@ function checkEffects(sut: Sut, { before, after, event, newAnnouncements }: {
 
   // Messages go straight to the driver once ready, and only then.
   if (current) expect(current.messagesDelivered).toBe(isReady);
-  expect(sut.watching).toBe(to.startsWith('linked'));
+  // The link is watched exactly while linked, and it is the current session that is.
+  expect(sut.watched).toBe(current);
 
   // Why it ended: the error connect() rejects with, or the reconnecting event carries.
   if ((to === 'closed' || to === 'reconnecting') && failure !== undefined && from !== to) {
