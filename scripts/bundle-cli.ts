@@ -1,11 +1,12 @@
 /**
- * `npm run build`'s second step: the CLI's entry as one file (dist/cli/bundle/main.js), so that `tenkey --help` and
+ * `npm run build`'s second step: the CLI's entry as one file (dist/cli/bundle/main.cjs), so that `tenkey --help` and
  * `tenkey decode` start near Node's own start-up time instead of resolving and compiling dozens of small modules
  * (measured by bench/cases/cli-startup.ts). Input is tsc's output in dist/, so the bundle runs exactly the compiled
  * code, and its source maps lead back to the TypeScript sources through tsc's maps.
  *
- * Bundled: cli/main.ts with every verb's registration and commander, and the work of the verbs that only read and
- * convert captures (decode, capture), which lands in chunks loaded when they run. Every other verb's work stays the
+ * Bundled as one CommonJS file (Node's ES module loader alone costs about a third of `node -e 0`): cli/main.ts with
+ * every verb's registration and commander, and the work of the verbs that only read and convert captures (decode,
+ * capture), whose module bodies run only when those verbs do. Every other verb's work stays the
  * unbundled module in dist/ that its action imports: those reach the native PTY addon, serialport, the demo store's
  * static files (found from import.meta.url) and the library's own module instances, none of which belongs in a copy.
  * The library entry points (package.json "exports") are never bundled.
@@ -28,15 +29,14 @@ await build({
   entryPoints: { main: 'dist/cli/main.js' },
   outdir,
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
   platform: 'node',
   target: 'node20',
   sourcemap: 'linked',
   legalComments: 'inline',
   logLevel: 'warning',
   // commander is CommonJS: its require() of Node's built-in modules needs a require in an ES module.
-  banner: { js: "import { createRequire as __tenkeyCreateRequire } from 'node:module'; const require = __tenkeyCreateRequire(import.meta.url);" },
   plugins: [{
     // commander requires node:child_process at load for executable sub-commands, which tenkey has none of; loading
     // Node's child_process (with net, dgram, …) is a few percent of Node's own start-up, so it waits for first use.

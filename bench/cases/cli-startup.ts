@@ -1,7 +1,7 @@
 /**
  * CLI start-up (issue 16 item 3): whole processes, as a person or a script runs them. `node -e 0` (the floor: Node
  * itself), `tenkey --help` and `tenkey decode` of one small fixture, round after round in the same run, each the built
- * bin/tenkey.js over dist/ (what the package installs; `npm run build` first). Goal: each tenkey process within 1.5×
+ * bin/tenkey.cjs over dist/ (what the package installs; `npm run build` first). Goal: each tenkey process within 1.5×
  * the floor's wall time (median of per-round ratios). The CPU time of each (user + system, read from the kernel's
  * count for waited-for children) is shown beside it: on a loaded machine it moves less than wall time.
  */
@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { median, medianSpeedRatio, type BenchCase, type BenchRecord } from '../record.js';
 
 const root = resolve(import.meta.dirname, '../..');
-const bin = resolve(root, 'bin/tenkey.js');
+const bin = resolve(root, 'bin/tenkey.cjs');
 /** The smallest fixture: a HELLO, INFO and a START_ENTRY refused BUSY, 8 frames. */
 const FIXTURE = resolve(root, 'fixtures/captures/busy.jsonl');
 /** Runs of each process per repetition: one process start is milliseconds, so one repetition is several. */

@@ -1,4 +1,4 @@
-/** Which modules a `tenkey` process loads: a module hook records every file the ESM loader reads. */
+/** Which modules a `tenkey` process loads: a module hook records every file the ESM loader reads, a --require hook every CommonJS one. */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 
 export const projectRoot = resolve(import.meta.dirname, '../..');
 const recorder = resolve(import.meta.dirname, 'fixtures/record-loads.mjs');
+const requireRecorder = resolve(import.meta.dirname, 'fixtures/record-requires.cjs');
 
 export interface LoadedModules {
   /** Project files (relative to the root, node_modules packages as `node_modules/<name>/…`). */
@@ -17,13 +18,14 @@ export interface LoadedModules {
 
 /**
  * `tenkey ...args` in a process of its own, from the TypeScript sources (cli/main.ts through tsx) or, with
- * `built`, as installed (bin/tenkey.js over dist/): the modules it loaded, in order.
+ * `built`, as installed (bin/tenkey.cjs over dist/): the modules it loaded, in order.
  */
 export async function modulesLoadedBy(args: string[], options: { built?: boolean } = {}): Promise<LoadedModules> {
   const dir = await mkdtemp(join(tmpdir(), 'tenkey-loads-'));
   const list = join(dir, 'loads.txt');
   const command = options.built
-    ? ['--import', recorder, resolve(projectRoot, 'bin/tenkey.js'), ...args]
+    // The built CLI is CommonJS (bin/tenkey.cjs, dist/cli/bundle/main.cjs); verb work it imports is ESM.
+    ? ['--require', requireRecorder, '--import', recorder, resolve(projectRoot, 'bin/tenkey.cjs'), ...args]
     : ['--import', 'tsx', '--import', recorder, '--input-type=module', '-e',
         `import { main } from ${JSON.stringify(resolve(projectRoot, 'cli/main.ts'))}; process.exitCode = await main(process.argv);`,
         'tenkey', ...args];

@@ -11,7 +11,7 @@ import { parseKsn } from '../../device-sim/crypto/aes-dukpt.js';
 import { floodKeypad } from '../bad-input/flooding-peers.js';
 import { connectTcp, openSerial, startEntryMessage, TestHost } from './test-host.js';
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '../../bin/tenkey.js');
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '../../bin/tenkey.cjs');
 let children: ChildProcess[] = [];
 let hosts: TestHost[] = [];
 afterEach(() => {

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadNativePty } from '../../device-sim/transport/native-pty.js';
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '../../bin/tenkey.js');
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '../../bin/tenkey.cjs');
 /** Liveness bound only (turns a hang into a failure); no assertion depends on how fast anything happens. */
 const LIVENESS_MS = 10_000;
 const ESC = '\x1b';

@@ -90,7 +90,7 @@ async function startInstalledSim(
   args: string[],
   nodeOptions: string[] = [],
 ): Promise<{ child: ChildProcess; firstLine: string; output: () => string }> {
-  const bin = join(dir, 'node_modules', 'tenkey', 'bin', 'tenkey.js');
+  const bin = join(dir, 'node_modules', 'tenkey', 'bin', 'tenkey.cjs');
   const child = spawn(join(toolbin, 'node'), [...nodeOptions, bin, 'sim', ...args], { cwd: dir, env: cleanEnv(toolbin), stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let all = '';
@@ -165,7 +165,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('the packed package', () => {
   it('holds the code, the prebuilt PTY addon, the linked documents and the license, and nothing of test/ or bench/', () => {
     for (const file of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'PROTOCOL.md', 'bridge/HTTP-API.md',
-      'protocol/capture/CAPTURE-FORMAT.md', 'bin/tenkey.js', 'dist/cli/bundle/main.js', 'fixtures/keys/TEST-ONLY-bdk.json', 'demo-store/public/index.html']) {
+      'protocol/capture/CAPTURE-FORMAT.md', 'bin/tenkey.cjs', 'dist/cli/bundle/main.cjs', 'fixtures/keys/TEST-ONLY-bdk.json', 'demo-store/public/index.html']) {
       expect(packedFiles).toContain(file);
     }
     for (const entry of ['host-driver', 'protocol', 'device-sim', 'protocol/capture', 'bridge', 'testing', 'replay']) {

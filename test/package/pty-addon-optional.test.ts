@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = join(root, 'bin/tenkey.js');
+const BIN = join(root, 'bin/tenkey.cjs');
 const DLOPEN_SPY =
   'data:text/javascript,const open=process.dlopen;process.dlopen=function(m,file,...rest){' +
   'process.stderr.write("dlopen: "+file+"\\n");return open.call(this,m,file,...rest)}';
