@@ -3,7 +3,8 @@
  * with its keys and timers and supplies the card-side implementations (digit buffers, Luhn, brand, expiry,
  * encryption) with `provide()`; the host driver drives the same machine with the keypad's reports (each KEY as the
  * key event of its class carrying the report, each STATUS, RESULT and ERROR) and supplies guards that read those
- * reports. The chart names every guard, action and actor; it holds no card data and reads no clock.
+ * reports. The chart names every guard, action and actor; its own fields hold digit counts only (the keypad's card
+ * buffers sit in the opaque `side` slot, which never leaves the keypad) and it reads no clock.
  *
  * Decisions:
  * - Card digits never enter the shared context: it keeps counts only. The running side's per-session object sits in
@@ -404,7 +405,13 @@ const inField = {
 /** A report the statechart cannot take (the keypad's own events carry no report and are ignored). */
 const outOfStepReport = { guard: 'isReport', target: '.failed', actions: outOfStep } as const;
 
-const noticeOnly = (notice: EntryNoticeName) => entrySetup.assign({ notice });
+/** A key that only raised a notice; the driver still takes the report's count (a KEY before it may have been lost). */
+const noticeInPan = (notice: EntryNoticeName) => entrySetup.assign({
+  notice, panDigits: ({ context, event }: { context: EntryContext; event: EntryEvent }) => countAfter(event, context.panDigits),
+});
+const noticeInExpiry = (notice: EntryNoticeName) => entrySetup.assign({
+  notice, expiryDigits: ({ context, event }: { context: EntryContext; event: EntryEvent }) => countAfter(event, context.expiryDigits),
+});
 
 const abandon = entrySetup.assign(({ event }: { event: EntryEvent }) => (event.type === 'host.abandon'
   ? { outcome: { outcome: 'abandoned' as const, cause: event.cause }, field: 'NONE' as const, notice: 'NONE' as const } : {}));
@@ -488,7 +495,7 @@ export const entryStatechart = entrySetup.createMachine({
         ...inField,
         'key.digit': [
           { guard: 'panDigitAdded', actions: [entrySetup.assign({ panDigits: ({ context, event }) => countAfter(event, context.panDigits + 1), notice: 'NONE' }), { type: 'storePanDigit', params: digitOf }, reportKey('DIGIT')] },
-          { guard: 'panFull', actions: [noticeOnly('PAN_TOO_LONG'), reportKey('DIGIT')] },
+          { guard: 'panFull', actions: [noticeInPan('PAN_TOO_LONG'), reportKey('DIGIT')] },
           { guard: 'keyInExpiry', target: 'expiry', actions: [openField('EXPIRY'), again] },
         ],
         'key.backspace': [
@@ -500,7 +507,7 @@ export const entryStatechart = entrySetup.createMachine({
           { guard: 'keyInExpiry', target: 'expiry', actions: [openField('EXPIRY'), again] },
         ],
         'key.enter': [
-          { guard: 'panTooShort', actions: [noticeOnly('PAN_TOO_SHORT'), reportKey('ENTER')] },
+          { guard: 'panTooShort', actions: [noticeInPan('PAN_TOO_SHORT'), reportKey('ENTER')] },
           {
             guard: 'panInvalidLast',
             target: '#entry.failed',
@@ -536,7 +543,7 @@ export const entryStatechart = entrySetup.createMachine({
         ...inField,
         'key.digit': [
           { guard: 'expiryDigitAdded', actions: [entrySetup.assign({ expiryDigits: ({ context, event }) => countAfter(event, context.expiryDigits + 1), notice: 'NONE' }), { type: 'storeExpiryDigit', params: digitOf }, reportKey('DIGIT')] },
-          { guard: 'expiryFull', actions: [noticeOnly('NONE'), reportKey('DIGIT')] },
+          { guard: 'expiryFull', actions: [noticeInExpiry('NONE'), reportKey('DIGIT')] },
         ],
         'key.backspace': {
           guard: 'expiryDigitRemoved',

@@ -282,4 +282,16 @@ describe('CardEntry: a report the entry statechart cannot take ends it TEMPORARY
     expect(e.settled).toBe(false);
     expect(e.snapshot().value).toBe('processing');
   });
+
+  it.each([
+    ['ENTER with too few digits', 'ENTER', 'PAN_TOO_SHORT', 5],
+    ['a digit past the 19th', 'DIGIT', 'PAN_TOO_LONG', 19],
+  ] as const)('a KEY that only raises a notice still carries the count, after a lost KEY: %s', (_, keyClass, notice, digits) => {
+    const { e, progress } = entry();
+    e.handle(key('DIGIT', 'PAN', 1));
+    // The KEY reports between these two were lost on the line: the notice's report says how many digits there are.
+    e.handle(key(keyClass, 'PAN', digits, notice));
+    expect(e.settled).toBe(false);
+    expect(progress.at(-1)).toMatchObject({ field: 'PAN', digits, notice });
+  });
 });
