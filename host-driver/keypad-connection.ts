@@ -17,6 +17,7 @@ import { sayHello, watchLink, type ConnectionEventSink } from './connection/link
 import { LinkSession } from './connection/link-session.js';
 import { tenkeyError, toTenkeyError } from './errors.js';
 import type { ConnectionEvent } from './events.js';
+import { emitToEachListener } from './listener-safe-emit.js';
 import type { TenkeyLogger } from './logger.js';
 import type { LinkTimingOptions } from './options.js';
 import type { DeviceInfo } from './results.js';
@@ -215,11 +216,18 @@ export class KeypadConnection extends EventEmitter<KeypadConnectionEvents> {
   #settled(snapshot: ConnectionSnapshot): void {
     this.#snapshot = snapshot;
     this.#state = connectionStateOf(snapshot);
-    for (const event of this.#announcements.splice(0)) this.emit('connection', event);
+    const announcements = this.#announcements.splice(0);
+    // Waiters first: a listener that throws must not leave connect() or close() waiting.
     for (const waiter of [...this.#waiters]) {
       if (!waiter.until(this.#state)) continue;
       this.#waiters.delete(waiter);
       waiter.resolve(snapshot);
+    }
+    // Inside xstate's subscriber a listener's throw would be rethrown as an uncaught exception: logged instead.
+    for (const event of announcements) {
+      emitToEachListener(this, 'connection', event, (e) => {
+        this.options.logger.warn('a connection listener threw', { status: event.status, cause: e instanceof Error ? e.name : typeof e });
+      });
     }
   }
 

@@ -9,6 +9,7 @@ import { CardEntry, type CardEntryOutcome } from './card-entry.js';
 import { isTenkeyError, tenkeyError, TenkeyCancelledError, toTenkeyError } from './errors.js';
 import type { ConnectionStatus, TenkeyKeypadEvents } from './events.js';
 import type { KeypadConnection } from './keypad-connection.js';
+import { emitToEachListener } from './listener-safe-emit.js';
 import type { TenkeyLogger } from './logger.js';
 import { resolveReadCardOptions, type ReadCardOptions } from './options.js';
 import { acceptedBrandsOf, findCardService, unknownServiceError } from './services.js';
@@ -49,7 +50,10 @@ export class TenkeyKeypad extends EventEmitter<TenkeyKeypadEvents> {
         // An entry cannot survive a lost link: the keypad forgets it, and its RESULT could not reach us.
         this.#entry.fail(event.error ?? tenkeyError('DISCONNECTED'));
       }
-      this.emit('connection', event);
+      // A store backend's listener that throws is logged; it neither crashes the driver nor silences the others.
+      emitToEachListener(this, 'connection', event, (e) => {
+        this.settings.logger.warn('a connection listener threw', { status: event.status, cause: e instanceof Error ? e.name : typeof e });
+      });
     });
   }
 
@@ -97,7 +101,9 @@ export class TenkeyKeypad extends EventEmitter<TenkeyKeypadEvents> {
       sessionId,
       clock: this.settings.clock,
       device: () => this.device,
-      onProgress: (progress) => this.emit('progress', progress),
+      onProgress: (progress) => emitToEachListener(this, 'progress', progress, (e) => {
+        this.settings.logger.warn('a progress listener threw', { session: sessionId, cause: e instanceof Error ? e.name : typeof e });
+      }),
       // Nothing about the entry for a while: ask, in case its RESULT or ERROR was lost (PROTOCOL.md §9.7).
       probe: () => {
         this.settings.logger.debug('entry quiet: GET_STATUS', { session: sessionId });
