@@ -21,8 +21,10 @@ export interface EntryProgress {
   secondsLeft: number;
   /**
    * When that timeout ends the entry if no key comes, in ms on the driver's clock (`Date.now()` scale in
-   * production): a page counts down by itself with `Math.ceil((deadline - Date.now()) / 1000)`. Null when no field
-   * is open (PROCESSING and the end).
+   * production; virtual ms under `tenkey/testing`'s virtual time). Code on the driver's machine counts down with
+   * `Math.ceil((deadline - Date.now()) / 1000)`; a page on another machine should count from `secondsLeft` as of
+   * the event's arrival instead (the two clocks need not agree), as the reference popup does. Null when no field is
+   * open (PROCESSING and the end).
    */
   deadline: number | null;
   /** A keypad notice after the last key, e.g. INVALID_PAN when a number failed its check digit. */

@@ -18,7 +18,7 @@ import { build } from 'esbuild';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = resolve(root, 'dist/cli/bundle');
-/** Verb implementations bundled into chunks of their own (dist paths); see above for why only these. */
+/** Verb implementations bundled in (dist paths; their module bodies run when the verb does); see above for why only these. */
 const BUNDLED_WORK = new Set(['dist/cli/commands/decode.js', 'dist/cli/commands/capture.js'].map((p) => resolve(root, p)));
 
 if (!existsSync(resolve(root, 'dist/cli/main.js'))) throw new Error('bundle-cli: no dist/cli/main.js: run tsc -p tsconfig.build.json first');

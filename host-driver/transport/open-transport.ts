@@ -19,11 +19,21 @@ export function openTransport(address: DeviceAddress, options: OpenTransportOpti
   if (address.kind === 'tcp') {
     return openTcpTransport(address.host, address.port, options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {});
   }
-  const open = ttyStreamSupported() ? openTtyStreamTransport : openSerialTransport;
+  const open = serialTransportKind() === 'tty-stream' ? openTtyStreamTransport : openSerialTransport;
   return open(address.path, {
     ...(options.baudRate !== undefined ? { baudRate: options.baudRate } : {}),
     ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
   });
+}
+
+/**
+ * Which transport moves a serial port's bytes: the tty stream where the platform has one, unless
+ * `TENKEY_SERIAL_TRANSPORT=serialport` asks for serialport's own reads and writes (an escape hatch should an adapter's
+ * driver misbehave with a second descriptor; serialport opens and configures the port either way).
+ */
+export function serialTransportKind(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): 'tty-stream' | 'serialport' {
+  if (env['TENKEY_SERIAL_TRANSPORT'] === 'serialport') return 'serialport';
+  return ttyStreamSupported(platform) ? 'tty-stream' : 'serialport';
 }
 
 /**

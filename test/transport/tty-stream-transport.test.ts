@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PtyPort } from '../../device-sim/transport/pty-port.js';
-import { openTransport } from '../../host-driver/transport/open-transport.js';
+import { openTransport, serialTransportKind } from '../../host-driver/transport/open-transport.js';
 import { openSerialTransport } from '../../host-driver/transport/serial-transport.js';
 import { openTtyStreamTransport, ttyStreamSupported } from '../../host-driver/transport/tty-stream-transport.js';
 import type { ByteTransport } from '../../host-driver/transport/byte-transport.js';
@@ -63,6 +63,13 @@ afterEach(async () => {
 describe('tty stream transport', () => {
   it('is what Linux and macOS use, never Windows (COM ports stay on serialport)', () => {
     expect([ttyStreamSupported('linux'), ttyStreamSupported('darwin'), ttyStreamSupported('win32')]).toEqual([true, true, false]);
+  });
+
+  it('gives way to serialport when TENKEY_SERIAL_TRANSPORT=serialport, and on Windows', () => {
+    expect(serialTransportKind({}, 'linux')).toBe('tty-stream');
+    expect(serialTransportKind({ TENKEY_SERIAL_TRANSPORT: 'serialport' }, 'linux')).toBe('serialport');
+    expect(serialTransportKind({ TENKEY_SERIAL_TRANSPORT: 'serialport' }, 'darwin')).toBe('serialport');
+    expect(serialTransportKind({}, 'win32')).toBe('serialport');
   });
 
   it('is the transport openTransport opens for a serial path here: a hang-up closes it with EIO at once', async () => {
