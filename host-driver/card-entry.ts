@@ -11,7 +11,7 @@ import {
   type Clock, type DeviceErrorName, type DeviceMessage, type EntryFieldName, type EntryNoticeName, type EntryStateName,
   type KeyClassName,
 } from '../protocol/index.js';
-import type { EntryEndState, EntryEvent, EntryOutput, EntrySnapshot } from '../protocol/entry/entry-statechart.js';
+import { digitsIn, type EntryEndState, type EntryEvent, type EntryOutput, type EntrySnapshot } from '../protocol/entry/entry-statechart.js';
 import { toDeviceError, toEntryState } from '../protocol/entry/entry-state-names.js';
 import { deviceText } from '../protocol/printable-text.js';
 import { driverEntryMachine, type DriverSide } from './entry-reports.js';
@@ -43,8 +43,6 @@ export type CardEntryOutcome =
 const KEY_EVENT_TYPE = {
   DIGIT: 'key.digit', BACKSPACE: 'key.backspace', CLEAR: 'key.clear', ENTER: 'key.enter', CANCEL: 'key.cancel',
 } as const satisfies Record<KeyClassName, EntryEvent['type']>;
-
-const FINAL_PROGRESS: Readonly<Record<string, EntryStateName>> = { done: 'DONE', timeout: 'TIMEOUT', cancelled: 'CANCELLED', failed: 'FAILED' };
 
 export class CardEntry {
   readonly sessionId: number;
@@ -147,7 +145,7 @@ export class CardEntry {
     if (snapshot.value === 'ending') return;
     const { context } = snapshot;
     const state = toEntryState(snapshot);
-    const digits = context.field === 'PAN' ? context.panDigits : context.field === 'EXPIRY' ? context.expiryDigits : 0;
+    const digits = digitsIn(context);
     const shown = this.#shown;
     // One progress event per change; a key is news of its own (the popup may show it), a repeated STATUS is not.
     if (key === undefined && shown.state === state && shown.field === context.field && shown.digits === digits && shown.notice === context.notice) return;
@@ -162,7 +160,7 @@ export class CardEntry {
     clock.clearTimeout(this.#guard);
     clock.clearTimeout(this.#probeTimer);
     this.#settle(this.#outcomeOf(snapshot));
-    this.#shown = { state: FINAL_PROGRESS[String(snapshot.value)] ?? 'FAILED', field: 'NONE', digits: 0, notice: 'NONE' };
+    this.#shown = { state: toEntryState(snapshot), field: 'NONE', digits: 0, notice: 'NONE' };
     this.#emit(undefined);
   }
 

@@ -5,16 +5,12 @@
  * keypad's RESULT or ERROR ends the entry). No card digit can reach this side: a KEY report carries counts only.
  */
 import type { EntryFieldName, EntryNoticeName } from '../protocol/messages.js';
-import { EXPIRY_DIGITS, encryptNever, entryStatechart, type EntryContext, type EntryEvent, type KeyReport } from '../protocol/entry/entry-statechart.js';
+import { EXPIRY_DIGITS, encryptNever, entryStatechart, reportOf, type EntryContext, type EntryEvent } from '../protocol/entry/entry-statechart.js';
 
 /** The driver's per-entry object in the statechart's `side` slot. */
 export interface DriverSide {
   /** Sends GET_STATUS (PROTOCOL.md §9.7); never throws. */
   askStatus(): void;
-}
-
-function reportOf(event: EntryEvent): KeyReport | undefined {
-  return (event as { report?: KeyReport }).report;
 }
 
 /** The KEY report says the key left `field` holding what `check` accepts, with `notice`. */

@@ -16,7 +16,7 @@
  */
 import { fromPromise, type ActorRefFrom } from 'xstate';
 import { MAX_INVALID_PAN_ATTEMPTS, PAN_MAX_DIGITS, PAN_MIN_DIGITS } from '../../protocol/constants.js';
-import type { Brand, EntryFieldName } from '../../protocol/messages.js';
+import type { Brand } from '../../protocol/messages.js';
 import {
   EXPIRY_DIGITS, entryStatechart,
   type EntryContext, type EntryResult, type KeyReport, type StateReport,
@@ -26,7 +26,7 @@ import { checkExpiry, isBrandAccepted, isLuhnValid, lastDigits, type CalendarMon
 import type { ResolvedEntryInput } from './entry-input.js';
 
 export {
-  EXPIRY_DIGITS,
+  EXPIRY_DIGITS, digitsIn,
   type CancelledBy, type EncryptCardFailure, type EntryContext, type EntryEvent, type EntryOutput, type EntryResult,
   type EntrySnapshot, type KeyReport, type StateReport, type TimeoutReason,
 } from '../../protocol/entry/entry-statechart.js';
@@ -100,8 +100,6 @@ export class KeypadCard {
 }
 
 const cardOf = (context: EntryContext): KeypadCard => context.side as KeypadCard;
-const countIn = (context: EntryContext, field: EntryFieldName): number =>
-  field === 'PAN' ? context.panDigits : field === 'EXPIRY' ? context.expiryDigits : 0;
 const always = () => true;
 
 /** The statechart with the keypad's implementations; provide() builds a whole new machine, so once per process. */
@@ -190,8 +188,3 @@ export const entryMachine = entryStatechart.provide({
 
 export type EntryMachine = typeof entryMachine;
 export type EntryActor = ActorRefFrom<EntryMachine>;
-
-/** Digits the open field holds (a count). */
-export function digitsIn(context: EntryContext): number {
-  return countIn(context, context.field);
-}

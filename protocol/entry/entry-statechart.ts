@@ -147,7 +147,13 @@ const FINAL_STATES: ReadonlySet<EntryStateName> = new Set(['DONE', 'TIMEOUT', 'C
 /** The field a STATUS of each state carries (§5.10). */
 const FIELD_OF: Partial<Record<EntryStateName, EntryFieldName>> = { PAN: 'PAN', EXPIRY: 'EXPIRY' };
 
-function reportOf(event: EntryEvent): KeyReport | undefined {
+/** How many digits the open field holds (0 when none is open): what a KEY or STATUS report says. */
+export function digitsIn(context: Pick<EntryContext, 'field' | 'panDigits' | 'expiryDigits'>): number {
+  return context.field === 'PAN' ? context.panDigits : context.field === 'EXPIRY' ? context.expiryDigits : 0;
+}
+
+/** The KEY report a key event carries on the driver; undefined on the keypad, whose keys carry none. */
+export function reportOf(event: EntryEvent): KeyReport | undefined {
   return (event as { report?: KeyReport }).report;
 }
 
@@ -292,7 +298,7 @@ const reportKey = (keyClass: KeyClassName) => ({
   params: ({ context }: { context: EntryContext }): KeyReport => ({
     keyClass,
     field: context.field,
-    digits: context.field === 'PAN' ? context.panDigits : context.field === 'EXPIRY' ? context.expiryDigits : 0,
+    digits: digitsIn(context),
     notice: context.notice,
   }),
 }) as const;
@@ -302,7 +308,7 @@ const reportState = (state: EntryStateName) => ({
   params: ({ context }: { context: EntryContext }): StateReport => ({
     state,
     field: context.field,
-    digits: context.field === 'PAN' ? context.panDigits : context.field === 'EXPIRY' ? context.expiryDigits : 0,
+    digits: digitsIn(context),
     notice: context.notice,
   }),
 }) as const;
