@@ -141,8 +141,8 @@ export class CardEntry {
       this.#finish(snapshot);
       return;
     }
-    // Between the final STATUS and its RESULT or ERROR nothing new is shown: the end is what settles.
-    if (snapshot.value === 'ending') return;
+    // Between the final STATUS (or the cancel key) and its RESULT or ERROR nothing new is shown: the end is what settles.
+    if (snapshot.value === 'ending' || snapshot.value === 'cancelling') return;
     const { context } = snapshot;
     const state = toEntryState(snapshot);
     const digits = digitsIn(context);

@@ -15,6 +15,8 @@ export function toEntryState(snapshot: EntrySnapshot | undefined): EntryStateNam
     case 'processing': return 'PROCESSING';
     // The driver between the final STATUS and its RESULT or ERROR: what that STATUS said.
     case 'ending': return snapshot.context.endedAs ?? 'PROCESSING';
+    // The driver after the cancel key's KEY, until the keypad's final STATUS and ERROR.
+    case 'cancelling': return 'CANCELLED';
     case 'done': return 'DONE';
     case 'timeout': return 'TIMEOUT';
     case 'cancelled': return 'CANCELLED';

@@ -30,7 +30,7 @@
  *   enqueueActions, and `raise` only on the catch-up path. bench/entry-statechart-cost.ts measures it.
  */
 import {
-  assign, fromPromise, fromTransition, not, setup, type ActorRefFrom, type PromiseActorLogic, type SnapshotFrom,
+  and, assign, fromPromise, fromTransition, not, setup, type ActorRefFrom, type PromiseActorLogic, type SnapshotFrom,
 } from 'xstate';
 import { MAX_INVALID_PAN_ATTEMPTS, PAN_MAX_DIGITS } from '../constants.js';
 import type {
@@ -399,12 +399,21 @@ const openField = (field: 'PAN' | 'EXPIRY') => entrySetup.assign({ field });
 const keyBeforePan = { guard: 'hasReport', target: 'pan', actions: [openField('PAN'), again] } as const;
 
 /**
+ * The cancel key. The keypad's entry ends at once; the driver, told by the KEY report, waits in `cancelling` for the
+ * final STATUS and ERROR CANCELLED that end every entry (§9.3: an entry ends with its RESULT or ERROR).
+ */
+const cancelKeyTransitions = [
+  { guard: and(['hasReport', 'cancelKey']), target: '#entry.cancelling', actions: entrySetup.assign({ field: 'NONE' as const, notice: 'NONE' as const }) },
+  { guard: 'cancelKey', target: '#entry.cancelled', actions: [finish({ outcome: 'cancelled', by: 'keypad' }), reportKey('CANCEL')] },
+] as const;
+
+/**
  * What either open field (PAN, EXPIRY) takes besides its keys. The fields are siblings of the other states, not
  * children of a compound `entering` state: one level less on every key (xstate recomputes the state value on
  * every context change).
  */
 const inField = {
-  'key.cancel': { guard: 'cancelKey', target: 'cancelled', actions: [finish({ outcome: 'cancelled', by: 'keypad' }), reportKey('CANCEL')] },
+  'key.cancel': cancelKeyTransitions,
   'timeout.inactivity': { target: 'timeout', actions: finish({ outcome: 'timeout', reason: 'inactivity' }) },
 } as const;
 
@@ -589,12 +598,16 @@ export const entryStatechart = entrySetup.createMachine({
       },
       on: {
         // Only cancel means anything while the card is being encrypted.
-        'key.cancel': { guard: 'cancelKey', target: 'cancelled', actions: [finish({ outcome: 'cancelled', by: 'keypad' }), reportKey('CANCEL')] },
+        'key.cancel': cancelKeyTransitions,
         'report.status': [
           { guard: { type: 'statusIs', params: { state: 'PROCESSING' } }, actions: takeStatus },
           ...toEnding,
         ],
       },
+    },
+    // Driver only: the cancel key's KEY came; the final STATUS and the ERROR follow (a RESULT or ERROR at the root).
+    cancelling: {
+      on: { 'report.status': toEnding },
     },
     ending: {
       on: {

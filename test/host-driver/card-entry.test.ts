@@ -68,6 +68,19 @@ describe('CardEntry', () => {
     expect(b.progress.at(-1)?.state).toBe('CANCELLED');
   });
 
+  it('the cancel key\'s KEY does not end the entry: its final STATUS and ERROR CANCELLED do (§9.3), with one progress event for the end', async () => {
+    const { e, progress } = entry();
+    e.handle({ type: 'KEY', sessionId: 7, keyClass: 'DIGIT', field: 'PAN', digits: 3, notice: 'NONE' });
+    e.handle({ type: 'KEY', sessionId: 7, keyClass: 'CANCEL', field: 'NONE', digits: 0, notice: 'NONE' });
+    expect(e.settled).toBe(false);
+    e.handle({ type: 'STATUS', state: 'CANCELLED', sessionId: 7, field: 'NONE', digits: 0, secondsLeft: 0, notice: 'NONE' });
+    expect(e.settled).toBe(false);
+    e.handle({ type: 'ERROR', sessionId: 7, code: 'CANCELLED', detail: 'cancel key' });
+    const outcome = await e.outcome;
+    expect(!outcome.ok && outcome.error).toMatchObject({ code: 'CANCELLED', by: 'keypad' });
+    expect(progress.map((p) => p.state)).toEqual(['PAN', 'CANCELLED']);
+  });
+
   it.each([
     ['BUSY', 'TEMPORARY'], ['UNSUPPORTED_VERSION', 'TEMPORARY'], ['KEY_EXHAUSTED', 'TEMPORARY'], ['INTERNAL', 'TEMPORARY'], ['NO_SESSION', 'TEMPORARY'],
   ] as const)('ends at once on a session-0 ERROR %s (the device refusing us as a whole): %s through the table', async (code, outcome) => {
