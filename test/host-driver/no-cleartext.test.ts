@@ -21,12 +21,12 @@ function windows(pan: string, size = 6): string[] {
 interface Leaves { text: string[]; hex: string[]; ids: string[] }
 
 /**
- * Every string and number in a value, with hex-only fields (ciphertext, KSN, key set) and random ids (session
- * ids, TCP ports) set apart: a random number may hold any 3 or 4 digits by chance.
+ * Every string and number in a value, with hex-only fields (ciphertext, KSN, key set) and random values (session
+ * ids, TCP ports, a progress deadline in epoch ms) set apart: a random number may hold any 3 or 4 digits by chance.
  */
 function leaves(value: unknown, out: Leaves = { text: [], hex: [], ids: [] }, key = ''): Leaves {
   if (typeof value === 'string') (/^(encryptedBlock|keySerialNumber|keySetId)$/.test(key) ? out.hex : out.text).push(value);
-  else if (typeof value === 'number') (/^(sessionId|port)$/.test(key) ? out.ids : out.text).push(String(value));
+  else if (typeof value === 'number') (/^(sessionId|port|deadline)$/.test(key) ? out.ids : out.text).push(String(value));
   else if (value instanceof Error) leaves({ ...value, errorMessage: value.message, json: JSON.parse(JSON.stringify(value)) }, out);
   else if (Array.isArray(value)) value.forEach((v) => leaves(v, out));
   else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) leaves(v, out, k);
