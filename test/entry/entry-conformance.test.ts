@@ -8,7 +8,7 @@
  * key, the driver once the run's reports are in).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { getShortestPaths, type StatePath } from 'xstate/graph';
+import type { StatePath } from 'xstate/graph';
 import type { EntrySession } from '../../device-sim/firmware/entry-session.js';
 import { VirtualKeypad } from '../../device-sim/virtual-keypad.js';
 import type { CardEntry } from '../../host-driver/card-entry.js';
@@ -22,7 +22,7 @@ import type { EntryOutput, EntrySnapshot } from '../../protocol/entry/entry-stat
 import { toDeviceError } from '../../protocol/entry/entry-state-names.js';
 import { memoryCable } from '../../testing/memory-cable.js';
 import { VirtualTime } from '../../testing/virtual-time.js';
-import { describeOutput, describeStep, entryModel, keysOf, type EntryModel, type ModelCard, type ModelEvent } from './entry-model.js';
+import { describeOutput, describeStep, entryModel, keysOf, modelPaths, pathTitle, type EntryModel, type ModelCard, type ModelEvent } from './entry-model.js';
 import { modelInputOf, SCENARIOS, type EntryScenario } from './entry-scenarios.js';
 
 /**
@@ -217,21 +217,14 @@ describe(`entry conformance: keypad and driver over the cable, merging off and o
   for (const scenario of SCENARIOS) {
     describe(scenario.title, () => {
       const model = entryModel({ encryptAtOnce: true, depth: DEPTH });
-      const paths = getShortestPaths(model.logic, {
-        input: modelInputOf(scenario, DEVICE_DATE),
-        events: model.events,
-        serializeState: model.serializeState,
-        serializeEvent: (event) => JSON.stringify(event),
-      });
+      const paths = modelPaths(model, modelInputOf(scenario, DEVICE_DATE));
 
       it(`yields ${EXPECTED_PATHS[scenario.title]} paths at depth ${DEPTH}`, () => {
         expect(paths.length).toBe(EXPECTED_PATHS[scenario.title]);
       });
 
       for (const path of paths) {
-        const steps = path.steps.filter(({ event }) => (event.type as string) !== 'xstate.init').map(({ event }) => describeStep(event));
-        const end = path.state.status === 'active' ? String(JSON.stringify(path.state.value)) : describeOutput(path.state.output);
-        it(`${steps.join(' → ') || '(start)'} ⇒ ${end}`, async () => {
+        it(pathTitle(path), async () => {
           for (const pair of pairs) await runPath(pair, scenario, path, model);
         });
       }

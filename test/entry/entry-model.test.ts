@@ -6,13 +6,13 @@
  * buffers are zero. The coverage block checks that the paths took every transition the keypad can take.
  */
 import type { AnyStateNode, AnyTransitionDefinition, InspectionEvent } from 'xstate';
-import { getShortestPaths, getStateNodes, type StatePath } from 'xstate/graph';
+import { getStateNodes, type StatePath } from 'xstate/graph';
 import { describe, expect, it } from 'vitest';
 import { entryMachine, type EntrySnapshot } from '../../device-sim/entry/index.js';
 import { ENTRY_SESSION_CAP_S } from '../../protocol/constants.js';
 import { toEntryState } from '../../protocol/entry/entry-state-names.js';
 import { allZero, flush, startEntry, STUB_OUTPUT, TODAY } from './entry-harness.js';
-import { describeOutput, describeStep, entryModel, keysOf, type EntryModel, type ModelCard, type ModelEvent } from './entry-model.js';
+import { describeOutput, describeStep, entryModel, keysOf, modelPaths, pathTitle, type EntryModel, type ModelCard, type ModelEvent } from './entry-model.js';
 import { modelInputOf, SCENARIOS, type EntryScenario } from './entry-scenarios.js';
 
 const DEPTH = 6;
@@ -116,21 +116,14 @@ describe(`entry statechart model on the keypad alone — depth ${DEPTH}, ${TOTAL
   for (const scenario of SCENARIOS) {
     describe(scenario.title, () => {
       const model = entryModel({ encryptAtOnce: false, depth: DEPTH, overflow: true });
-      const paths = getShortestPaths(model.logic, {
-        input: modelInputOf(scenario, DEVICE_DATE, INACTIVITY_S),
-        events: model.events,
-        serializeState: model.serializeState,
-        serializeEvent: (event) => JSON.stringify(event),
-      });
+      const paths = modelPaths(model, modelInputOf(scenario, DEVICE_DATE, INACTIVITY_S));
 
       it(`yields ${EXPECTED_PATHS[scenario.title]} paths at depth ${DEPTH}`, () => {
         expect(paths.length).toBe(EXPECTED_PATHS[scenario.title]);
       });
 
       for (const path of paths) {
-        const steps = path.steps.filter(({ event }) => (event.type as string) !== 'xstate.init').map(({ event }) => describeStep(event));
-        const end = path.state.status === 'active' ? String(JSON.stringify(path.state.value)) : describeOutput(path.state.output);
-        it(`${steps.join(' → ') || '(start)'} ⇒ ${end}`, async () => { await replay(scenario, path, model); });
+        it(pathTitle(path), async () => { await replay(scenario, path, model); });
       }
     });
   }

@@ -10,6 +10,7 @@
  * in the SUT's key presses: describeStep() names steps, never digits.
  */
 import { assign, type ActorLogic, type ActorScope, type EventObject } from 'xstate';
+import { getShortestPaths, type StatePath } from 'xstate/graph';
 import { detectBrand } from '../../device-sim/entry/brand.js';
 import { checkExpiry, isBrandAccepted, isLuhnValid, type CalendarMonth } from '../../device-sim/entry/card-rules.js';
 import type { KeypadKey } from '../../device-sim/entry/keys.js';
@@ -294,4 +295,21 @@ export function describeOutput(output: EntryOutput | undefined): string {
 /** A step's name in a test title. */
 export function describeStep(event: ModelEvent): string {
   return event.type === 'encrypt.error' ? `encrypt.error(${event.code})` : event.type;
+}
+
+/** Every shortest path of the model from `input`: what both model tests walk. */
+export function modelPaths(model: EntryModel, input: ModelInput): Array<StatePath<EntrySnapshot, ModelEvent>> {
+  return getShortestPaths(model.logic, {
+    input,
+    events: model.events,
+    serializeState: model.serializeState,
+    serializeEvent: (event) => JSON.stringify(event),
+  });
+}
+
+/** A path's test title: its steps by name (never digits) and where it ends. */
+export function pathTitle(path: StatePath<EntrySnapshot, ModelEvent>): string {
+  const steps = path.steps.filter(({ event }) => (event.type as string) !== 'xstate.init').map(({ event }) => describeStep(event));
+  const end = path.state.status === 'active' ? String(JSON.stringify(path.state.value)) : describeOutput(path.state.output);
+  return `${steps.join(' → ') || '(start)'} ⇒ ${end}`;
 }
