@@ -5,7 +5,8 @@
  * buffers and its two timers on a SimulatedClock). After every key the session equals the model; at the end its
  * buffers are zero. The coverage block checks that the paths took every transition the keypad can take.
  */
-import type { AnyStateNode, AnyTransitionDefinition, InspectionEvent } from 'xstate';
+import type { AnyStateNode, AnyTransitionDefinition } from 'xstate';
+import { MachineCoverage, transitionKey } from '../machine-coverage.js';
 import { getStateNodes, type StatePath } from 'xstate/graph';
 import { describe, expect, it } from 'vitest';
 import { entryMachine, type EntrySnapshot } from '../../device-sim/entry/index.js';
@@ -39,19 +40,7 @@ const view = (snapshot: EntrySnapshot) => {
   };
 };
 
-const transitionKey = (t: AnyTransitionDefinition) =>
-  `${t.source.id} on ${t.eventType} #${t.source.transitions.get(t.eventType)?.indexOf(t) ?? -1}`;
-const takenTransitions = new Set<string>();
-const visitedStates = new Set<string>();
-
-function recordCoverage(event: InspectionEvent): void {
-  if (event.type !== '@xstate.microstep') return;
-  for (const t of event._transitions) {
-    takenTransitions.add(transitionKey(t));
-    visitedStates.add(t.source.id); // the initial state is entered without a microstep
-  }
-  for (const node of (event.snapshot as EntrySnapshot)._nodes) visitedStates.add(node.id);
-}
+const coverage = new MachineCoverage();
 
 async function replay(scenario: EntryScenario, path: StatePath<EntrySnapshot, ModelEvent>, model: EntryModel): Promise<void> {
   const rules = modelInputOf(scenario, DEVICE_DATE).rules;
@@ -59,7 +48,7 @@ async function replay(scenario: EntryScenario, path: StatePath<EntrySnapshot, Mo
   const sut = startEntry({
     sessionId: 1, inactivityTimeoutS: INACTIVITY_S, sessionCapS: capPath ? SHORT_CAP_S : ENTRY_SESSION_CAP_S,
     reveal: scenario.reveal, expiryRequired: scenario.expiry !== null, acceptedBrands: [...rules.acceptedBrands], today: TODAY,
-  }, { encrypt: 'manual', inspect: recordCoverage });
+  }, { encrypt: 'manual', inspect: coverage.record });
   const started = sut.clock.now();
   let lastKeyAt = started;
   let expected = path.steps[0]!.state;
@@ -141,12 +130,12 @@ describe('entry statechart model on the keypad alone — coverage', () => {
     || DRIVER_ONLY_STATES.includes(t.source.id) || (t.target ?? []).some((node) => DRIVER_ONLY_STATES.includes(node.id));
 
   it('visited every state of the machine but the driver\'s `ending` and `cancelling`', () => {
-    expect(allNodes.map((n) => n.id).filter((id) => !DRIVER_ONLY_STATES.includes(id) && !visitedStates.has(id))).toEqual([]);
+    expect(allNodes.map((n) => n.id).filter((id) => !DRIVER_ONLY_STATES.includes(id) && !coverage.visited.has(id))).toEqual([]);
   });
 
   it('took every transition the keypad can take', () => {
     const all = allNodes.flatMap((node) => [...node.transitions.values()].flat().filter((t) => !driverOnly(t)).map(transitionKey));
     expect(all.length).toBeGreaterThanOrEqual(25);
-    expect(all.filter((key) => !takenTransitions.has(key))).toEqual([]);
+    expect(all.filter((key) => !coverage.taken.has(key))).toEqual([]);
   });
 });

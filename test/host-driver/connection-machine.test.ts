@@ -9,9 +9,7 @@
  * none released twice), HELLOs said, 'connection' events announced (with attempt and backoff delay), the error
  * that names a failure, and that timers run only where the machine waits for something.
  */
-import {
-  createActor, type ActorLogic, type ActorScope, type AnyStateNode, type AnyTransitionDefinition, type InspectionEvent,
-} from 'xstate';
+import { createActor, type ActorLogic, type ActorScope, type AnyStateNode } from 'xstate';
 import { getStateNodes, TestModel, type StatePath, type TestParam } from 'xstate/graph';
 import { describe, expect, it } from 'vitest';
 import { backoffDelay, type BackoffOptions } from '../../host-driver/backoff.js';
@@ -25,6 +23,7 @@ import { connectionStateOf, type KeypadConnectionState } from '../../host-driver
 import { PROTOCOL_VERSION, type InfoMessage } from '../../protocol/index.js';
 import { protocolError } from '../../protocol/errors.js';
 import { SteppingClock } from '../../testing/stepping-clock.js';
+import { MachineCoverage, transitionKey } from '../machine-coverage.js';
 
 const BACKOFF: BackoffOptions = { initialDelayMs: 100, maxDelayMs: 300, factor: 2 };
 const INPUT: ConnectionInput = { address: 'memory://model', reconnect: BACKOFF, connectTimeoutMs: 10_000, answerWaitMs: 1_000 };
@@ -157,16 +156,7 @@ const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve
 
 interface FakeSession { id: number; ended: EndSessionParams['reason'][]; messagesDelivered: boolean }
 
-const transitionKey = (t: AnyTransitionDefinition) =>
-  `${t.source.id} on ${t.eventType} #${t.source.transitions.get(t.eventType)?.indexOf(t) ?? -1}`;
-const takenTransitions = new Set<string>();
-const visitedStates = new Set<string>();
-
-function recordCoverage(event: InspectionEvent): void {
-  if (event.type !== '@xstate.microstep') return;
-  for (const t of event._transitions) takenTransitions.add(transitionKey(t));
-  for (const node of (event.snapshot as Snapshot)._nodes) visitedStates.add(node.id);
-}
+const coverage = new MachineCoverage();
 
 function startConnection(input: ConnectionInput) {
   const clock = new SteppingClock();
@@ -215,8 +205,8 @@ function startConnection(input: ConnectionInput) {
       announce: (_, event) => { announced.push(event); },
     },
   });
-  const actor = createActor(machine, { clock, input, inspect: recordCoverage });
-  for (const node of actor.getSnapshot()._nodes) visitedStates.add(node.id);
+  const actor = createActor(machine, { clock, input, inspect: coverage.record });
+  for (const node of actor.getSnapshot()._nodes) coverage.visited.add(node.id);
   let previous = 'idle';
   actor.subscribe((snapshot) => {
     const name = stateName(snapshot);
@@ -478,12 +468,12 @@ describe('connection machine model — coverage', () => {
   const allNodes: AnyStateNode[] = [connectionMachine.root, ...getStateNodes(connectionMachine.root)];
 
   it('visited every state of the machine', () => {
-    expect([...new Set(allNodes.map((n) => n.id))].filter((id) => !visitedStates.has(id))).toEqual([]);
+    expect([...new Set(allNodes.map((n) => n.id))].filter((id) => !coverage.visited.has(id))).toEqual([]);
   });
 
   it('took every transition of the machine', () => {
     const all = allNodes.flatMap((node) => [...node.transitions.values()].flat().map(transitionKey));
     expect(all.length).toBeGreaterThan(20);
-    expect(all.filter((key) => !takenTransitions.has(key))).toEqual([]);
+    expect(all.filter((key) => !coverage.taken.has(key))).toEqual([]);
   });
 });
